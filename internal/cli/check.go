@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/pkg/check"
+	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/render"
+)
+
+type checkFlags struct {
+	input          inputFlags
+	mesh           string
+	linkerdVersion string
+	output         string
+	strict         bool
+}
+
+func newCheckCmd(s Streams) *cobra.Command {
+	f := &checkFlags{}
+	cmd := &cobra.Command{
+		Use:   "check --mesh linkerd",
+		Short: "Check that every flow the service mesh needs is allowed",
+		Long: `Check evaluates every connection the mesh needs — proxies to the control
+plane, the API server to the webhooks, Prometheus to every proxy, meshed
+application traffic on the port the mesh really uses — against the
+NetworkPolicies, and reports each as ✔ allowed, × blocked (with the blocking
+policy, an example and the explain command to dig in) or ‼ cannot be proven.
+
+The Linkerd version is detected from the manifests (linkerd-config, the
+linkerd.io/created-by and proxy-version annotations, image tags);
+--linkerd-version overrides it. Give the API server's address with
+--external apiserver=CIDR to check the webhook flows.
+
+Exit codes: 0 every required flow is allowed (‼ alone is 0, or 1 with
+--strict), 1 a flow is blocked, 2 usage or input error.`,
+		Example: `  podreach check --mesh linkerd -f examples/emojivoto-linkerd/
+  podreach check --mesh linkerd -f cluster/ --external apiserver=10.0.0.2/32 -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runCheck(cmd, s, f) },
+	}
+	f.input.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.mesh, "mesh", "", "the mesh to check: linkerd (required)")
+	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model (e.g. edge-26.8.3, 2.14, stable-2.14.10); default: detected")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, short (only what did not pass) or json")
+	fl.BoolVar(&f.strict, "strict", false, "exit 1 on warnings (‼) too")
+	cmd.MarkFlagRequired("mesh")
+	return cmd
+}
+
+func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
+	rep, err := meshCheck(cmd, s, &f.input, f.mesh, f.linkerdVersion)
+	if err != nil {
+		return err
+	}
+	switch f.output {
+	case "json":
+		err = render.CheckJSON(s.Out, rep)
+	case "text", "short":
+		err = render.CheckText(s.Out, rep, render.CheckOptions{
+			ExplainCommand: f.input.command("explain"),
+			FixCommand:     f.input.command("fix --mesh "+f.mesh),
+			Short:          f.output == "short",
+		})
+	default:
+		return inputError(fmt.Errorf("--output: want text, short or json, got %q", f.output))
+	}
+	if err != nil {
+		return err
+	}
+	if st := rep.Status(); st == check.StatusError || f.strict && st == check.StatusWarning {
+		return errNo
+	}
+	return nil
+}
+
+// meshCheck loads the input, detects the mesh and runs the check.
+func meshCheck(cmd *cobra.Command, s Streams, in *inputFlags, mesh, version string) (*check.Report, error) {
+	if mesh != "linkerd" {
+		return nil, inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", mesh))
+	}
+	opts, err := in.options()
+	if err != nil {
+		return nil, err
+	}
+	c, err := in.load(cmd, s)
+	if err != nil {
+		return nil, err
+	}
+	inst, diags, err := linkerd.Detect(c, version)
+	printDiagnostics(s.ErrOut, diags)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	rep, _, err := check.Run(c, inst, check.WithReachOptions(opts...))
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return rep, nil
+}
+
+// command reproduces the invocation's input flags for a hint line, e.g.
+// "podreach explain -f cluster/ --external apiserver=10.0.0.2/32".
+func (f *inputFlags) command(verb string) string {
+	parts := []string{"podreach", verb}
+	for _, fn := range f.filenames {
+		parts = append(parts, "-f", fn)
+	}
+	if f.namespace != "default" {
+		parts = append(parts, "-n", f.namespace)
+	}
+	for _, x := range f.externals {
+		parts = append(parts, "--external", x)
+	}
+	if f.ipBlockPods != "match" {
+		parts = append(parts, "--ipblock-pods", f.ipBlockPods)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,84 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/pkg/reach"
+	"github.com/podreach/podreach/pkg/render"
+)
+
+type explainFlags struct {
+	input    inputFlags
+	from, to string
+	port     string
+	protocol string
+	output   string
+}
+
+func newExplainCmd(s Streams) *cobra.Command {
+	f := &explainFlags{}
+	cmd := &cobra.Command{
+		Use:   "explain --from SRC --to DST [--port PORT]",
+		Short: "Explain whether one connection is allowed, and why",
+		Long: `Explain traces one connection through the NetworkPolicies: which policies
+isolate the source for egress and the destination for ingress, which policy,
+rule and peer admit it, or — when it is denied — the nearest miss of every
+isolating policy.
+
+SRC and DST are NS/NAME (a workload, else a pod, else a Service), NS/KIND/NAME
+or KIND/NS/NAME (e.g. svc/linkerd/linkerd-dst), or the NAME of an --external
+peer. A Service stands for the workloads it selects, and a Service port is
+mapped to its targetPort. PORT is a number or a name (resolved on the
+destination pod), optionally with /PROTOCOL; without --port every port is
+considered.
+
+Exit codes: 0 allowed, 1 denied, 2 usage or input error.`,
+		Example: `  podreach explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
+  podreach explain -f cluster/ --from emojivoto/web --to svc/emojivoto/emoji-svc --port 8080 -o json
+  podreach explain -f cluster/ --external apiserver=172.16.0.2/32 --from apiserver --to linkerd/linkerd-proxy-injector --port 8443`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runExplain(cmd, s, f) },
+	}
+	f.input.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.from, "from", "", "source: NS/NAME, NS/KIND/NAME or an external name (required)")
+	fl.StringVar(&f.to, "to", "", "destination: NS/NAME, NS/KIND/NAME or an external name (required)")
+	fl.StringVar(&f.port, "port", "", "destination port number or name, optionally PORT/PROTOCOL (default: every port)")
+	fl.StringVar(&f.protocol, "protocol", "", "protocol of --port: TCP (default), UDP or SCTP")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	cmd.MarkFlagRequired("from")
+	cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func runExplain(cmd *cobra.Command, s Streams, f *explainFlags) error {
+	if f.output != "text" && f.output != "json" {
+		return inputError(fmt.Errorf("--output: want text or json, got %q", f.output))
+	}
+	port, err := reach.ParsePortSpec(f.port, f.protocol)
+	if err != nil {
+		return inputError(fmt.Errorf("--port: %w", err))
+	}
+	a, err := f.input.analyze(cmd, s)
+	if err != nil {
+		return err
+	}
+	x, err := a.Explain(f.from, f.to, port, f.input.namespace)
+	if err != nil {
+		return inputError(err)
+	}
+	if f.output == "json" {
+		err = render.ExplainJSON(s.Out, x)
+	} else {
+		err = render.ExplainText(s.Out, x)
+	}
+	if err != nil {
+		return err
+	}
+	if !x.Allowed() {
+		return errNo
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/pkg/reach"
+	"github.com/podreach/podreach/pkg/render"
+)
+
+type matrixFlags struct {
+	input  inputFlags
+	level  string
+	expand bool
+	output string
+}
+
+func newMatrixCmd(s Streams) *cobra.Command {
+	f := &matrixFlags{}
+	cmd := &cobra.Command{
+		Use:   "matrix",
+		Short: "List every allowed connection between workloads or pods",
+		Long: `Matrix lists every ordered pair of distinct sources and destinations that
+the NetworkPolicies let open at least one connection, with the allowed ports
+per protocol collapsed into ranges. Pairs that allow nothing are not listed.
+
+With --level workload (default) a workload stands for all its pods; with
+--level pod every known pod is listed (a workload whose pods are not in the
+input stands for one pod, or one per replica with --expand-replicas).
+
+-o json streams {"level", "nodes": [...], "connections": [...]} (see README).`,
+		Example: `  podreach matrix -f examples/emojivoto-linkerd/
+  podreach matrix -f cluster/ --level pod -o json > matrix.json
+  kubectl get pods,deploy,netpol -A -o yaml | podreach matrix -f - -o csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runMatrix(cmd, s, f) },
+	}
+	f.input.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.level, "level", "workload", "granularity: workload or pod")
+	fl.BoolVar(&f.expand, "expand-replicas", false, "with --level pod, list one pod per declared replica when the pods are not in the input")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, wide, json or csv")
+	return cmd
+}
+
+func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
+	format := render.MatrixFormat(f.output)
+	if !slices.Contains(render.MatrixFormats, format) {
+		return inputError(fmt.Errorf("--output: want text, wide, json or csv, got %q", f.output))
+	}
+	level, err := reach.ParseLevel(f.level)
+	if err != nil {
+		return inputError(fmt.Errorf("--level: %w", err))
+	}
+	a, err := f.input.analyze(cmd, s, reach.WithLevel(level), reach.WithExpandReplicas(f.expand))
+	if err != nil {
+		return err
+	}
+	return render.Matrix(s.Out, a, format)
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/pkg/model"
+)
+
+// Streams are the command's standard streams.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// Exit codes: the answer is yes, no, or the question could not be asked.
+const (
+	ExitOK    = 0
+	ExitNo    = 1 // denied, a check failed, diff found what --fail-on names
+	ExitInput = 2 // usage or input error
+)
+
+// exitError carries an exit code; a nil Err means "no message".
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// errNo is returned when the answer is "no"; the result is already printed.
+var errNo = &exitError{code: ExitNo}
+
+// Run executes the command line args (without the program name) and returns
+// the process exit code. name is the program name as invoked, so the usage
+// text reads "kubectl podreach" when run as the kubectl plugin.
+func Run(ctx context.Context, name string, args []string, s Streams) int {
+	root := NewRootCmd(s, name)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(s.ErrOut, "%s: %v\n", root.Name(), ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(s.ErrOut, "%s: %v\n", root.Name(), err)
+	return ExitInput
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(s Streams, name string) *cobra.Command {
+	use := commandName(name)
+	root := &cobra.Command{
+		Use:   use,
+		Short: "Compute which pods can reach which, as your NetworkPolicies enforce it",
+		Long: `podreach builds the exact reachability model that Kubernetes NetworkPolicies
+imply — which pod can open which connection to which pod, on which port and
+protocol, and why — from manifests (files, directories, stdin).
+
+Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error.`,
+		Example: fmt.Sprintf(`  %[1]s explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
+  %[1]s matrix -f examples/emojivoto-linkerd/ -o json`, use),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &exitError{code: ExitInput, err: err}
+	})
+	root.AddCommand(newCheckCmd(s), newExplainCmd(s), newMatrixCmd(s), newVersionCmd(s))
+	return root
+}
+
+func commandName(name string) string {
+	base := filepath.Base(name)
+	if strings.HasPrefix(base, "kubectl-") {
+		return "kubectl " + strings.TrimPrefix(base, "kubectl-")
+	}
+	if base == "" || base == "." {
+		return "podreach"
+	}
+	return base
+}
+
+// printDiagnostics writes notices and warnings to stderr.
+func printDiagnostics(w io.Writer, ds model.Diagnostics) {
+	for _, d := range ds {
+		if d.Severity != model.Error {
+			fmt.Fprintf(w, "%s: %s\n", d.Severity, d.Error())
+		}
+	}
+}
+
+func inputError(err error) error { return &exitError{code: ExitInput, err: err} }
+
+// requireContext returns ctx or a background context.
+func requireContext(cmd *cobra.Command) context.Context {
+	if ctx := cmd.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}

@@ -1,0 +1,119 @@
+package check
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/intstr"
+
+	"github.com/podreach/podreach/pkg/mesh"
+	"github.com/podreach/podreach/pkg/model"
+)
+
+// appPort is a Service port resolved on one backend workload.
+type appPort struct {
+	backend *model.Workload
+	port    int32
+}
+
+// dataPlane checks application traffic between meshed pods (a flow with no
+// listed ports): for every Service port backed by a meshed workload and
+// every meshed client the policies admit on that port, the connection must
+// also be admitted on the port the mesh actually uses (4143 from Linkerd
+// 2.18). The second result warns about the reverse: where the mesh port is
+// open but the application port is not, meshed clients bypass the
+// NetworkPolicy's port restriction.
+func (r *runner) dataPlane(f mesh.Flow) []Result {
+	blocked, bypass := newResult(f), newResult(f)
+	bypass.ID = f.ID + "-port-bypass"
+	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
+	bypass.Anchor = f.Anchor
+	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
+	bypass.Fixable = false
+	var clients []*model.Workload
+	for i := range r.c.Workloads {
+		if w := &r.c.Workloads[i]; r.p.Meshed(r.c, w) {
+			clients = append(clients, w)
+		}
+	}
+	eng := r.a.Engine()
+	for _, ap := range r.appPorts() {
+		d, _ := r.a.EndpointIndex(ap.backend.ID())
+		for _, cw := range clients {
+			s, _ := r.a.EndpointIndex(cw.ID())
+			if s == d {
+				continue
+			}
+			wire, rewrote := r.p.TransportPort(&cw.Template, &ap.backend.Template, ap.port, model.TCP)
+			if !rewrote {
+				continue
+			}
+			allowed := eng.Allowed(s, d)
+			appOK, wireOK := allowed.Contains(model.TCP, int(ap.port)), allowed.Contains(model.TCP, int(wire))
+			switch {
+			case appOK && !wireOK:
+				blocked.Blocked = append(blocked.Blocked, r.blockedPair(s, d, wire, ap.port, model.TCP))
+			case wireOK && !appOK:
+				bypass.Blocked = append(bypass.Blocked, Pair{From: cw.ID(), To: ap.backend.ID(), Port: wire, AppPort: ap.port, Protocol: model.TCP})
+			}
+		}
+	}
+	blocked.Sources, bypass.Sources = len(clients), len(clients)
+	if len(blocked.Blocked) > 0 {
+		blocked.Status = severityStatus(f.Severity)
+		blocked.Policies = blockingPolicies(blocked.Blocked)
+		blocked.Details = append(describeBlocked(f.From.Name, len(clients), blocked.Blocked),
+			fmt.Sprintf("the policies admit the application port, but meshed connections arrive on %d", blocked.Blocked[0].Port))
+	}
+	if len(bypass.Blocked) > 0 {
+		p := bypass.Blocked[0]
+		bypass.Status = StatusWarning
+		bypass.Details = []string{fmt.Sprintf("%d meshed connections the policies deny on the application port are admitted on the proxy port, e.g. %s → %s:%d (via %d)",
+			len(bypass.Blocked), p.From, p.To, p.AppPort, p.Port)}
+	}
+	return []Result{blocked, bypass}
+}
+
+// appPorts lists the TCP ports Services expose on meshed workloads,
+// resolved to container ports (named targetPorts per backend).
+func (r *runner) appPorts() []appPort {
+	var out []appPort
+	seen := map[appPort]bool{}
+	for _, svc := range r.c.Services {
+		if len(svc.Selector) == 0 {
+			continue
+		}
+		sel := labels.SelectorFromSet(svc.Selector)
+		for i := range r.c.Workloads {
+			w := &r.c.Workloads[i]
+			if w.Namespace != svc.Namespace || !sel.Matches(labels.Set(w.Template.Labels)) || !r.p.Meshed(r.c, w) {
+				continue
+			}
+			for _, sp := range svc.Ports {
+				if sp.Protocol != model.TCP {
+					continue
+				}
+				if port, ok := targetPort(sp, w); ok && !seen[appPort{w, port}] {
+					seen[appPort{w, port}] = true
+					out = append(out, appPort{w, port})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func targetPort(sp model.ServicePort, w *model.Workload) (int32, bool) {
+	switch {
+	case sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "":
+		for _, cp := range w.Template.Ports() {
+			if cp.Name == sp.TargetPort.StrVal && cp.Protocol == sp.Protocol {
+				return cp.Port, true
+			}
+		}
+		return 0, false
+	case sp.TargetPort.IntValue() != 0:
+		return int32(sp.TargetPort.IntValue()), true
+	}
+	return sp.Port, true
+}

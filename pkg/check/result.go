@@ -1,0 +1,120 @@
+package check
+
+import (
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
+)
+
+// Status is a check's outcome.
+type Status uint8
+
+// Statuses, best first.
+const (
+	StatusUnknown Status = iota
+	StatusOK
+	StatusWarning
+	StatusError
+)
+
+func (s Status) String() string {
+	switch s {
+	case StatusOK:
+		return "success"
+	case StatusWarning:
+		return "warning"
+	case StatusError:
+		return "error"
+	}
+	return "unknown"
+}
+
+// Symbol is the mark `linkerd check` users know: ✔, ‼ or ×.
+func (s Status) Symbol() string {
+	switch s {
+	case StatusOK:
+		return "✔"
+	case StatusWarning:
+		return "‼"
+	}
+	return "×"
+}
+
+// Pair is one blocked connection.
+type Pair struct {
+	From, To string
+	Port     int32 // as NetworkPolicy sees it (after Service DNAT and mesh transport)
+	AppPort  int32 // the application port, when the mesh rewrote it to Port
+	Protocol model.Protocol
+	// Side is where it is dropped: Egress at From, Ingress at To.
+	Side     policy.Direction
+	Policies []string // the policies isolating that side
+	Reason   string   // the nearest miss of the first of them
+}
+
+// Result is the outcome of one check line.
+type Result struct {
+	Category    string
+	ID          string // stable id (the flow id)
+	Description string
+	Status      Status
+	Details     []string // cause lines, for people
+	Sources     int      // how many source workloads were considered
+	Blocked     []Pair   // every blocked connection
+	Policies    []string // union of the blocking policies, sorted
+	Hint        string
+	Anchor      string
+	// Fixable: the blocked pairs are all between pods (or from a known
+	// external), so fix can write policies that admit them.
+	Fixable bool
+}
+
+// Report is a whole check run.
+type Report struct {
+	Mesh    string
+	Version string
+	Results []Result
+}
+
+// Category groups the results of one category, in run order.
+type Category struct {
+	Name    string
+	Results []Result
+}
+
+// Categories returns the results grouped by category, in first-seen order.
+func (r *Report) Categories() []Category {
+	var out []Category
+	index := map[string]int{}
+	for _, res := range r.Results {
+		i, ok := index[res.Category]
+		if !ok {
+			i = len(out)
+			index[res.Category] = i
+			out = append(out, Category{Name: res.Category})
+		}
+		out[i].Results = append(out[i].Results, res)
+	}
+	return out
+}
+
+// Status is the worst status of all results.
+func (r *Report) Status() Status {
+	worst := StatusOK
+	for _, res := range r.Results {
+		if res.Status > worst {
+			worst = res.Status
+		}
+	}
+	return worst
+}
+
+// Failed returns the results with StatusError.
+func (r *Report) Failed() []Result {
+	var out []Result
+	for _, res := range r.Results {
+		if res.Status == StatusError {
+			out = append(out, res)
+		}
+	}
+	return out
+}

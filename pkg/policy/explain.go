@@ -1,0 +1,97 @@
+package policy
+
+import (
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/ports"
+)
+
+// Explain traces the decision for src → dst (indexes into Endpoints) on one
+// port (port > 0, proto known) or on every port (port 0). Its Allowed set
+// always equals Allowed(src, dst) restricted to the asked ports.
+func (e *Engine) Explain(src, dst int, proto model.Protocol, port int) Decision {
+	s, d := &e.eps[src], &e.eps[dst]
+	asked := ports.All()
+	if port > 0 {
+		asked = ports.Of(proto, port, port)
+	}
+	dec := Decision{From: s.ID, To: d.ID, Protocol: proto, Port: port}
+	if s.HostNetwork || d.HostNetwork {
+		dec.Contested = "a host-network pod is involved: implementations differ; podreach follows the SIG reference implementation (never isolated, matched only by ipBlock on the node's IP)"
+	}
+	if src == dst && s.Single {
+		dec.Verdict, dec.Code, dec.Allowed = Allow, CodeSelf, asked
+		dec.Egress = Side{Direction: Egress, Verdict: Allow, Code: CodeSelf, Allowed: ports.All()}
+		dec.Ingress = Side{Direction: Ingress, Verdict: Allow, Code: CodeSelf, Allowed: ports.All()}
+		return dec
+	}
+	dec.Egress = e.side(Egress, s, d, d, asked)
+	dec.Ingress = e.side(Ingress, d, s, d, asked)
+	dec.Allowed = dec.Egress.Allowed.Intersect(dec.Ingress.Allowed).Intersect(asked)
+	switch {
+	case !dec.Allowed.IsEmpty():
+		dec.Verdict, dec.Code = Allow, dec.Ingress.Code
+		if dec.Ingress.Code == CodeNotIsolated || dec.Ingress.Code == CodeExternal {
+			dec.Code = dec.Egress.Code
+		}
+	case dec.Egress.Verdict == Deny:
+		dec.Verdict, dec.Code = Deny, dec.Egress.Code
+	case dec.Ingress.Verdict == Deny:
+		dec.Verdict, dec.Code = Deny, dec.Ingress.Code
+	default:
+		dec.Verdict, dec.Code = Deny, CodeDisjoint
+	}
+	return dec
+}
+
+// side traces one direction. self is the pod whose policies apply (the
+// source for egress, the destination for ingress), other the peer, dst the
+// connection's destination (named ports resolve there).
+func (e *Engine) side(dir Direction, self, other, dst *Endpoint, asked ports.Set) Side {
+	sd := Side{Direction: dir}
+	switch {
+	case self.IsExternal():
+		sd.Verdict, sd.Code, sd.Allowed = Allow, CodeExternal, ports.All()
+		return sd
+	case self.HostNetwork:
+		sd.Verdict, sd.Code, sd.Allowed = Allow, CodeHostNetwork, ports.All()
+		return sd
+	}
+	var isolating []*compiled
+	for _, pi := range e.byNS[self.Namespace] {
+		if c := e.policies[pi]; e.applies(c, dir, self) {
+			isolating = append(isolating, c)
+			sd.Isolating = append(sd.Isolating, c.id)
+		}
+	}
+	if len(isolating) == 0 {
+		sd.Verdict, sd.Code, sd.Allowed = Allow, CodeNotIsolated, ports.All()
+		return sd
+	}
+	for _, c := range isolating {
+		for r := range c.rules[dir-1] {
+			rl := &c.rules[dir-1][r]
+			peerIdx := e.ruleMatchesPeer(c, rl, other)
+			if peerIdx == -2 {
+				continue
+			}
+			rp := rulePorts(rl, dst)
+			sd.Allowed = sd.Allowed.Union(rp)
+			if got := rp.Intersect(asked); !got.IsEmpty() {
+				sd.Admitted = append(sd.Admitted, RuleRef{Policy: c.id, Rule: rl.index, Peer: peerIdx, Ports: got})
+			}
+		}
+	}
+	if len(sd.Admitted) > 0 {
+		sd.Verdict, sd.Code = Allow, CodeAdmitted
+		if !asked.IsAll() || sd.Allowed.IsAll() {
+			return sd
+		}
+		sd.Code = CodePartlyAdmitted
+		return sd
+	}
+	sd.Verdict, sd.Code = Deny, CodeNoRuleAdmits
+	for _, c := range isolating {
+		sd.Misses = append(sd.Misses, e.nearestMiss(c, dir, other, dst, asked))
+	}
+	return sd
+}

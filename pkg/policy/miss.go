@@ -1,0 +1,153 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
+
+	"github.com/podreach/podreach/pkg/ports"
+)
+
+// nearestMiss explains why policy c, which isolates the pod, does not admit
+// the connection: the rule that comes closest (peer matches but ports do
+// not, then ports match but the peer does not), in words.
+func (e *Engine) nearestMiss(c *compiled, dir Direction, other, dst *Endpoint, asked ports.Set) Miss {
+	rules := c.rules[dir-1]
+	if len(rules) == 0 {
+		return Miss{Policy: c.id, Rule: -1, Reason: fmt.Sprintf("has no %s rules: it isolates the pod and admits nothing", dir)}
+	}
+	best, bestScore := Miss{Policy: c.id}, -1
+	for r := range rules {
+		rl := &rules[r]
+		peerOK := e.ruleMatchesPeer(c, rl, other) != -2
+		rp := rulePorts(rl, dst)
+		portsOK := !rp.Intersect(asked).IsEmpty()
+		score, reason := 0, ""
+		switch {
+		case peerOK:
+			score, reason = 2, fmt.Sprintf("rule %d admits %s only on %s", rl.index, other.ID, describePorts(rl, rp))
+		case portsOK:
+			score, reason = 1, e.peerMiss(c, rl, other)
+		default:
+			reason = e.peerMiss(c, rl, other) + "; and it admits only " + describePorts(rl, rp)
+		}
+		if score > bestScore {
+			best, bestScore = Miss{Policy: c.id, Rule: rl.index, Reason: reason}, score
+		}
+	}
+	return best
+}
+
+func describePorts(rl *rule, rp ports.Set) string {
+	if rp.IsEmpty() && rl.named {
+		var names []string
+		for _, pm := range rl.ports {
+			if pm.name != "" {
+				names = append(names, pm.name+"/"+pm.proto.String())
+			}
+		}
+		return "named ports " + strings.Join(names, ", ") + ", which the destination does not declare"
+	}
+	return rp.String()
+}
+
+// peerMiss says why no peer of rl matches ep (the peer with the fewest
+// unmet requirements is described).
+func (e *Engine) peerMiss(c *compiled, rl *rule, ep *Endpoint) string {
+	prefix := fmt.Sprintf("rule %d: ", rl.index)
+	if len(rl.peers) == 1 {
+		return prefix + "peer 0 " + e.peerReason(c, &rl.peers[0], ep)
+	}
+	reasons := make([]string, len(rl.peers))
+	for i := range rl.peers {
+		reasons[i] = fmt.Sprintf("peer %d %s", i, e.peerReason(c, &rl.peers[i], ep))
+	}
+	return prefix + strings.Join(reasons, "; ")
+}
+
+func (e *Engine) peerReason(c *compiled, p *peer, ep *Endpoint) string {
+	if p.kind == peerIPBlock {
+		return e.blockReason(p, ep)
+	}
+	switch {
+	case ep.IsExternal():
+		return fmt.Sprintf("selects pods by label; %s is an external peer, matched only by ipBlock", ep.ID)
+	case ep.HostNetwork:
+		return fmt.Sprintf("selects pods by label; %s is a host-network pod, matched only by ipBlock (contested)", ep.ID)
+	case p.nsSel == nil && ep.Namespace != c.namespace:
+		return fmt.Sprintf("selects only pods of namespace %s (podSelector without namespaceSelector); %s is in namespace %s", c.namespace, ep.ID, ep.Namespace)
+	case p.nsSel != nil && !p.nsSel.Matches(e.namespaceLabels(ep.Namespace)):
+		return "requires namespace " + unmet(p.nsSel, e.namespaceLabels(ep.Namespace), "namespace "+ep.Namespace)
+	case p.podSel != nil:
+		return "requires pod " + unmet(p.podSel, labels.Set(ep.Labels), ep.ID)
+	}
+	return "does not match " + ep.ID
+}
+
+func (e *Engine) blockReason(p *peer, ep *Endpoint) string {
+	what := "is ipBlock " + p.cidr.String()
+	if len(p.except) > 0 {
+		ex := make([]string, len(p.except))
+		for i, x := range p.except {
+			ex[i] = x.String()
+		}
+		what += " except " + strings.Join(ex, ", ")
+	}
+	switch {
+	case ep.IsExternal():
+		if p.cidr.Overlaps(ep.Prefix) {
+			return fmt.Sprintf("%s; %s (%s) is only partly inside it", what, ep.ID, ep.Prefix)
+		}
+		return fmt.Sprintf("%s; %s (%s) is outside it", what, ep.ID, ep.Prefix)
+	case !e.opts.ipBlockPods:
+		return what + "; ipBlocks do not match pod traffic in this mode (--ipblock-pods=ignore)"
+	case len(ep.IPs) == 0:
+		return fmt.Sprintf("%s; %s has no known IP, so no ipBlock matches it", what, ep.ID)
+	}
+	ips := make([]string, len(ep.IPs))
+	for i, ip := range ep.IPs {
+		ips[i] = ip.String()
+	}
+	return fmt.Sprintf("%s; %s has IP %s, not inside it", what, ep.ID, strings.Join(ips, ", "))
+}
+
+// unmet describes the first requirement of sel that set does not meet:
+// "label k=v; namespace x has no such label".
+func unmet(sel labels.Selector, set labels.Set, subject string) string {
+	reqs, _ := sel.Requirements()
+	for _, r := range reqs {
+		if r.Matches(set) {
+			continue
+		}
+		return describeRequirement(r, set, subject)
+	}
+	return "labels matching " + sel.String()
+}
+
+func describeRequirement(r labels.Requirement, set labels.Set, subject string) string {
+	k := r.Key()
+	vals := r.ValuesUnsorted()
+	slices.Sort(vals)
+	v, has := set[k]
+	have := subject + " has no such label"
+	if has {
+		have = fmt.Sprintf("%s has %s=%s", subject, k, v)
+	}
+	switch r.Operator() {
+	case selection.Equals, selection.DoubleEquals, selection.In:
+		if len(vals) == 1 {
+			return fmt.Sprintf("label %s=%s; %s", k, vals[0], have)
+		}
+		return fmt.Sprintf("label %s in (%s); %s", k, strings.Join(vals, ", "), have)
+	case selection.NotEquals, selection.NotIn:
+		return fmt.Sprintf("label %s not in (%s); %s", k, strings.Join(vals, ", "), have)
+	case selection.Exists:
+		return fmt.Sprintf("label %s (any value); %s", k, have)
+	case selection.DoesNotExist:
+		return fmt.Sprintf("no label %s; %s", k, have)
+	}
+	return fmt.Sprintf("%s; %s", r.String(), have)
+}

@@ -1,0 +1,166 @@
+package reach
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/ports"
+)
+
+// Option configures Analyze.
+type Option func(*options)
+
+type options struct {
+	level       Level
+	expand      bool
+	ipBlockPods bool
+}
+
+func makeOptions(opts []Option) options {
+	o := options{level: LevelWorkload, ipBlockPods: true}
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+// WithLevel sets the endpoint granularity of the matrix (default workload).
+func WithLevel(l Level) Option { return func(o *options) { o.level = l } }
+
+// WithExpandReplicas lists one pod per declared replica at pod level for
+// workloads whose pods are not known.
+func WithExpandReplicas(expand bool) Option { return func(o *options) { o.expand = expand } }
+
+// WithIPBlockPods sets whether ipBlocks match pod IPs (see policy.WithIPBlockPods).
+func WithIPBlockPods(match bool) Option { return func(o *options) { o.ipBlockPods = match } }
+
+// Analysis is a compiled cluster, ready for questions.
+type Analysis struct {
+	cluster *model.Cluster
+	opts    options
+	engine  *policy.Engine
+	nodes   []int          // endpoints that are matrix nodes, sorted by ID
+	byID    map[string]int // endpoint index by ID
+}
+
+// Analyze compiles c. The endpoints include every workload and every known
+// pod instance, so that names of both resolve; the matrix lists those of the
+// chosen level.
+func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
+	a := &Analysis{cluster: c, opts: makeOptions(opts), byID: map[string]int{}}
+	var eps []policy.Endpoint
+	add := func(ep policy.Endpoint, node bool) {
+		if _, dup := a.byID[ep.ID]; dup {
+			return
+		}
+		a.byID[ep.ID] = len(eps)
+		if node {
+			a.nodes = append(a.nodes, len(eps))
+		}
+		eps = append(eps, ep)
+	}
+	pod := a.opts.level == LevelPod
+	for i := range c.Workloads {
+		w := &c.Workloads[i]
+		if pod {
+			for _, ep := range podEndpoints(w, a.opts.expand) {
+				add(ep, true)
+			}
+		}
+		add(workloadEndpoint(w), !pod)
+		for j := range w.Pods {
+			add(podEndpoint(w, &w.Pods[j]), false)
+		}
+	}
+	for _, x := range c.Externals {
+		add(externalEndpoint(x), true)
+	}
+	eng, err := policy.New(c, eps, policy.WithIPBlockPods(a.opts.ipBlockPods))
+	if err != nil {
+		return nil, err
+	}
+	a.engine = eng
+	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
+	return a, nil
+}
+
+// Engine returns the compiled engine.
+func (a *Analysis) Engine() *policy.Engine { return a.engine }
+
+// Cluster returns the analysed cluster.
+func (a *Analysis) Cluster() *model.Cluster { return a.cluster }
+
+// Level returns the matrix level.
+func (a *Analysis) Level() Level { return a.opts.level }
+
+// Node is one matrix source/destination.
+type Node struct {
+	ID          string
+	Namespace   string
+	Name        string
+	Kind        model.Kind
+	IPs         []string
+	HostNetwork bool
+}
+
+// Nodes lists the matrix nodes sorted by ID.
+func (a *Analysis) Nodes() []Node {
+	eps := a.engine.Endpoints()
+	out := make([]Node, len(a.nodes))
+	for i, n := range a.nodes {
+		ep := &eps[n]
+		nd := Node{ID: ep.ID, Namespace: ep.Namespace, Name: ep.Name, Kind: ep.Kind, HostNetwork: ep.HostNetwork}
+		for _, ip := range ep.IPs {
+			nd.IPs = append(nd.IPs, ip.String())
+		}
+		if ep.IsExternal() {
+			nd.IPs = []string{ep.Prefix.String()}
+		}
+		out[i] = nd
+	}
+	return out
+}
+
+// Connection is an ordered pair of distinct nodes with what is allowed.
+type Connection struct {
+	From, To  string
+	Allowed   ports.Set
+	Contested bool // a host-network pod is involved
+}
+
+// Matrix calls fn, in order of (From, To), for every ordered pair of
+// distinct nodes that allows at least one port. Denied pairs are skipped.
+// It stops at fn's first error and returns it.
+func (a *Analysis) Matrix(fn func(Connection) error) error {
+	eps := a.engine.Endpoints()
+	for _, s := range a.nodes {
+		for _, d := range a.nodes {
+			if s == d {
+				continue
+			}
+			set := a.engine.Allowed(s, d)
+			if set.IsEmpty() {
+				continue
+			}
+			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: eps[s].HostNetwork || eps[d].HostNetwork}
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// endpoint returns the index of the endpoint with id.
+func (a *Analysis) endpoint(id string) (int, bool) {
+	i, ok := a.byID[id]
+	return i, ok
+}
+
+func cut(s, sep string) (string, string, bool) { return strings.Cut(s, sep) }
+
+// EndpointIndex returns the index (into Engine().Endpoints()) of the
+// endpoint with id: "ns/name" of a workload or pod, or an external's name.
+func (a *Analysis) EndpointIndex(id string) (int, bool) { return a.endpoint(id) }

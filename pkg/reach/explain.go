@@ -1,0 +1,140 @@
+package reach
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// PortSpec is the port a user asked about: a number or a name, and a
+// protocol. The zero value means every port.
+type PortSpec struct {
+	Number   int
+	Name     string
+	Protocol model.Protocol
+}
+
+// ParsePortSpec parses "8086", "http", "53/udp" ("" = every port). proto,
+// when not empty, sets the protocol (default TCP).
+func ParsePortSpec(s, proto string) (PortSpec, error) {
+	ps := PortSpec{Protocol: model.TCP}
+	if s == "" {
+		if proto != "" {
+			return ps, fmt.Errorf("--protocol needs --port")
+		}
+		return PortSpec{}, nil
+	}
+	if p, pr, ok := strings.Cut(s, "/"); ok {
+		s, proto = p, pr
+	}
+	if proto != "" {
+		pr, err := model.ParseProtocol(proto)
+		if err != nil {
+			return ps, err
+		}
+		ps.Protocol = pr
+	}
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 1 || n > 65535 {
+			return ps, fmt.Errorf("port %d out of range 1-65535", n)
+		}
+		ps.Number = n
+		return ps, nil
+	}
+	ps.Name = s
+	return ps, nil
+}
+
+// Explanation is the answer to "can FROM open a connection to TO?".
+type Explanation struct {
+	From, To  Target
+	Port      PortSpec
+	Decisions []policy.Decision
+	Notes     []string // how names and ports were resolved
+}
+
+// Allowed reports whether every decision allows the connection.
+func (x *Explanation) Allowed() bool {
+	for _, d := range x.Decisions {
+		if d.Verdict != policy.Allow {
+			return false
+		}
+	}
+	return len(x.Decisions) > 0
+}
+
+// Explain resolves from and to (see Resolve) and traces every source ×
+// destination pair on the asked port.
+func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*Explanation, error) {
+	src, err := a.Resolve(from, defaultNS)
+	if err != nil {
+		return nil, fmt.Errorf("--from %w", err)
+	}
+	dst, err := a.Resolve(to, defaultNS)
+	if err != nil {
+		return nil, fmt.Errorf("--to %w", err)
+	}
+	x := &Explanation{From: src, To: dst, Port: port}
+	eps := a.engine.Endpoints()
+	for _, d := range dst.Endpoints {
+		proto, num, note, err := a.destinationPort(dst, &eps[d], port)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			x.Notes = append(x.Notes, note)
+		}
+		for _, s := range src.Endpoints {
+			x.Decisions = append(x.Decisions, a.engine.Explain(s, d, proto, num))
+		}
+	}
+	return x, nil
+}
+
+// destinationPort maps the asked port to the destination pod's port: a
+// Service port goes through its targetPort; a name resolves on the pod.
+func (a *Analysis) destinationPort(t Target, ep *policy.Endpoint, ps PortSpec) (model.Protocol, int, string, error) {
+	if ps == (PortSpec{}) {
+		return model.ProtocolUnknown, 0, "", nil
+	}
+	if t.Service != nil {
+		for _, sp := range t.Service.Ports {
+			if (ps.Number != 0 && int(sp.Port) == ps.Number || ps.Name != "" && sp.Name == ps.Name) && sp.Protocol == ps.Protocol {
+				return a.targetPort(t.Service, sp, ep)
+			}
+		}
+	}
+	if ps.Number != 0 {
+		note := ""
+		if t.Service != nil {
+			note = fmt.Sprintf("%s/%d is not a port of Service %s/%s: taken as the pod port", ps.Protocol, ps.Number, t.Service.Namespace, t.Service.Name)
+		}
+		return ps.Protocol, ps.Number, note, nil
+	}
+	for _, cp := range ep.Ports {
+		if cp.Name == ps.Name && cp.Protocol == ps.Protocol {
+			return ps.Protocol, int(cp.Port), fmt.Sprintf("port %s resolves to %s/%d on %s", ps.Name, ps.Protocol, cp.Port, ep.ID), nil
+		}
+	}
+	return 0, 0, "", fmt.Errorf("--port %s: %s declares no %s container port named %q", ps.Name, ep.ID, ps.Protocol, ps.Name)
+}
+
+func (a *Analysis) targetPort(s *model.Service, sp model.ServicePort, ep *policy.Endpoint) (model.Protocol, int, string, error) {
+	svc := fmt.Sprintf("Service %s/%s port %d", s.Namespace, s.Name, sp.Port)
+	switch {
+	case sp.TargetPort.Type == intstr.String && sp.TargetPort.StrVal != "":
+		for _, cp := range ep.Ports {
+			if cp.Name == sp.TargetPort.StrVal && cp.Protocol == sp.Protocol {
+				return sp.Protocol, int(cp.Port), fmt.Sprintf("%s → targetPort %s = %s/%d on %s", svc, cp.Name, sp.Protocol, cp.Port, ep.ID), nil
+			}
+		}
+		return 0, 0, "", fmt.Errorf("%s: targetPort %q is not a container port of %s", svc, sp.TargetPort.StrVal, ep.ID)
+	case sp.TargetPort.IntValue() != 0:
+		return sp.Protocol, sp.TargetPort.IntValue(), fmt.Sprintf("%s → targetPort %d on %s", svc, sp.TargetPort.IntValue(), ep.ID), nil
+	}
+	return sp.Protocol, int(sp.Port), fmt.Sprintf("%s → targetPort %d on %s", svc, sp.Port, ep.ID), nil
+}

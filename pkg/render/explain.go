@@ -1,0 +1,199 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/reach"
+)
+
+// Symbols used by check-style output (as linkerd check prints them).
+const (
+	SymbolOK   = "✔"
+	SymbolFail = "×"
+	SymbolWarn = "‼"
+)
+
+// ExplainText writes an explanation for people.
+func ExplainText(w io.Writer, x *reach.Explanation) error {
+	var b strings.Builder
+	for _, t := range []reach.Target{x.From, x.To} {
+		if t.Service != nil || len(t.Endpoints) > 1 {
+			fmt.Fprintf(&b, "%s: %s, %d workload(s)\n", t.Ref, t.What, len(t.Endpoints))
+		}
+	}
+	for _, n := range x.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	for i, d := range x.Decisions {
+		if i > 0 || b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		decisionText(&b, d)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func portLabel(d policy.Decision) string {
+	if d.Port == 0 {
+		return "any port"
+	}
+	return fmt.Sprintf("%s/%d", d.Protocol, d.Port)
+}
+
+func decisionText(b *strings.Builder, d policy.Decision) {
+	verdict := "DENIED"
+	if d.Verdict == policy.Allow {
+		verdict = "ALLOWED"
+		if d.Port == 0 && !d.Allowed.IsAll() {
+			verdict = "ALLOWED on " + d.Allowed.String()
+		}
+	}
+	fmt.Fprintf(b, "%s → %s on %s: %s\n", d.From, d.To, portLabel(d), verdict)
+	if d.Contested != "" {
+		fmt.Fprintf(b, "  %s contested: %s\n", SymbolWarn, d.Contested)
+	}
+	if d.Code == policy.CodeSelf || d.Code == policy.CodeDisjoint {
+		fmt.Fprintf(b, "  %s\n", d.Code.Describe())
+		if d.Code == policy.CodeSelf {
+			return
+		}
+	}
+	sideText(b, d.Egress, "egress from "+d.From)
+	sideText(b, d.Ingress, "ingress to "+d.To)
+}
+
+func sideText(b *strings.Builder, s policy.Side, title string) {
+	sym := SymbolOK
+	if s.Verdict != policy.Allow {
+		sym = SymbolFail
+	}
+	fmt.Fprintf(b, "  %s %s: %s\n", sym, title, s.Verdict)
+	if len(s.Isolating) > 0 {
+		fmt.Fprintf(b, "      isolated for %s by NetworkPolicy %s\n", s.Direction, strings.Join(s.Isolating, ", "))
+	}
+	switch s.Code {
+	case policy.CodeAdmitted, policy.CodePartlyAdmitted:
+		for _, r := range s.Admitted {
+			fmt.Fprintf(b, "      admitted by %s: %s\n", ruleName(r), r.Ports)
+		}
+		if s.Code == policy.CodePartlyAdmitted {
+			fmt.Fprintf(b, "      (%s: %s)\n", s.Code.Describe(), s.Allowed)
+		}
+	case policy.CodeNoRuleAdmits:
+		b.WriteString("      no rule of these policies admits the connection:\n")
+		for _, m := range s.Misses {
+			fmt.Fprintf(b, "        %s %s %s\n", SymbolFail, m.Policy, m.Reason)
+		}
+	default:
+		fmt.Fprintf(b, "      %s\n", s.Code.Describe())
+	}
+}
+
+func ruleName(r policy.RuleRef) string {
+	s := fmt.Sprintf("%s rule %d", r.Policy, r.Rule)
+	if r.Peer >= 0 {
+		s += fmt.Sprintf(" peer %d", r.Peer)
+	} else {
+		s += " (any peer)"
+	}
+	return s
+}
+
+type explainJSON struct {
+	From      targetJSON     `json:"from"`
+	To        targetJSON     `json:"to"`
+	Port      *portJSON      `json:"port,omitempty"`
+	Allowed   bool           `json:"allowed"`
+	Notes     []string       `json:"notes"`
+	Decisions []decisionJSON `json:"decisions"`
+}
+
+type targetJSON struct {
+	Ref      string `json:"ref"`
+	Resolved string `json:"resolved"`
+}
+
+type portJSON struct {
+	Number   int    `json:"number,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Protocol string `json:"protocol"`
+}
+
+type decisionJSON struct {
+	From      string      `json:"from"`
+	To        string      `json:"to"`
+	Protocol  string      `json:"protocol,omitempty"`
+	Port      int         `json:"port,omitempty"`
+	Verdict   string      `json:"verdict"`
+	Code      string      `json:"code"`
+	Reason    string      `json:"reason"`
+	Contested string      `json:"contested,omitempty"`
+	Allowed   []PortsJSON `json:"allowed"`
+	Egress    sideJSON    `json:"egress"`
+	Ingress   sideJSON    `json:"ingress"`
+}
+
+type sideJSON struct {
+	Verdict    string      `json:"verdict"`
+	Code       string      `json:"code"`
+	Reason     string      `json:"reason"`
+	IsolatedBy []string    `json:"isolatedBy"`
+	AdmittedBy []ruleJSON  `json:"admittedBy"`
+	Misses     []missJSON  `json:"misses"`
+	Allowed    []PortsJSON `json:"allowed"`
+}
+
+type ruleJSON struct {
+	Policy  string      `json:"policy"`
+	Rule    int         `json:"rule"`
+	Peer    int         `json:"peer"`
+	Allowed []PortsJSON `json:"allowed"`
+}
+
+type missJSON struct {
+	Policy string `json:"policy"`
+	Rule   int    `json:"rule"`
+	Reason string `json:"reason"`
+}
+
+// ExplainJSON writes an explanation for machines (schema in the README).
+func ExplainJSON(w io.Writer, x *reach.Explanation) error {
+	out := explainJSON{
+		From:    targetJSON{x.From.Ref, x.From.What},
+		To:      targetJSON{x.To.Ref, x.To.What},
+		Allowed: x.Allowed(),
+		Notes:   append([]string{}, x.Notes...),
+	}
+	if x.Port != (reach.PortSpec{}) {
+		out.Port = &portJSON{Number: x.Port.Number, Name: x.Port.Name, Protocol: x.Port.Protocol.String()}
+	}
+	for _, d := range x.Decisions {
+		dj := decisionJSON{From: d.From, To: d.To, Port: d.Port, Verdict: d.Verdict.String(), Code: string(d.Code),
+			Reason: d.Code.Describe(), Contested: d.Contested, Allowed: PortSetJSON(d.Allowed),
+			Egress: sideToJSON(d.Egress), Ingress: sideToJSON(d.Ingress)}
+		if d.Protocol != model.ProtocolUnknown {
+			dj.Protocol = d.Protocol.String()
+		}
+		out.Decisions = append(out.Decisions, dj)
+	}
+	b := marshal(out)
+	_, err := w.Write(append(b, '\n'))
+	return err
+}
+
+func sideToJSON(s policy.Side) sideJSON {
+	sj := sideJSON{Verdict: s.Verdict.String(), Code: string(s.Code), Reason: s.Code.Describe(),
+		IsolatedBy: append([]string{}, s.Isolating...), AdmittedBy: []ruleJSON{}, Misses: []missJSON{}, Allowed: PortSetJSON(s.Allowed)}
+	for _, r := range s.Admitted {
+		sj.AdmittedBy = append(sj.AdmittedBy, ruleJSON{Policy: r.Policy, Rule: r.Rule, Peer: r.Peer, Allowed: PortSetJSON(r.Ports)})
+	}
+	for _, m := range s.Misses {
+		sj.Misses = append(sj.Misses, missJSON{Policy: m.Policy, Rule: m.Rule, Reason: m.Reason})
+	}
+	return sj
+}

@@ -1,0 +1,190 @@
+package render
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/reach"
+)
+
+// MatrixFormat is an output format of the matrix.
+type MatrixFormat string
+
+// Matrix formats.
+const (
+	MatrixText MatrixFormat = "text"
+	MatrixWide MatrixFormat = "wide"
+	MatrixJSON MatrixFormat = "json"
+	MatrixCSV  MatrixFormat = "csv"
+)
+
+// MatrixFormats lists the accepted formats.
+var MatrixFormats = []MatrixFormat{MatrixText, MatrixWide, MatrixJSON, MatrixCSV}
+
+// Matrix streams a's matrix to w in format f.
+func Matrix(w io.Writer, a *reach.Analysis, f MatrixFormat) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var err error
+	switch f {
+	case MatrixText, MatrixWide:
+		err = matrixText(bw, a, f == MatrixWide)
+	case MatrixJSON:
+		err = matrixJSON(bw, a)
+	case MatrixCSV:
+		err = matrixCSV(bw, a)
+	default:
+		return fmt.Errorf("unknown output format %q", f)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+type nodeJSON struct {
+	ID          string   `json:"id"`
+	Namespace   string   `json:"namespace,omitempty"`
+	Name        string   `json:"name"`
+	Kind        string   `json:"kind"`
+	IP          string   `json:"ip,omitempty"`
+	IPs         []string `json:"ips,omitempty"`
+	CIDR        string   `json:"cidr,omitempty"`
+	HostNetwork bool     `json:"hostNetwork,omitempty"`
+}
+
+type connectionJSON struct {
+	From      string      `json:"from"`
+	To        string      `json:"to"`
+	Allowed   []PortsJSON `json:"allowed"`
+	Contested bool        `json:"contested,omitempty"`
+}
+
+func matrixJSON(w *bufio.Writer, a *reach.Analysis) error {
+	fmt.Fprintf(w, `{"level":%q,`+"\n"+` "nodes":[`, a.Level().String())
+	for i, n := range a.Nodes() {
+		nj := nodeJSON{ID: n.ID, Namespace: n.Namespace, Name: n.Name, Kind: n.Kind.String(), HostNetwork: n.HostNetwork}
+		switch {
+		case n.Kind == model.KindExternal:
+			nj.CIDR = n.IPs[0]
+		case len(n.IPs) > 0:
+			nj.IP = n.IPs[0]
+			if len(n.IPs) > 1 {
+				nj.IPs = n.IPs
+			}
+		}
+		if i > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString("\n  ")
+		w.Write(marshal(nj))
+	}
+	w.WriteString("],\n \"connections\":[")
+	first := true
+	err := a.Matrix(func(c reach.Connection) error {
+		if !first {
+			w.WriteString(",")
+		}
+		first = false
+		w.WriteString("\n  ")
+		_, err := w.Write(marshal(connectionJSON{From: c.From, To: c.To, Allowed: PortSetJSON(c.Allowed), Contested: c.Contested}))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.WriteString("]}\n")
+	return err
+}
+
+func matrixCSV(w *bufio.Writer, a *reach.Analysis) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"from", "to", "protocol", "ports", "contested"})
+	err := a.Matrix(func(c reach.Connection) error {
+		for _, pj := range PortSetJSON(c.Allowed) {
+			rs := make([]string, len(pj.Ports))
+			for i, r := range pj.Ports {
+				rs[i] = rangeString(r)
+			}
+			cw.Write([]string{c.From, c.To, pj.Protocol, strings.Join(rs, ";"), fmt.Sprint(c.Contested)})
+		}
+		return cw.Error()
+	})
+	cw.Flush()
+	if err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+func rangeString(r [2]uint16) string {
+	if r[0] == r[1] {
+		return fmt.Sprint(r[0])
+	}
+	return fmt.Sprintf("%d-%d", r[0], r[1])
+}
+
+// matrixText prints one table per source namespace; denied pairs are not
+// listed (a summary line counts them).
+func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
+	nodes := a.Nodes()
+	kinds := make(map[string]string, len(nodes))
+	for _, n := range nodes {
+		kinds[n.ID] = n.Kind.String()
+	}
+	var tw *tabwriter.Writer
+	group, allowed := "\x00", 0
+	err := a.Matrix(func(c reach.Connection) error {
+		if ns := namespaceOf(c.From); ns != group {
+			if tw != nil {
+				tw.Flush()
+				w.WriteString("\n")
+			}
+			group = ns
+			tw = tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+			if wide {
+				fmt.Fprintln(tw, "FROM\tFROM KIND\tTO\tTO KIND\tALLOWED\tNOTE")
+			} else {
+				fmt.Fprintln(tw, "FROM\tTO\tALLOWED")
+			}
+		}
+		allowed++
+		set := c.Allowed.String()
+		if c.Allowed.IsAll() {
+			set = "all"
+		}
+		if wide {
+			note := ""
+			if c.Contested {
+				note = "contested (host network)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.From, kinds[c.From], c.To, kinds[c.To], set, note)
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.From, c.To, set)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if tw != nil {
+		tw.Flush()
+		w.WriteString("\n")
+	}
+	pairs := len(nodes) * (len(nodes) - 1)
+	_, err = fmt.Fprintf(w, "%d %ss, %d of %d ordered pairs allow something; the other %d allow nothing.\n",
+		len(nodes), a.Level(), allowed, pairs, pairs-allowed)
+	return err
+}
+
+func namespaceOf(id string) string {
+	ns, _, ok := strings.Cut(id, "/")
+	if !ok {
+		return "" // external peers
+	}
+	return ns
+}
