@@ -88,7 +88,7 @@ Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: ExitInput, err: err}
 	})
-	root.AddCommand(newCheckCmd(s), newExplainCmd(s), newMatrixCmd(s), newVersionCmd(s))
+	root.AddCommand(newCheckCmd(s), newFixCmd(s), newExplainCmd(s), newMatrixCmd(s), newVersionCmd(s))
 	return root
 }
 

@@ -78,7 +78,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 // resolved to container ports (named targetPorts per backend).
 func (r *runner) appPorts() []appPort {
 	var out []appPort
-	seen := map[appPort]bool{}
+	seen := r.meshPorts()
 	for _, svc := range r.c.Services {
 		if len(svc.Selector) == 0 {
 			continue
@@ -116,4 +116,22 @@ func targetPort(sp model.ServicePort, w *model.Workload) (int32, bool) {
 		return int32(sp.TargetPort.IntValue()), true
 	}
 	return sp.Port, true
+}
+
+// meshPorts marks the destination ports the mesh itself uses with direct
+// transport (the proxies' control-plane connections, webhooks): they are
+// not application traffic, and the proxy never rewrites them.
+func (r *runner) meshPorts() map[appPort]bool {
+	out := map[appPort]bool{}
+	for _, f := range r.flows {
+		if f.Transport != mesh.TransportDirect || f.To.Kind != mesh.PeerPods {
+			continue
+		}
+		for _, w := range r.resolve(f.To).workloads {
+			for _, p := range f.Ports {
+				out[appPort{w, p.Port}] = true
+			}
+		}
+	}
+	return out
 }

@@ -46,7 +46,7 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 	if err != nil {
 		return nil, nil, fmt.Errorf("analysing the injected cluster: %w", err)
 	}
-	r := &runner{c: injected, p: p, a: a}
+	r := &runner{c: injected, p: p, a: a, flows: flows}
 	rep := &Report{Mesh: p.Name(), Version: p.Version(), Results: preamble(c, injected, p)}
 	for _, f := range flows {
 		if len(f.Ports) == 0 {
@@ -59,9 +59,10 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 }
 
 type runner struct {
-	c *model.Cluster
-	p mesh.Profile
-	a *reach.Analysis
+	c     *model.Cluster
+	p     mesh.Profile
+	a     *reach.Analysis
+	flows []mesh.Flow
 }
 
 // peerSet is a resolved flow peer.

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/pkg/check"
+	"github.com/podreach/podreach/pkg/fix"
+	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/render"
+)
+
+type fixFlags struct {
+	input          inputFlags
+	mesh           string
+	linkerdVersion string
+	style          string
+}
+
+func newFixCmd(s Streams) *cobra.Command {
+	f := &fixFlags{}
+	cmd := &cobra.Command{
+		Use:   "fix --mesh linkerd",
+		Short: "Write the NetworkPolicies that restore every blocked mesh flow",
+		Long: `Fix runs the mesh check, writes NetworkPolicies (YAML, ready for
+kubectl apply -f -) that admit every blocked flow and nothing more, and
+proves them by running the check again on the input plus the new policies.
+
+--style minimal (default) admits only the required ports, only from the pods
+that need them, selected by the mesh's own labels; --style broad reproduces
+the seed's shape (every port from meshed pods and from the mesh namespaces).
+Namespaces are selected by kubernetes.io/metadata.name, which every namespace
+carries, so no labels need to be added. API-server flows need
+--external apiserver=CIDR; without it they are written as commented
+placeholders.
+
+Exit codes: 0 the proposal restores every fixable flow, 1 it does not (the
+proposal is still printed), 2 usage or input error.`,
+		Example: `  podreach fix --mesh linkerd -f examples/emojivoto-linkerd/ > fix.yaml
+  podreach check --mesh linkerd -f examples/emojivoto-linkerd/ -f fix.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runFix(cmd, s, f) },
+	}
+	f.input.add(cmd)
+	fl := cmd.Flags()
+	fl.StringVar(&f.mesh, "mesh", "", "the mesh: linkerd (required)")
+	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model; default: detected")
+	fl.StringVar(&f.style, "style", "minimal", "minimal (least privilege) or broad (the seed's shape)")
+	cmd.MarkFlagRequired("mesh")
+	return cmd
+}
+
+func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
+	style, err := fix.ParseStyle(f.style)
+	if err != nil {
+		return inputError(fmt.Errorf("--style: %w", err))
+	}
+	if f.mesh != "linkerd" {
+		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
+	}
+	opts, err := f.input.options()
+	if err != nil {
+		return err
+	}
+	c, err := f.input.load(cmd, s)
+	if err != nil {
+		return err
+	}
+	inst, diags, err := linkerd.Detect(c, f.linkerdVersion)
+	printDiagnostics(s.ErrOut, diags)
+	if err != nil {
+		return inputError(err)
+	}
+	prop, err := fix.Propose(c, inst, fix.WithStyle(style), fix.WithCheckOptions(check.WithReachOptions(opts...)))
+	if err != nil && !errors.Is(err, fix.ErrIncomplete) {
+		return inputError(err)
+	}
+	if rerr := render.FixYAML(s.Out, prop, f.input.command("fix --mesh "+f.mesh)); rerr != nil {
+		return rerr
+	}
+	for _, u := range prop.Unfixable {
+		fmt.Fprintf(s.ErrOut, "warning: not fixed: %s\n", u)
+	}
+	if err != nil {
+		return &exitError{code: ExitNo, err: err}
+	}
+	return nil
+}

@@ -1,0 +1,8 @@
+// Package fix proposes the NetworkPolicies that restore what a mesh check
+// found blocked, and proves them: it re-runs the check on the input plus the
+// proposal and fails when anything fixable is still blocked. Proposals only
+// add allow rules, and only to pods that are already isolated in that
+// direction, so they can never take reachability away.
+//
+// It does no I/O and must not import client-go, cobra or net/http.
+package fix
