@@ -63,7 +63,7 @@ func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
 	case "text", "short":
 		err = render.CheckText(s.Out, rep, render.CheckOptions{
 			ExplainCommand: f.input.command("explain"),
-			FixCommand:     f.input.command("fix --mesh "+f.mesh),
+			FixCommand:     f.input.command("fix --mesh " + f.mesh),
 			Short:          f.output == "short",
 		})
 	default:

@@ -60,4 +60,3 @@ func diff(want, got string) string {
 	}
 	return b.String()
 }
-

@@ -74,8 +74,8 @@ type Proposal struct {
 	// Placeholders are policies that would fix API-server flows once its
 	// address is known; their ipBlock CIDR is PlaceholderCIDR.
 	Placeholders []Policy
-	Before    *check.Report
-	After     *check.Report
+	Before       *check.Report
+	After        *check.Report
 }
 
 // Policy is one proposed NetworkPolicy and the checks it restores.
