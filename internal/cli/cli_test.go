@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/internal/golden"
+)
+
+const example = "../../examples/emojivoto-linkerd/"
+
+// run executes the CLI in-process and returns stdout, stderr and the exit code.
+func run(t *testing.T, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), "podreach", args, Streams{In: strings.NewReader(stdin), Out: &out, ErrOut: &errOut})
+	return out.String(), errOut.String(), code
+}
+
+// TestGolden runs real commands on the shipped examples and compares their
+// output with testdata/*.golden (go test ./internal/cli -update rewrites them).
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"explain-seed-failure", []string{"explain", "-f", example, "--from", "emojivoto/web", "--to", "linkerd/linkerd-destination", "--port", "8086"}, ExitNo},
+		{"explain-seed-failure-json", []string{"explain", "-f", example, "--from", "emojivoto/web", "--to", "linkerd/linkerd-destination", "--port", "8086", "-o", "json"}, ExitNo},
+		{"explain-service-allowed", []string{"explain", "-f", example, "--from", "emojivoto/web", "--to", "svc/emojivoto/emoji-svc", "--port", "8080"}, ExitOK},
+		{"explain-all-ports", []string{"explain", "-f", example, "--from", "emojivoto/vote-bot", "--to", "emojivoto/web"}, ExitOK},
+		{"matrix-text", []string{"matrix", "-f", example}, ExitOK},
+		{"matrix-json", []string{"matrix", "-f", example, "-o", "json"}, ExitOK},
+		{"matrix-csv", []string{"matrix", "-f", example, "-o", "csv", "--level", "pod"}, ExitOK},
+		{"check-broken", []string{"check", "--mesh", "linkerd", "-f", example}, ExitNo},
+		{"check-broken-json", []string{"check", "--mesh", "linkerd", "-f", example, "-o", "json"}, ExitNo},
+		{"check-seed-fix", []string{"check", "--mesh", "linkerd", "-f", example, "-f", "../../examples/seed-fix/seed-fix.yaml", "-o", "short"}, ExitOK},
+		{"fix-minimal", []string{"fix", "--mesh", "linkerd", "-f", example, "--external", "apiserver=172.16.0.2/32"}, ExitOK},
+		{"fix-broad", []string{"fix", "--mesh", "linkerd", "-f", example, "--style", "broad"}, ExitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := run(t, "", tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", code, tt.code, errOut)
+			}
+			golden.Assert(t, tt.name+".golden", []byte(out))
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		code   int
+		stderr string
+	}{
+		{"no input", []string{"matrix"}, "", ExitInput, "no input"},
+		{"unknown flag", []string{"matrix", "--bogus"}, "", ExitInput, "unknown flag"},
+		{"bad output", []string{"matrix", "-f", example, "-o", "xml"}, "", ExitInput, "--output"},
+		{"bad level", []string{"matrix", "-f", example, "--level", "node"}, "", ExitInput, "--level"},
+		{"unknown target", []string{"explain", "-f", example, "--from", "emojivoto/nope", "--to", "emojivoto/web"}, "", ExitInput, "no workload, pod or Service named nope"},
+		{"bad port", []string{"explain", "-f", example, "--from", "emojivoto/web", "--to", "emojivoto/emoji", "--port", "70000"}, "", ExitInput, "out of range"},
+		{"missing file", []string{"matrix", "-f", "does-not-exist.yaml"}, "", ExitInput, "does-not-exist.yaml"},
+		{"bad cidr from stdin", []string{"matrix", "-f", "-"}, badPolicy, ExitInput, `spec.ingress[0].from[0].ipBlock.cidr`},
+		{"bad external", []string{"matrix", "-f", example, "--external", "apiserver"}, "", ExitInput, "NAME=CIDR"},
+		{"unsupported mesh", []string{"check", "--mesh", "istio", "-f", example}, "", ExitInput, "only linkerd"},
+		{"stdin ok", []string{"matrix", "-f", "-"}, goodPolicy, ExitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := run(t, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", code, tt.code, errOut)
+			}
+			if !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("stderr %q does not mention %q", errOut, tt.stderr)
+			}
+		})
+	}
+}
+
+const badPolicy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: np, namespace: x}
+spec:
+  podSelector: {}
+  ingress:
+  - from:
+    - ipBlock: {cidr: 10.0.0.0/33}
+`
+
+const goodPolicy = `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x, labels: {app: a}}
+spec: {containers: [{name: c, image: i}]}
+`
+
+// TestDocs walks the command tree: every command has a capitalised Short
+// without a final period, a Long and an Example.
+func TestDocs(t *testing.T) {
+	root := NewRootCmd(Streams{}, "podreach")
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
+			return
+		}
+		t.Run(c.CommandPath(), func(t *testing.T) {
+			if c.Short == "" || !unicode.IsUpper([]rune(c.Short)[0]) || strings.HasSuffix(c.Short, ".") {
+				t.Errorf("Short %q: want capitalised, no final period", c.Short)
+			}
+			if c.Long == "" {
+				t.Error("no Long")
+			}
+			if c.Example == "" {
+				t.Error("no Example")
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+func TestKubectlPluginName(t *testing.T) {
+	root := NewRootCmd(Streams{}, "/usr/local/bin/kubectl-podreach")
+	if root.Use != "kubectl podreach" {
+		t.Errorf("Use = %q, want %q", root.Use, "kubectl podreach")
+	}
+}

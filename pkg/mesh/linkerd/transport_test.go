@@ -1,0 +1,81 @@
+package linkerd
+
+import (
+	"testing"
+
+	"github.com/podreach/podreach/pkg/model"
+)
+
+func TestTransportPort(t *testing.T) {
+	t.Parallel()
+	meshed := func(ann ...string) *model.PodSpec {
+		s := &model.PodSpec{Annotations: map[string]string{}, Containers: []model.Container{
+			{Name: "app", Ports: []model.ContainerPort{{Name: "redis", Port: 6379, Protocol: model.TCP},
+				{Name: "web", Port: 8080, Protocol: model.TCP}}},
+			{Name: containerProxy, Init: true}}}
+		for i := 0; i < len(ann); i += 2 {
+			s.Annotations[ann[i]] = ann[i+1]
+		}
+		return s
+	}
+	plain := &model.PodSpec{Containers: []model.Container{{Name: "app"}}}
+	transparent := []Option{WithTransportMode(Transparent)}
+	tests := []struct {
+		name     string
+		version  string
+		opts     []Option
+		src, dst *model.PodSpec
+		port     int32
+		proto    model.Protocol
+		want     int32
+		rewrote  bool
+	}{
+		// ≤2.9: the app port, even for opaque-looking ports.
+		{"2.9 app port", "2.9", nil, meshed(), meshed(), 8080, model.TCP, 8080, false},
+		{"2.9 mysql", "2.9", nil, meshed(), meshed(), 3306, model.TCP, 3306, false},
+		{"seed era", "edge-19.1.2", nil, meshed(), meshed(), 8086, model.TCP, 8086, false},
+		// 2.10: its own default list (443 opaque, 6379 not).
+		{"2.10 443 default opaque", "2.10", nil, meshed(), meshed(), 443, model.TCP, 4143, true},
+		{"2.10 6379 not default", "2.10", nil, meshed(), meshed(), 6379, model.TCP, 6379, false},
+		// 2.11-2.17: default list, annotation (numbers, ranges, names) replaces it.
+		{"2.14 http", "stable-2.14.10", nil, meshed(), meshed(), 8080, model.TCP, 8080, false},
+		{"2.14 redis default", "stable-2.14.10", nil, meshed(), meshed(), 6379, model.TCP, 4143, true},
+		{"2.14 443 not default", "stable-2.14.10", nil, meshed(), meshed(), 443, model.TCP, 443, false},
+		{"2.14 annotation number", "stable-2.14.10", nil, meshed(), meshed(annotationOpaquePorts, "8080"), 8080, model.TCP, 4143, true},
+		{"2.14 annotation range", "stable-2.14.10", nil, meshed(), meshed(annotationOpaquePorts, "8000-8090"), 8080, model.TCP, 4143, true},
+		{"2.14 annotation name", "stable-2.14.10", nil, meshed(), meshed(annotationOpaquePorts, "web"), 8080, model.TCP, 4143, true},
+		{"2.14 annotation replaces default", "stable-2.14.10", nil, meshed(), meshed(annotationOpaquePorts, "8080"), 6379, model.TCP, 6379, false},
+		{"2.14 empty annotation: nothing opaque", "stable-2.14.10", nil, meshed(), meshed(annotationOpaquePorts, ""), 6379, model.TCP, 6379, false},
+		{"2.14 malformed entries ignored", "stable-2.14.10", nil, meshed(), meshed(annotationOpaquePorts, "x-y, 9-1,8080"), 8080, model.TCP, 4143, true},
+		{"2.14 cluster default list", "stable-2.14.10", []Option{WithOpaquePorts("8080")}, meshed(), meshed(), 8080, model.TCP, 4143, true},
+		{"2.14 skip-inbound wins over opaque", "stable-2.14.10", nil, meshed(), meshed(annotationSkipInbound, "6379"), 6379, model.TCP, 6379, false},
+		{"2.17 opaque", "2.17", nil, meshed(), meshed(), 5432, model.TCP, 4143, true},
+		{"edge-25.3.1 still 2.17 rule", "edge-25.3.1", nil, meshed(), meshed(), 8080, model.TCP, 8080, false},
+		// 2.18+ (edge-25.3.2+): everything to 4143, except meta and skipped ports.
+		{"edge-25.3.2 all to 4143", "edge-25.3.2", nil, meshed(), meshed(), 8080, model.TCP, 4143, true},
+		{"2.18 app port", "2.18", nil, meshed(), meshed(), 8080, model.TCP, 4143, true},
+		{"2.19 admin ports of controllers", "2.19", nil, meshed(), meshed(), 9996, model.TCP, 4143, true},
+		{"edge-26.8.3", "edge-26.8.3", nil, meshed(), meshed(), 80, model.TCP, 4143, true},
+		{"2.18 proxy admin 4191", "2.18", nil, meshed(), meshed(), 4191, model.TCP, 4191, false},
+		{"2.18 proxy tap 4190", "2.18", nil, meshed(), meshed(), 4190, model.TCP, 4190, false},
+		{"2.18 skip-inbound", "2.18", nil, meshed(), meshed(annotationSkipInbound, "8000-8100"), 8080, model.TCP, 8080, false},
+		{"2.18 client skips outbound", "2.18", nil, meshed(annotationSkipOutbound, "8080"), meshed(), 8080, model.TCP, 8080, false},
+		{"2.18 transparent: 2.17 rule", "2.18", transparent, meshed(), meshed(), 8080, model.TCP, 8080, false},
+		{"2.18 transparent opaque", "2.18", transparent, meshed(), meshed(), 3306, model.TCP, 4143, true},
+		// Not mesh-to-mesh TCP.
+		{"UDP never proxied", "2.18", nil, meshed(), meshed(), 53, model.UDP, 53, false},
+		{"SCTP never proxied", "2.18", nil, meshed(), meshed(), 3868, model.SCTP, 3868, false},
+		{"unmeshed client", "2.18", nil, plain, meshed(), 8080, model.TCP, 8080, false},
+		{"unmeshed server", "2.18", nil, meshed(), plain, 8080, model.TCP, 8080, false},
+		{"nil spec", "2.18", nil, nil, meshed(), 8080, model.TCP, 8080, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, rewrote := install(tt.version, tt.opts...).TransportPort(tt.src, tt.dst, tt.port, tt.proto)
+			if got != tt.want || rewrote != tt.rewrote {
+				t.Errorf("TransportPort(%d/%s) = %d, %v; want %d, %v", tt.port, tt.proto, got, rewrote, tt.want, tt.rewrote)
+			}
+		})
+	}
+}
