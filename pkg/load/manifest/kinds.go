@@ -1,0 +1,258 @@
+package manifest
+
+import (
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/podreach/podreach/pkg/model"
+)
+
+// podTemplateHashLabel is the label the Deployment controller puts on its
+// ReplicaSets and their pods; a ReplicaSet is named <deployment>-<hash>.
+const podTemplateHashLabel = "pod-template-hash"
+
+// meta applies the API server's namespace defaulting to m, records the
+// object's identity, and validates the metadata.
+func (o *object) meta(m *metav1.ObjectMeta) {
+	if clusterScoped(o.kind) {
+		m.Namespace = ""
+	} else if m.Namespace == "" {
+		m.Namespace = o.b.opts.defaultNamespace
+	}
+	if m.Name == "" {
+		m.Name = m.GenerateName
+	}
+	o.name, o.namespace = m.Name, m.Namespace
+	validateMeta(o, m)
+}
+
+func addNamespace(o *object) {
+	ns := decodeAs[corev1.Namespace](o, true)
+	if ns == nil {
+		return
+	}
+	o.meta(&ns.ObjectMeta)
+	o.b.put(o, &model.Namespace{
+		Name:        ns.Name,
+		Labels:      ns.Labels,
+		Annotations: ns.Annotations,
+		Source:      o.source(),
+	})
+}
+
+func addPod(o *object) {
+	p := decodeAs[corev1.Pod](o, true)
+	if p == nil {
+		return
+	}
+	o.meta(&p.ObjectMeta)
+	o.b.put(o, &podRecord{
+		ns: p.Namespace,
+		pod: model.Pod{
+			Name:     p.Name,
+			Spec:     o.podSpec("metadata", &p.ObjectMeta, "spec", &p.Spec),
+			IPs:      podIPs(o, &p.Status),
+			NodeName: p.Spec.NodeName,
+			Source:   o.source(),
+		},
+		owners: p.OwnerReferences,
+	})
+}
+
+func addDeployment(o *object) {
+	d := decodeAs[appsv1.Deployment](o, true)
+	if d == nil {
+		return
+	}
+	o.meta(&d.ObjectMeta)
+	o.addWorkload(model.KindDeployment, &d.ObjectMeta, &d.Spec.Template, "spec.template", replicas(d.Spec.Replicas, 1))
+}
+
+func addStatefulSet(o *object) {
+	s := decodeAs[appsv1.StatefulSet](o, true)
+	if s == nil {
+		return
+	}
+	o.meta(&s.ObjectMeta)
+	o.addWorkload(model.KindStatefulSet, &s.ObjectMeta, &s.Spec.Template, "spec.template", replicas(s.Spec.Replicas, 1))
+}
+
+func addDaemonSet(o *object) {
+	d := decodeAs[appsv1.DaemonSet](o, true)
+	if d == nil {
+		return
+	}
+	o.meta(&d.ObjectMeta)
+	// A DaemonSet runs one pod per eligible node: the count is not declared.
+	o.addWorkload(model.KindDaemonSet, &d.ObjectMeta, &d.Spec.Template, "spec.template", 0)
+}
+
+func addReplicaSet(o *object) {
+	r := decodeAs[appsv1.ReplicaSet](o, true)
+	if r == nil {
+		return
+	}
+	o.meta(&r.ObjectMeta)
+	o.addWorkload(model.KindReplicaSet, &r.ObjectMeta, &r.Spec.Template, "spec.template", replicas(r.Spec.Replicas, 1))
+}
+
+func addReplicationController(o *object) {
+	r := decodeAs[corev1.ReplicationController](o, true)
+	if r == nil {
+		return
+	}
+	o.meta(&r.ObjectMeta)
+	tmpl := r.Spec.Template
+	if tmpl == nil {
+		tmpl = &corev1.PodTemplateSpec{}
+	}
+	o.addWorkload(model.KindReplicationController, &r.ObjectMeta, tmpl, "spec.template", replicas(r.Spec.Replicas, 1))
+}
+
+func addJob(o *object) {
+	j := decodeAs[batchv1.Job](o, true)
+	if j == nil {
+		return
+	}
+	o.meta(&j.ObjectMeta)
+	o.addWorkload(model.KindJob, &j.ObjectMeta, &j.Spec.Template, "spec.template", replicas(j.Spec.Parallelism, 1))
+}
+
+func addCronJob(o *object) {
+	c := decodeAs[batchv1.CronJob](o, true)
+	if c == nil {
+		return
+	}
+	o.meta(&c.ObjectMeta)
+	js := &c.Spec.JobTemplate.Spec
+	o.addWorkload(model.KindCronJob, &c.ObjectMeta, &js.Template, "spec.jobTemplate.spec.template", replicas(js.Parallelism, 1))
+}
+
+// addWorkload adds a workload built from its metadata and pod template.
+func (o *object) addWorkload(kind model.Kind, m *metav1.ObjectMeta, t *corev1.PodTemplateSpec, path string, n int32) {
+	hash := m.Labels[podTemplateHashLabel]
+	if hash == "" {
+		hash = t.Labels[podTemplateHashLabel]
+	}
+	o.b.put(o, &workloadRecord{
+		w: model.Workload{
+			Kind:        kind,
+			Namespace:   m.Namespace,
+			Name:        m.Name,
+			Labels:      m.Labels,
+			Annotations: m.Annotations,
+			Template:    o.podSpec(path+".metadata", &t.ObjectMeta, path+".spec", &t.Spec),
+			Replicas:    n,
+			Source:      o.source(),
+		},
+		owners: m.OwnerReferences,
+		hash:   hash,
+	})
+}
+
+// replicas is *p, or def when the field is omitted (the API default).
+func replicas(p *int32, def int32) int32 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// podSpec extracts what reachability needs from a pod or a pod template.
+func (o *object) podSpec(metaPath string, m *metav1.ObjectMeta, specPath string, s *corev1.PodSpec) model.PodSpec {
+	validateLabels(o, metaPath+".labels", m.Labels)
+	ps := model.PodSpec{Labels: m.Labels, Annotations: m.Annotations, HostNetwork: s.HostNetwork}
+	n := len(s.InitContainers) + len(s.Containers)
+	if n > 0 {
+		ps.Containers = make([]model.Container, 0, n)
+	}
+	for i := range s.InitContainers {
+		ps.Containers = append(ps.Containers, o.container(&s.InitContainers[i], indexPath(specPath+".initContainers", i), true))
+	}
+	for i := range s.Containers {
+		ps.Containers = append(ps.Containers, o.container(&s.Containers[i], indexPath(specPath+".containers", i), false))
+	}
+	return ps
+}
+
+func (o *object) container(c *corev1.Container, path string, init bool) model.Container {
+	mc := model.Container{Name: c.Name, Image: c.Image, Init: init}
+	for i := range c.Ports {
+		if p, ok := containerPort(o, indexPath(path+".ports", i), c.Name, &c.Ports[i]); ok {
+			mc.Ports = append(mc.Ports, p)
+		}
+	}
+	return mc
+}
+
+func addService(o *object) {
+	s := decodeAs[corev1.Service](o, true)
+	if s == nil {
+		return
+	}
+	o.meta(&s.ObjectMeta)
+	validateLabels(o, "spec.selector", s.Spec.Selector)
+	svc := &model.Service{
+		Namespace: s.Namespace,
+		Name:      s.Name,
+		Type:      string(s.Spec.Type),
+		Selector:  s.Spec.Selector,
+		Source:    o.source(),
+	}
+	if svc.Type == "" {
+		svc.Type = string(corev1.ServiceTypeClusterIP) // the API default
+	}
+	for i := range s.Spec.Ports {
+		if p, ok := servicePort(o, indexPath("spec.ports", i), &s.Spec.Ports[i]); ok {
+			svc.Ports = append(svc.Ports, p)
+		}
+	}
+	o.b.put(o, svc)
+}
+
+func addNetworkPolicy(o *object) {
+	np := decodeAs[networkingv1.NetworkPolicy](o, true)
+	if np == nil {
+		return
+	}
+	o.meta(&np.ObjectMeta)
+	defaultPolicy(np)
+	validatePolicy(o, np)
+	o.b.put(o, &model.Policy{NetworkPolicy: np, Source: o.source()})
+}
+
+func addConfigMap(o *object) {
+	cm := decodeAs[corev1.ConfigMap](o, true)
+	if cm == nil {
+		return
+	}
+	o.meta(&cm.ObjectMeta)
+	o.putObject(&cm.ObjectMeta, cm.Data)
+}
+
+// addMetaObject keeps the identity and metadata of webhook configurations
+// and APIServices; their specs are not checked (nothing reads them here).
+func addMetaObject(o *object) {
+	m := decodeAs[metav1.PartialObjectMetadata](o, false)
+	if m == nil {
+		return
+	}
+	o.meta(&m.ObjectMeta)
+	o.putObject(&m.ObjectMeta, nil)
+}
+
+func (o *object) putObject(m *metav1.ObjectMeta, data map[string]string) {
+	o.b.put(o, &model.Object{
+		APIVersion:  o.apiVersion,
+		Kind:        o.kind,
+		Namespace:   m.Namespace,
+		Name:        m.Name,
+		Labels:      m.Labels,
+		Annotations: m.Annotations,
+		Data:        data,
+		Source:      o.source(),
+	})
+}

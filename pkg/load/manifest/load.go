@@ -1,0 +1,149 @@
+package manifest
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/podreach/podreach/pkg/model"
+)
+
+// stdinName names standard input in diagnostics.
+const stdinName = "<stdin>"
+
+// Load reads each source in order: a file, a directory (walked recursively
+// for *.yaml, *.yml and *.json files, in lexical order), or "-" for the
+// reader given WithStdin. Later objects replace earlier ones with the same
+// kind, namespace and name.
+//
+// It returns the cluster and every diagnostic. If any diagnostic is an
+// Error, the cluster is nil and the error is a *model.InputError listing
+// them; if ctx is done, the error is ctx.Err().
+func Load(ctx context.Context, sources []string, opts ...Option) (*model.Cluster, model.Diagnostics, error) {
+	b := newBuilder(makeOptions(opts))
+	for _, src := range sources {
+		if err := b.load(ctx, src); err != nil {
+			return nil, b.diags, err
+		}
+	}
+	return b.finish()
+}
+
+// Decode is Load for one in-memory stream of YAML documents or JSON values;
+// name is used in diagnostics (and its extension, if any, decides between
+// YAML and JSON; otherwise a stream starting with '{' is JSON).
+func Decode(name string, data []byte, opts ...Option) (*model.Cluster, model.Diagnostics, error) {
+	b := newBuilder(makeOptions(opts))
+	b.decode(name, data)
+	return b.finish()
+}
+
+func (b *builder) load(ctx context.Context, src string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if src == "-" {
+		b.loadStdin()
+		return nil
+	}
+	info, err := os.Stat(src)
+	if err != nil {
+		b.ioError(src, err)
+		return nil
+	}
+	if !info.IsDir() {
+		b.loadFile(src)
+		return nil
+	}
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			b.ioError(path, err)
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if d.IsDir() || !isManifestName(path) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+				b.diags = append(b.diags, model.Diagnostic{Severity: model.Warning,
+					Source: model.Source{File: path}, Message: "symbolic link to a directory not followed"})
+				return nil
+			}
+		}
+		b.loadFile(path)
+		return nil
+	})
+}
+
+// isManifestName reports whether a directory walk reads the file.
+func isManifestName(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+func (b *builder) loadStdin() {
+	if b.opts.stdin == nil {
+		b.errorAt(model.Source{File: stdinName}, "", `source "-" given but no standard input is configured`)
+		return
+	}
+	data, err := io.ReadAll(b.opts.stdin)
+	if err != nil {
+		b.ioError(stdinName, err)
+		return
+	}
+	b.decode(stdinName, data)
+}
+
+func (b *builder) loadFile(path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.ioError(path, err)
+		return
+	}
+	b.decode(path, data)
+}
+
+func (b *builder) ioError(path string, err error) {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	b.errorAt(model.Source{File: path}, "", "cannot read: "+err.Error())
+}
+
+// decode reads one stream of documents.
+func (b *builder) decode(name string, data []byte) {
+	// The JSON of a stream's objects may not be much larger than the
+	// stream: YAML aliases can expand exponentially.
+	b.expand = min(1<<20+16*len(data), 1<<28)
+	b.docs = 16 + len(data)/4 // an alias to an object takes at least 4 bytes
+	add := func(root *yaml.Node) { b.addDocument(name, root, 0) }
+	var line int
+	var err error
+	if isJSON(name, data) {
+		line, err = jsonDocuments(data, add)
+		if err != nil {
+			err = errors.New("invalid JSON: " + err.Error())
+		}
+	} else {
+		line, err = yamlDocuments(data, add)
+		if err != nil {
+			err = errors.New("invalid YAML: " + err.Error())
+		}
+	}
+	if err != nil {
+		b.errorAt(model.Source{File: name, Line: line}, "", err.Error())
+	}
+}
