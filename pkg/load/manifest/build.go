@@ -21,9 +21,9 @@ type builder struct {
 	// unevaluated counts policies of other APIs, which podreach does not
 	// evaluate although they may deny traffic.
 	unevaluated map[string]int
-	scratch []byte         // JSON buffer reused across objects
-	expand  int            // JSON bytes the rest of the stream may expand to
-	docs    int            // objects the rest of the stream may hold
+	scratch     []byte // JSON buffer reused across objects
+	expand      int    // JSON bytes the rest of the stream may expand to
+	docs        int    // objects the rest of the stream may hold
 }
 
 // objKey identifies an object: a later object with the same key replaces
