@@ -100,7 +100,10 @@ func (r *runner) blockedPair(s, d int, wire, app int32, proto model.Protocol) Pa
 	}
 	p.Side, p.Policies = side.Direction, side.Isolating
 	if len(side.Misses) > 0 {
-		p.Reason = side.Misses[0].Policy + " " + side.Misses[0].Reason
+		p.Reason = side.Misses[0].Reason
+		if len(side.Misses) > 1 {
+			p.Reason = side.Misses[0].Policy + " " + p.Reason
+		}
 	}
 	return p
 }
