@@ -39,7 +39,7 @@ func TestGolden(t *testing.T) {
 		{"matrix-csv", []string{"matrix", "-f", example, "-o", "csv", "--level", "pod"}, ExitOK},
 		{"check-broken", []string{"check", "--mesh", "linkerd", "-f", example}, ExitNo},
 		{"check-broken-json", []string{"check", "--mesh", "linkerd", "-f", example, "-o", "json"}, ExitNo},
-		{"check-seed-fix", []string{"check", "--mesh", "linkerd", "-f", example, "-f", "../../examples/seed-fix/seed-fix.yaml", "-o", "short"}, ExitOK},
+		{"check-seed-fix", []string{"check", "--mesh", "linkerd", "-f", example, "-f", "../../examples/seed-fix/seed-fix.yaml", "-o", "short"}, ExitNo},
 		{"fix-minimal", []string{"fix", "--mesh", "linkerd", "-f", example, "--external", "apiserver=172.16.0.2/32"}, ExitOK},
 		{"fix-broad", []string{"fix", "--mesh", "linkerd", "-f", example, "--style", "broad"}, ExitOK},
 	}
