@@ -1,0 +1,71 @@
+package synth
+
+import "strings"
+
+// Config sizes a generated cluster. The zero value generates an empty
+// cluster; Features zero means AllFeatures.
+type Config struct {
+	Seed       int64
+	Namespaces int // including kube-system when there are at least two
+	Workloads  int // total, system workloads included
+	Policies   int // total
+	// PodIPs gives every workload pod instances with status IPs (10.0.0.0/8,
+	// plus fd00:10::/64 addresses in dual-stack namespaces when FeatureIPv6
+	// is on); false leaves workloads as templates without instances, as in
+	// manifests.
+	PodIPs   bool
+	Features Feature
+}
+
+// Feature is a set of NetworkPolicy (and cluster) features the generator may
+// use, as bit flags. FeatureUnknown (zero) in Config means AllFeatures.
+type Feature uint32
+
+// Features the generator can exercise.
+const (
+	FeatureUnknown           Feature = 0
+	FeatureDefaultDeny       Feature = 1 << (iota - 1) // podSelector {} with no rules
+	FeatureNamespaceSelector                           // namespaceSelector peers
+	FeaturePeerAnd                                     // podSelector and namespaceSelector in one peer
+	FeatureMultiPeer                                   // several peers in one rule
+	FeatureEmptySelector                               // {} selectors in peers
+	FeatureMatchExpressions                            // In, NotIn, Exists, DoesNotExist
+	FeatureNamedPorts                                  // port: <name>
+	FeatureEndPort                                     // port ranges
+	FeatureProtocolOnly                                // ports: [{protocol: UDP}]
+	FeatureEgress                                      // egress rules and Egress policyTypes
+	FeatureIPBlock                                     // ipBlock peers, with except
+	FeatureIPv6                                        // dual-stack pods and IPv6 ipBlocks
+	FeatureDNSEgress                                   // egress to kube-dns in kube-system
+	FeatureHostNetwork                                 // host-network pods
+	featureEnd
+)
+
+// AllFeatures enables everything.
+const AllFeatures = featureEnd - 1
+
+var featureNames = []string{
+	"default-deny", "namespace-selector", "peer-and", "multi-peer",
+	"empty-selector", "match-expressions", "named-ports", "end-port",
+	"protocol-only", "egress", "ip-block", "ipv6", "dns-egress", "host-network",
+}
+
+// String lists the features joined by "|": "named-ports|end-port".
+func (f Feature) String() string {
+	if f == FeatureUnknown {
+		return "unknown"
+	}
+	var parts []string
+	for i, n := range featureNames {
+		if f&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	if f&^AllFeatures != 0 {
+		parts = append(parts, "unknown")
+	}
+	return strings.Join(parts, "|")
+}
+
+// Has reports whether every feature of o is in f.
+func (f Feature) Has(o Feature) bool { return f&o == o }
