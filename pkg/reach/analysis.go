@@ -159,7 +159,6 @@ func (a *Analysis) endpoint(id string) (int, bool) {
 	return i, ok
 }
 
-func cut(s, sep string) (string, string, bool) { return strings.Cut(s, sep) }
 
 // EndpointIndex returns the index (into Engine().Endpoints()) of the
 // endpoint with id: "ns/name" of a workload or pod, or an external's name.

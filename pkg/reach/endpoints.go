@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
@@ -104,7 +105,7 @@ func externalEndpoint(x model.External) policy.Endpoint {
 
 // ParseExternal parses "NAME=CIDR" (a bare address is a /32 or /128).
 func ParseExternal(s string) (model.External, error) {
-	name, addr, ok := cut(s, "=")
+	name, addr, ok := strings.Cut(s, "=")
 	if !ok || name == "" || addr == "" {
 		return model.External{}, fmt.Errorf("invalid external %q: want NAME=CIDR, e.g. apiserver=172.16.0.2/32", s)
 	}
