@@ -77,7 +77,11 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 	if err != nil && !errors.Is(err, fix.ErrIncomplete) {
 		return inputError(err)
 	}
-	if rerr := render.FixYAML(s.Out, prop, f.input.command("fix --mesh "+f.mesh)); rerr != nil {
+	header := f.input.command("fix --mesh " + f.mesh)
+	if style != fix.StyleMinimal {
+		header += " --style " + style.String()
+	}
+	if rerr := render.FixYAML(s.Out, prop, header); rerr != nil {
 		return rerr
 	}
 	for _, u := range prop.Unfixable {

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -27,7 +28,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 	blocked, bypass := newResult(f), newResult(f)
 	bypass.ID = f.ID + "-port-bypass"
 	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
-	bypass.Anchor = f.Anchor
+	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
 	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
 	bypass.Fixable = false
 	var clients []*model.Workload
@@ -36,7 +37,6 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			clients = append(clients, w)
 		}
 	}
-	eng := r.a.Engine()
 	for _, ap := range r.appPorts() {
 		d, _ := r.a.EndpointIndex(ap.backend.ID())
 		for _, cw := range clients {
@@ -48,7 +48,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			if !rewrote {
 				continue
 			}
-			allowed := eng.Allowed(s, d)
+			allowed := r.judge(r.a, s, d)
 			appOK, wireOK := allowed.Contains(model.TCP, int(ap.port)), allowed.Contains(model.TCP, int(wire))
 			switch {
 			case appOK && !wireOK:
@@ -120,11 +120,14 @@ func targetPort(sp model.ServicePort, w *model.Workload) (int32, bool) {
 
 // meshPorts marks the destination ports the mesh itself uses with direct
 // transport (the proxies' control-plane connections, webhooks): they are
-// not application traffic, and the proxy never rewrites them.
+// not application traffic, and the proxy never rewrites them. A direct
+// flow from plain pods (the unmeshed heartbeat querying Prometheus) is
+// direct only because its client is unmeshed: meshed clients of the same
+// port are still application traffic, so it marks nothing.
 func (r *runner) meshPorts() map[appPort]bool {
 	out := map[appPort]bool{}
 	for _, f := range r.flows {
-		if f.Transport != mesh.TransportDirect || f.To.Kind != mesh.PeerPods {
+		if f.Transport != mesh.TransportDirect || f.To.Kind != mesh.PeerPods || f.From.Kind == mesh.PeerPods {
 			continue
 		}
 		for _, w := range r.resolve(f.To).workloads {
