@@ -46,7 +46,7 @@ Exit codes: 0 every required flow is allowed (‼ alone is 0, or 1 with
 	fl := cmd.Flags()
 	fl.StringVar(&f.mesh, "mesh", "", "the mesh to check: linkerd (required)")
 	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model (e.g. edge-26.8.3, 2.14, stable-2.14.10); default: detected")
-	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, short (only what did not pass) or json")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, short (only what did not pass), json, md (a pull-request comment), or dot or mermaid (a graph of what did not pass)")
 	fl.BoolVar(&f.strict, "strict", false, "exit 1 on warnings (‼) too")
 	cmd.MarkFlagRequired("mesh")
 	return cmd
@@ -66,8 +66,17 @@ func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
 			FixCommand:     f.input.command("fix --mesh " + f.mesh),
 			Short:          f.output == "short",
 		})
+	case "md":
+		err = render.CheckMarkdown(s.Out, rep, render.CheckOptions{
+			ExplainCommand: f.input.command("explain"),
+			FixCommand:     f.input.command("fix --mesh " + f.mesh),
+		})
+	case "dot":
+		err = render.CheckDOT(s.Out, rep)
+	case "mermaid":
+		err = render.CheckMermaid(s.Out, rep)
 	default:
-		return inputError(fmt.Errorf("--output: want text, short or json, got %q", f.output))
+		return inputError(fmt.Errorf("--output: want text, short, json, md, dot or mermaid, got %q", f.output))
 	}
 	if err != nil {
 		return err
@@ -110,6 +119,7 @@ func (f *inputFlags) command(verb string) string {
 	for _, fn := range f.filenames {
 		parts = append(parts, "-f", fn)
 	}
+	parts = append(parts, f.src.args(f.filenames)...)
 	if f.namespace != "default" {
 		parts = append(parts, "-n", f.namespace)
 	}

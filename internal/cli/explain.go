@@ -67,8 +67,9 @@ func runExplain(cmd *cobra.Command, s Streams, f *explainFlags) error {
 	}
 	x, err := a.Explain(f.from, f.to, port, f.input.namespace)
 	if err != nil {
-		return inputError(err)
+		return inputError(withGaps(a, err))
 	}
+	x.Notes = append(x.Notes, gapNotes(a, x)...)
 	if f.output == "json" {
 		err = render.ExplainJSON(s.Out, x)
 	} else {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -17,39 +16,47 @@ type inputFlags struct {
 	namespace   string
 	externals   []string
 	ipBlockPods string
+	src         sourceFlags // the live cluster and what-if layers (live.go)
 }
 
 func (f *inputFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.filenames, "filename", "f", nil, "manifest file, directory (recursive) or - for stdin; repeatable")
-	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace of objects that name none, and of names typed without one")
+	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace of objects that name none, and of names typed without one (reading a cluster: default the context's namespace)")
 	fl.StringArrayVar(&f.externals, "external", nil, "a non-pod peer NAME=CIDR (e.g. apiserver=172.16.0.2/32); repeatable")
 	fl.StringVar(&f.ipBlockPods, "ipblock-pods", "match", "whether ipBlock rules match pod IPs: match (upstream, Calico) or ignore (Cilium)")
+	f.src.add(cmd)
 }
 
-// load reads the input and returns the cluster; notices go to stderr, and
-// input errors come back as exit code 2 with every error listed.
+// load reads the input — the live cluster when no -f is given or with
+// --live, then the manifests, then --delete — and returns the cluster;
+// notices go to stderr, and input errors come back as exit code 2 with
+// every error listed.
 func (f *inputFlags) load(cmd *cobra.Command, s Streams) (*model.Cluster, error) {
-	if len(f.filenames) == 0 {
-		return nil, inputError(fmt.Errorf("no input: give manifests with -f FILE|DIR|-"))
-	}
-	c, diags, err := manifest.Load(requireContext(cmd), f.filenames,
-		manifest.WithDefaultNamespace(f.namespace), manifest.WithStdin(s.In))
-	printDiagnostics(s.ErrOut, diags)
+	cs, err := f.build(cmd, s, layers{live: f.src.live || len(f.filenames) == 0, files: f.filenames, deletes: f.src.deletes})
 	if err != nil {
-		return nil, inputError(err)
+		return nil, err
 	}
+	c := cs[0]
+	if err := f.addExternals(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// addExternals adds the --external peers to c.
+func (f *inputFlags) addExternals(c *model.Cluster) error {
 	for _, x := range f.externals {
 		ext, err := reach.ParseExternal(x)
 		if err != nil {
-			return nil, inputError(fmt.Errorf("--external: %w", err))
+			return inputError(fmt.Errorf("--external: %w", err))
 		}
 		if slices.ContainsFunc(c.Externals, func(e model.External) bool { return e.Name == ext.Name }) {
-			return nil, inputError(fmt.Errorf("--external: %q given twice", ext.Name))
+			return inputError(fmt.Errorf("--external: %q given twice", ext.Name))
 		}
 		c.Externals = append(c.Externals, ext)
 	}
-	return c, nil
+	return nil
 }
 
 func (f *inputFlags) options() ([]reach.Option, error) {

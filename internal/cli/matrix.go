@@ -41,14 +41,15 @@ input stands for one pod, or one per replica with --expand-replicas).
 	fl := cmd.Flags()
 	fl.StringVar(&f.level, "level", "workload", "granularity: workload or pod")
 	fl.BoolVar(&f.expand, "expand-replicas", false, "with --level pod, list one pod per declared replica when the pods are not in the input")
-	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, wide, json or csv")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, wide, json, csv, dot (Graphviz) or mermaid")
 	return cmd
 }
 
 func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	format := render.MatrixFormat(f.output)
-	if !slices.Contains(render.MatrixFormats, format) {
-		return inputError(fmt.Errorf("--output: want text, wide, json or csv, got %q", f.output))
+	graph := f.output == "dot" || f.output == "mermaid"
+	if !graph && !slices.Contains(render.MatrixFormats, format) {
+		return inputError(fmt.Errorf("--output: want text, wide, json, csv, dot or mermaid, got %q", f.output))
 	}
 	level, err := reach.ParseLevel(f.level)
 	if err != nil {
@@ -57,6 +58,12 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	a, err := f.input.analyze(cmd, s, reach.WithLevel(level), reach.WithExpandReplicas(f.expand))
 	if err != nil {
 		return err
+	}
+	switch f.output {
+	case "dot":
+		return render.MatrixDOT(s.Out, a)
+	case "mermaid":
+		return render.MatrixMermaid(s.Out, a)
 	}
 	return render.Matrix(s.Out, a, format)
 }

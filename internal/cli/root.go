@@ -74,7 +74,9 @@ func NewRootCmd(s Streams, name string) *cobra.Command {
 		Short: "Compute which pods can reach which, as your NetworkPolicies enforce it",
 		Long: `podreach builds the exact reachability model that Kubernetes NetworkPolicies
 imply — which pod can open which connection to which pod, on which port and
-protocol, and why — from manifests (files, directories, stdin).
+protocol, and why — from manifests (files, directories, stdin) or from the
+live cluster of the current kubeconfig context (when no -f is given, or with
+--live; read-only), with manifests layered on it to ask "what if?".
 
 Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error.`,
 		Example: fmt.Sprintf(`  %[1]s explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
@@ -88,7 +90,12 @@ Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: ExitInput, err: err}
 	})
-	root.AddCommand(newCheckCmd(s), newFixCmd(s), newExplainCmd(s), newMatrixCmd(s), newVersionCmd(s))
+	root.AddCommand(newCheckCmd(s), newFixCmd(s), newExplainCmd(s), newMatrixCmd(s), newDiffCmd(s), newVersionCmd(s))
+	root.AddCommand(newLabCmd(s))
+	root.AddCommand(newReportCmd(s))
+	root.AddCommand(newGenerateCmd(s))
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCompletionCmd(s, root))
 	return root
 }
 

@@ -15,6 +15,17 @@ type Config struct {
 	// manifests.
 	PodIPs   bool
 	Features Feature
+	// Nodes is the number of nodes (a DaemonSet runs one pod on each); zero
+	// means 3 + Workloads/200.
+	Nodes int
+	// DaemonSets, when positive, is the number of application DaemonSets,
+	// and no other application workload is one; zero keeps the default mix
+	// (about 8% of the workloads).
+	DaemonSets int
+	// Linkerd adds a Linkerd control plane (namespace linkerd, its
+	// components and linkerd-config) and annotates the namespaces labelled
+	// linkerd.io/inject=enabled for injection.
+	Linkerd bool
 }
 
 // Feature is a set of NetworkPolicy (and cluster) features the generator may

@@ -58,11 +58,8 @@ func (g *gen) policies() {
 func (g *gen) policyName(ns, base string) string {
 	name := base
 	for n := 2; ; n++ {
-		taken := false
-		for _, p := range g.c.Policies {
-			taken = taken || (p.NetworkPolicy.Namespace == ns && p.NetworkPolicy.Name == name)
-		}
-		if !taken {
+		if !g.policyNames[ns+"/"+name] {
+			g.policyNames[ns+"/"+name] = true
 			return name
 		}
 		name = base + "-" + strconv.Itoa(n)
@@ -72,8 +69,8 @@ func (g *gen) policyName(ns, base string) string {
 // target is the podSelector of a policy in ns with the ports its workloads
 // declare (named ports of ingress rules resolve on them).
 func (g *gen) target(ns *nsInfo) (metav1.LabelSelector, portPool) {
-	sel := g.podSelector(poolOf(ns.workloads), true)
-	return *sel, declared(ns.workloads)
+	sel := g.podSelector(ns.pool(), true)
+	return *sel, ns.ports()
 }
 
 // composite is a random policy: a target, one or both directions, explicit
@@ -138,7 +135,7 @@ func (g *gen) peer(ns *nsInfo) peer {
 	case g.has(FeaturePeerAnd) && n < 55:
 		return peer{NamespaceSelector: g.nsSelector(), PodSelector: g.podSelector(g.idx.pool, g.has(FeatureEmptySelector))}
 	}
-	return peer{PodSelector: g.podSelector(poolOf(ns.workloads), g.has(FeatureEmptySelector))}
+	return peer{PodSelector: g.podSelector(ns.pool(), g.has(FeatureEmptySelector))}
 }
 
 // ports is zero to three port entries; zero means all ports.

@@ -19,6 +19,11 @@ type gen struct {
 	ns    []*nsInfo // app namespaces and kube-system, in generation order
 	sys   *nsInfo   // kube-system, nil when there is none
 	idx   index     // built once the workloads exist
+	// byName, apps and policyNames make lookups constant-time: at 150k
+	// pods and 30k policies, scanning would be quadratic.
+	byName      map[string]*nsInfo
+	apps        []*nsInfo
+	policyNames map[string]bool // "ns/name"
 }
 
 // index is what policy generation reads about all workloads, computed once
@@ -39,6 +44,27 @@ type nsInfo struct {
 	dualStack bool
 	workloads []*model.Workload
 	nextIP    int
+	// labelPool and portPool cache pool() and ports(): policies are
+	// generated after the last workload.
+	labelPool labelPool
+	portPool  *portPool
+}
+
+// pool returns the labels of the namespace's workloads (computed once).
+func (n *nsInfo) pool() labelPool {
+	if n.labelPool == nil {
+		n.labelPool = poolOf(n.workloads)
+	}
+	return n.labelPool
+}
+
+// ports returns the ports the namespace's workloads declare (computed once).
+func (n *nsInfo) ports() portPool {
+	if n.portPool == nil {
+		p := declared(n.workloads)
+		n.portPool = &p
+	}
+	return *n.portPool
 }
 
 var (
@@ -59,13 +85,22 @@ func Generate(cfg Config) *model.Cluster {
 		cfg: cfg,
 		r:   rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)),
 		c:   &model.Cluster{},
+
+		byName:      map[string]*nsInfo{},
+		policyNames: map[string]bool{},
 	}
 	g.nodes = 3 + cfg.Workloads/200
+	if cfg.Nodes > 0 {
+		g.nodes = cfg.Nodes
+	}
 	g.namespaces()
 	g.workloads()
 	g.buildIndex()
 	g.externals()
 	g.policies()
+	if cfg.Linkerd {
+		g.linkerd()
+	}
 	sortCluster(g.c)
 	return g.c
 }
@@ -118,6 +153,8 @@ func (g *gen) addNamespace(name string, l map[string]string) *nsInfo {
 	info := &nsInfo{idx: len(g.ns), name: name, labels: l}
 	info.dualStack = g.has(FeatureIPv6) && g.chance(0.3)
 	g.ns = append(g.ns, info)
+	g.byName[name] = info
+	g.apps = nil
 	g.c.Namespaces = append(g.c.Namespaces, model.Namespace{Name: name, Labels: l})
 	return info
 }
@@ -152,26 +189,33 @@ func (g *gen) buildIndex() {
 	}
 }
 
-// appNamespaces returns every namespace but kube-system.
+// appNamespaces returns every namespace but kube-system. Do not modify.
 func (g *gen) appNamespaces() []*nsInfo {
-	var out []*nsInfo
+	if g.apps != nil {
+		return g.apps
+	}
 	for _, n := range g.ns {
 		if n != g.sys {
-			out = append(out, n)
+			g.apps = append(g.apps, n)
 		}
 	}
-	if len(out) == 0 {
-		return g.ns
+	if len(g.apps) == 0 {
+		g.apps = g.ns
 	}
-	return out
+	return g.apps
 }
 
 // podIPs allocates the next pod address of namespace n: 10.<n+1>.0.0/16,
-// plus fd00:10:<n+1>::/64 in dual-stack namespaces.
+// plus fd00:10:<n+1>::/64 in dual-stack namespaces. With more than 254
+// namespaces each gets a /20 instead (10.0.0.0/8 holds 4095 of them).
 func (g *gen) podIPs(n *nsInfo) []netip.Addr {
 	n.nextIP++
 	k := n.nextIP
 	v4 := netip.AddrFrom4([4]byte{10, byte(n.idx + 1), byte(k >> 8), byte(k)})
+	if g.cfg.Namespaces > 254 {
+		a := uint32(10)<<24 | uint32(n.idx+1)<<12 | uint32(k&0xfff)
+		v4 = netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)})
+	}
 	if !n.dualStack {
 		return []netip.Addr{v4}
 	}
@@ -181,8 +225,12 @@ func (g *gen) podIPs(n *nsInfo) []netip.Addr {
 	return []netip.Addr{v4, netip.AddrFrom16(b)}
 }
 
-// nodeIP is the address of node i (and of its host-network pods).
-func nodeIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{192, 168, byte(i >> 8), byte(10 + i)}) }
+// nodeIP is the address of node i (and of its host-network pods):
+// 192.168.0.10 onwards.
+func nodeIP(i int) netip.Addr {
+	n := i + 10
+	return netip.AddrFrom4([4]byte{192, 168, byte(n >> 8), byte(n)})
+}
 
 // externals adds the usual peers outside the pod network.
 func (g *gen) externals() {

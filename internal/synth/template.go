@@ -29,7 +29,7 @@ var templates = []template{
 	}},
 	{"allow-from-app", 0, func(g *gen, ns *nsInfo) spec {
 		s, ws := g.target(ns)
-		from := peer{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": g.value(poolOf(ns.workloads), "app")}}}
+		from := peer{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": g.value(ns.pool(), "app")}}}
 		return spec{PodSelector: s, Ingress: []inRule{{From: []peer{from}, Ports: []npPort{g.numericPort(ws)}}}}
 	}},
 	{"allow-from-team", FeatureNamespaceSelector, func(g *gen, ns *nsInfo) spec {
@@ -58,7 +58,7 @@ var templates = []template{
 		s, _ := g.target(ns)
 		to := peer{PodSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"tier": "data"}}}
 		return spec{PodSelector: s, PolicyTypes: types(false, true),
-			Egress: []outRule{{To: []peer{to}, Ports: []npPort{g.namedPort(declared(ns.workloads))}}}}
+			Egress: []outRule{{To: []peer{to}, Ports: []npPort{g.namedPort(ns.ports())}}}}
 	}},
 	{"allow-named-ports", FeatureNamedPorts, func(g *gen, ns *nsInfo) spec {
 		s, ws := g.target(ns)
@@ -108,7 +108,7 @@ var templates = []template{
 
 // expressionsTemplate uses every selector operator once.
 func expressionsTemplate(g *gen, ns *nsInfo) spec {
-	pool := poolOf(ns.workloads)
+	pool := ns.pool()
 	s := metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
 		{Key: "tier", Operator: metav1.LabelSelectorOpIn, Values: []string{g.value(pool, "tier"), "frontend"}},
 		{Key: "version", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"v2"}},

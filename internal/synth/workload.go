@@ -58,8 +58,12 @@ func (g *gen) workloads() {
 		n--
 	}
 	appNS := g.appNamespaces()
-	for range n {
-		all = append(all, g.appWorkload(pick(g, appNS)))
+	for i := range n {
+		kind := model.KindUnknown // drawn from kindWeights
+		if i < g.cfg.DaemonSets {
+			kind = model.KindDaemonSet
+		}
+		all = append(all, g.appWorkload(pick(g, appNS), kind))
 	}
 	for _, w := range all {
 		if g.cfg.PodIPs {
@@ -95,13 +99,14 @@ func (g *gen) nodeAgent() *model.Workload {
 	return w
 }
 
-// appWorkload creates one application workload in ns.
-func (g *gen) appWorkload(ns *nsInfo) *model.Workload {
+// appWorkload creates one application workload in ns, of the given kind
+// (KindUnknown: a random one).
+func (g *gen) appWorkload(ns *nsInfo, kind model.Kind) *model.Workload {
 	def := pick(g, apps)
 	name, dup := def.app, 1
 	for g.nameTaken(ns, name) {
 		dup++
-		name = def.app + "-" + strconv.Itoa(dup)
+		name = def.app + strconv.Itoa(dup) // no hyphen: "web-2" could be a StatefulSet pod of "web"
 	}
 	l := map[string]string{"app": def.app, "tier": def.tier}
 	switch v := g.r.IntN(10); {
@@ -110,7 +115,10 @@ func (g *gen) appWorkload(ns *nsInfo) *model.Workload {
 	case v < 8:
 		l["version"] = "v1"
 	}
-	w := &model.Workload{Kind: g.kind(), Namespace: ns.name, Name: name, Labels: l}
+	if kind == model.KindUnknown {
+		kind = g.kind()
+	}
+	w := &model.Workload{Kind: kind, Namespace: ns.name, Name: name, Labels: l}
 	switch w.Kind {
 	case model.KindDeployment, model.KindStatefulSet:
 		w.Replicas = int32(1 + g.r.IntN(3))
@@ -132,17 +140,25 @@ func (g *gen) nameTaken(ns *nsInfo, name string) bool {
 	return false
 }
 
+// kind draws a workload kind; with Config.DaemonSets set, never a
+// DaemonSet.
 func (g *gen) kind() model.Kind {
+	weight := func(k model.Kind, w int) int {
+		if k == model.KindDaemonSet && g.cfg.DaemonSets > 0 {
+			return 0
+		}
+		return w
+	}
 	total := 0
 	for _, k := range kindWeights {
-		total += k.weight
+		total += weight(k.kind, k.weight)
 	}
 	n := g.r.IntN(total)
 	for _, k := range kindWeights {
-		if n < k.weight {
+		if w := weight(k.kind, k.weight); n < w {
 			return k.kind
 		}
-		n -= k.weight
+		n -= weight(k.kind, k.weight)
 	}
 	return model.KindDeployment
 }
@@ -210,14 +226,7 @@ func (g *gen) instances(w *model.Workload) {
 	}
 }
 
-func (g *gen) nsByName(name string) *nsInfo {
-	for _, n := range g.ns {
-		if n.name == name {
-			return n
-		}
-	}
-	return nil
-}
+func (g *gen) nsByName(name string) *nsInfo { return g.byName[name] }
 
 const suffixChars = "bcdfghjklmnpqrstvwxz2456789"
 

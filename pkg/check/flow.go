@@ -36,13 +36,12 @@ func (r *runner) flow(f mesh.Flow) Result {
 	case len(dst.eps) == 0:
 		return r.missingDestination(f, res, src)
 	}
-	eng := r.a.Engine()
 	for si, s := range src.eps {
 		for di, d := range dst.eps {
 			if s == d {
 				continue // a pod reaches its own containers over localhost
 			}
-			allowed := eng.Allowed(s, d)
+			allowed := r.judge(r.a, s, d)
 			var blocked []Pair
 			ok := false
 			for _, port := range f.Ports {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/ports"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -22,7 +23,19 @@ type Option func(*options)
 
 type options struct {
 	reach []reach.Option
+	judge Judge
 }
+
+// Judge returns the ports endpoint src may open to endpoint dst (indexes
+// into a.Engine().Endpoints()). The default is the policy engine's answer,
+// a.Engine().Allowed.
+type Judge func(a *reach.Analysis, src, dst int) ports.Set
+
+// WithJudge makes Run decide connections with j instead of the policy
+// engine: podreach lab passes what the kernel let through, so that the same
+// flows are reported from real packets. Explanations of blocked pairs still
+// come from the engine.
+func WithJudge(j Judge) Option { return func(o *options) { o.judge = j } }
 
 // WithReachOptions passes options to the reachability analysis
 // (e.g. reach.WithIPBlockPods).
@@ -46,7 +59,10 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 	if err != nil {
 		return nil, nil, fmt.Errorf("analysing the injected cluster: %w", err)
 	}
-	r := &runner{c: injected, p: p, a: a, flows: flows}
+	r := &runner{c: injected, p: p, a: a, flows: flows, judge: o.judge}
+	if r.judge == nil {
+		r.judge = func(a *reach.Analysis, src, dst int) ports.Set { return a.Engine().Allowed(src, dst) }
+	}
 	rep := &Report{Mesh: p.Name(), Version: p.Version(), Results: preamble(c, injected, p)}
 	for _, f := range flows {
 		if len(f.Ports) == 0 {
@@ -55,6 +71,7 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 		}
 		rep.Results = append(rep.Results, r.flow(f))
 	}
+	markGaps(rep, c, flows)
 	return rep, a, nil
 }
 
@@ -63,6 +80,7 @@ type runner struct {
 	p     mesh.Profile
 	a     *reach.Analysis
 	flows []mesh.Flow
+	judge Judge
 }
 
 // peerSet is a resolved flow peer.

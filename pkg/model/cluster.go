@@ -21,6 +21,9 @@ type Cluster struct {
 	Policies   []Policy
 	Objects    []Object // other objects a mesh profile may read (ConfigMaps, webhooks)
 	Externals  []External
+	// Gaps are what a live source could not read; empty for complete input.
+	// Answers involving a gap's namespace are incomplete.
+	Gaps []Gap
 }
 
 // Namespace is a namespace and its labels. Implicit namespaces were used by

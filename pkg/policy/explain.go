@@ -7,9 +7,31 @@ import (
 
 // Explain traces the decision for src → dst (indexes into Endpoints) on one
 // port (port > 0, proto known) or on every port (port 0). Its Allowed set
-// always equals Allowed(src, dst) restricted to the asked ports.
+// always equals Allowed(src, dst) restricted to the asked ports. When the
+// two share both address families, it is the trace of the family that
+// admits less (see connFamilies).
 func (e *Engine) Explain(src, dst int, proto model.Protocol, port int) Decision {
-	s, d := &e.eps[src], &e.eps[dst]
+	fams := connFamilies(&e.eps[src], &e.eps[dst])
+	dec := e.explain(src, dst, proto, port, fams[0])
+	for _, f := range fams[1:] {
+		other := e.explain(src, dst, proto, port, f)
+		both := dec.Allowed.Intersect(other.Allowed)
+		if !both.Equal(dec.Allowed) {
+			dec = other
+		}
+		dec.Allowed = both
+		if both.IsEmpty() && dec.Verdict == Allow {
+			dec.Verdict, dec.Code = Deny, CodeDisjoint
+		}
+	}
+	return dec
+}
+
+// explain traces the decision as a connection of family f sees the two
+// endpoints.
+func (e *Engine) explain(src, dst int, proto model.Protocol, port int, f ipFamily) Decision {
+	sv, dv := e.eps[src].only(f), e.eps[dst].only(f)
+	s, d := &sv, &dv
 	asked := ports.All()
 	if port > 0 {
 		asked = ports.Of(proto, port, port)

@@ -36,15 +36,24 @@ func FuzzEngine(f *testing.F) {
 		}
 		b := built{eng: eng, ref: newReference(c, ipBlockPods), eps: eps}
 		sample := samplePorts(c, eps, 0)
+		all := make([]int, len(eps))
+		for i := range all {
+			all[i] = i
+		}
+		sc := eng.NewScanner(all)
 		for s := range eps {
+			sc.Row(s)
 			for d := range eps {
 				set := eng.Allowed(s, d)
 				if full := eng.Explain(s, d, model.ProtocolUnknown, 0); !full.Allowed.Equal(set) {
 					t.Fatalf("%s -> %s: Explain(all) %s, Allowed %s", eps[s].ID, eps[d].ID, full.Allowed, set)
 				}
+				if row := sc.Allowed(d); !row.Equal(set) {
+					t.Fatalf("%s -> %s: Scanner %s, Allowed %s", eps[s].ID, eps[d].ID, row, set)
+				}
 				for _, proto := range model.Protocols {
 					for _, port := range sample {
-						if !b.agree(t, set, s, d, proto, port) {
+						if !b.agree(t, set, s, d, proto, port, b.ref.allowed(eps, s, d, proto, port), true) {
 							t.Fatalf("disagreement; cluster:\n%s", describeCluster(c, eps))
 						}
 					}

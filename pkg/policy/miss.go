@@ -19,26 +19,35 @@ func (e *Engine) nearestMiss(c *compiled, dir Direction, other, dst *Endpoint, a
 	if len(rules) == 0 {
 		return Miss{Policy: c.id, Rule: -1, Reason: fmt.Sprintf("has no %s rules: it isolates the pod and admits nothing", dir)}
 	}
-	best, bestScore := Miss{Policy: c.id}, -1
+	// Score every rule first; words are built for the chosen one only.
+	best, bestScore, bestPeer := -1, -1, false
+	var bestPorts ports.Set
 	for r := range rules {
 		rl := &rules[r]
 		peerOK := e.ruleMatchesPeer(c, rl, other) != -2
 		rp := rulePorts(rl, dst)
-		portsOK := !rp.Intersect(asked).IsEmpty()
-		score, reason := 0, ""
+		score := 0
 		switch {
 		case peerOK:
-			score, reason = 2, fmt.Sprintf("rule %d admits %s only on %s", rl.index, other.ID, describePorts(rl, rp))
-		case portsOK:
-			score, reason = 1, e.peerMiss(c, rl, other)
-		default:
-			reason = e.peerMiss(c, rl, other) + "; and it admits only " + describePorts(rl, rp)
+			score = 2
+		case !rp.Intersect(asked).IsEmpty():
+			score = 1
 		}
 		if score > bestScore {
-			best, bestScore = Miss{Policy: c.id, Rule: rl.index, Reason: reason}, score
+			best, bestScore, bestPeer, bestPorts = r, score, peerOK, rp
 		}
 	}
-	return best
+	rl := &rules[best]
+	var reason string
+	switch {
+	case bestPeer:
+		reason = fmt.Sprintf("rule %d admits %s only on %s", rl.index, other.ID, describePorts(rl, bestPorts))
+	case bestScore == 1:
+		reason = e.peerMiss(c, rl, other)
+	default:
+		reason = e.peerMiss(c, rl, other) + "; and it admits only " + describePorts(rl, bestPorts)
+	}
+	return Miss{Policy: c.id, Rule: rl.index, Reason: reason}
 }
 
 func describePorts(rl *rule, rp ports.Set) string {

@@ -36,10 +36,13 @@ type Set struct {
 
 func idx(p model.Protocol) int { return int(p) - 1 }
 
+// fullRange is the one range of a protocol's every port. It is shared by
+// every set holding all ports of a protocol and never modified.
+var fullRange = []Range{{MinPort, MaxPort}}
+
 // All is every port of every protocol.
 func All() Set {
-	full := []Range{{MinPort, MaxPort}}
-	return Set{r: [3][]Range{full, full, full}}
+	return Set{r: [3][]Range{fullRange, fullRange, fullRange}}
 }
 
 // AllOf is every port of one protocol.
@@ -105,7 +108,8 @@ func (s Set) Equal(o Set) bool {
 	return true
 }
 
-// Union returns s ∪ o.
+// Union returns s ∪ o. It allocates only when neither operand's ranges of
+// a protocol contain the other's.
 func (s Set) Union(o Set) Set {
 	var out Set
 	for i := range s.r {
@@ -114,13 +118,29 @@ func (s Set) Union(o Set) Set {
 	return out
 }
 
-// Intersect returns s ∩ o.
+// Intersect returns s ∩ o. It allocates only when the result is a proper
+// subset of both operands for some protocol.
 func (s Set) Intersect(o Set) Set {
 	var out Set
 	for i := range s.r {
 		out.r[i] = intersect(s.r[i], o.r[i])
 	}
 	return out
+}
+
+// isFull reports whether rs is every port.
+func isFull(rs []Range) bool { return len(rs) == 1 && rs[0] == Range{MinPort, MaxPort} }
+
+// same reports whether a and b are the same ranges (cheaply: the same
+// backing array first, then by value).
+func same(a, b []Range) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || &a[0] == &b[0] {
+		return true
+	}
+	return slices.Equal(a, b)
 }
 
 // Subtract returns s \ o.
@@ -134,10 +154,12 @@ func (s Set) Subtract(o Set) Set {
 
 func union(a, b []Range) []Range {
 	switch {
-	case len(b) == 0:
+	case len(b) == 0 || isFull(a):
 		return a
-	case len(a) == 0:
+	case len(a) == 0 || isFull(b):
 		return b
+	case same(a, b):
+		return a
 	}
 	all := make([]Range, 0, len(a)+len(b))
 	all = append(append(all, a...), b...)
@@ -155,6 +177,14 @@ func union(a, b []Range) []Range {
 }
 
 func intersect(a, b []Range) []Range {
+	switch {
+	case len(a) == 0 || len(b) == 0:
+		return nil
+	case isFull(a) || same(a, b):
+		return b
+	case isFull(b):
+		return a
+	}
 	var out []Range
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		lo, hi := max(a[i].Lo, b[j].Lo), min(a[i].Hi, b[j].Hi)

@@ -128,6 +128,8 @@ type Connection struct {
 	From, To  string
 	Allowed   ports.Set
 	Contested bool // a host-network pod is involved
+	// FromNode and ToNode are the positions of From and To in Nodes().
+	FromNode, ToNode int
 }
 
 // Matrix calls fn, in order of (From, To), for every ordered pair of
@@ -135,16 +137,16 @@ type Connection struct {
 // It stops at fn's first error and returns it.
 func (a *Analysis) Matrix(fn func(Connection) error) error {
 	eps := a.engine.Endpoints()
-	for _, s := range a.nodes {
-		for _, d := range a.nodes {
-			if s == d {
+	sc := a.engine.NewScanner(a.nodes)
+	for i, s := range a.nodes {
+		sc.Row(s)
+		host := eps[s].HostNetwork
+		for j, d := range a.nodes {
+			if s == d || sc.Empty(d) {
 				continue
 			}
-			set := a.engine.Allowed(s, d)
-			if set.IsEmpty() {
-				continue
-			}
-			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: eps[s].HostNetwork || eps[d].HostNetwork}
+			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: sc.Allowed(d), Contested: host || eps[d].HostNetwork,
+				FromNode: i, ToNode: j}
 			if err := fn(c); err != nil {
 				return err
 			}

@@ -1,7 +1,8 @@
 // Package render writes podreach's results for people (text tables in the
 // style of kubectl and linkerd check) and for machines (JSON with a stable,
-// documented schema; CSV). Renderers stream: they write as results arrive
-// and never hold a whole matrix.
+// documented schema; CSV), and for documents (Markdown for pull-request
+// comments; Graphviz DOT and Mermaid graphs). Renderers stream: they write
+// as results arrive and never hold a whole matrix.
 //
 // It must not import client-go, cobra or net/http.
 package render

@@ -84,20 +84,20 @@ func matrixJSON(w *bufio.Writer, a *reach.Analysis) error {
 		w.Write(marshal(nj))
 	}
 	w.WriteString("],\n \"connections\":[")
-	first := true
+	var enc connEncoder // ",\n  " + json.Marshal(connectionJSON{...}), without reflection
 	err := a.Matrix(func(c reach.Connection) error {
-		if !first {
-			w.WriteString(",")
-		}
-		first = false
-		w.WriteString("\n  ")
-		_, err := w.Write(marshal(connectionJSON{From: c.From, To: c.To, Allowed: PortSetJSON(c.Allowed), Contested: c.Contested}))
+		_, err := w.Write(enc.encode(c))
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	_, err = w.WriteString("]}\n")
+	w.WriteString("]")
+	if gaps := a.Cluster().Gaps; len(gaps) > 0 { // only then, so complete output is unchanged
+		w.WriteString(",\n \"incomplete\":")
+		w.Write(marshal(gapsJSON(gaps)))
+	}
+	_, err = w.WriteString("}\n")
 	return err
 }
 
@@ -178,6 +178,9 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 	pairs := len(nodes) * (len(nodes) - 1)
 	_, err = fmt.Fprintf(w, "%d %ss, %d of %d ordered pairs allow something; the other %d allow nothing.\n",
 		len(nodes), a.Level(), allowed, pairs, pairs-allowed)
+	for _, g := range a.Cluster().Gaps {
+		_, err = fmt.Fprintf(w, "INCOMPLETE: %s; connections involving it are not known.\n", g)
+	}
 	return err
 }
 

@@ -24,6 +24,9 @@ type builder struct {
 	scratch     []byte // JSON buffer reused across objects
 	expand      int    // JSON bytes the rest of the stream may expand to
 	docs        int    // objects the rest of the stream may hold
+	// served: the stream is objects as an API server serves them, whose
+	// sources have no meaningful line (see Builder.DecodeServed).
+	served bool
 }
 
 // objKey identifies an object: a later object with the same key replaces

@@ -32,7 +32,12 @@ type object struct {
 	bad        []string // fields with a reported decode error
 }
 
-func (o *object) source() model.Source { return model.Source{File: o.file, Line: o.node.Line} }
+func (o *object) source() model.Source {
+	if o.b.served {
+		return model.Source{File: o.file}
+	}
+	return model.Source{File: o.file, Line: o.node.Line}
+}
 
 // id names the object as diagnostics do: "Kind ns/name" or "Kind name".
 func (o *object) id() string {
@@ -66,6 +71,9 @@ func (o *object) report(sev model.Severity, field string, line int, msg string) 
 	}
 	if line == 0 {
 		line = o.lineOf(field)
+	}
+	if o.b.served {
+		line = 0
 	}
 	o.b.diags = append(o.b.diags, model.Diagnostic{
 		Severity: sev,

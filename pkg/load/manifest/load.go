@@ -132,7 +132,7 @@ func (b *builder) decode(name string, data []byte) {
 	add := func(root *yaml.Node) { b.addDocument(name, root, 0) }
 	var line int
 	var err error
-	if isJSON(name, data) {
+	if b.served || isJSON(name, data) {
 		line, err = jsonDocuments(data, add)
 		if err != nil {
 			err = errors.New("invalid JSON: " + err.Error())

@@ -18,6 +18,10 @@ func cloneCluster(c *model.Cluster) *model.Cluster {
 		Policies:   slices.Clone(c.Policies),
 		Objects:    slices.Clone(c.Objects),
 		Externals:  slices.Clone(c.Externals),
+		Gaps:       slices.Clone(c.Gaps),
+	}
+	for i := range out.Gaps {
+		out.Gaps[i].Resources = slices.Clone(out.Gaps[i].Resources)
 	}
 	for i := range out.Namespaces {
 		ns := &out.Namespaces[i]

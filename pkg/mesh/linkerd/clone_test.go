@@ -17,7 +17,7 @@ import (
 func TestCloneKnowsModelFields(t *testing.T) {
 	t.Parallel()
 	known := map[reflect.Type][]string{
-		reflect.TypeFor[model.Cluster]():   {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Externals"},
+		reflect.TypeFor[model.Cluster]():   {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Externals", "Gaps"},
 		reflect.TypeFor[model.Namespace](): {"Name", "Labels", "Annotations", "Implicit", "Source"},
 		reflect.TypeFor[model.Workload]():  {"Kind", "Namespace", "Name", "Labels", "Annotations", "Template", "Replicas", "Pods", "Source"},
 		reflect.TypeFor[model.PodSpec]():   {"Labels", "Annotations", "Containers", "HostNetwork"},
@@ -27,6 +27,7 @@ func TestCloneKnowsModelFields(t *testing.T) {
 		reflect.TypeFor[model.Policy]():    {"NetworkPolicy", "Source"},
 		reflect.TypeFor[model.Object]():    {"APIVersion", "Kind", "Namespace", "Name", "Labels", "Annotations", "Data", "Source"},
 		reflect.TypeFor[model.External]():  {"Name", "Prefix"},
+		reflect.TypeFor[model.Gap]():       {"Namespace", "Resources", "Reason"},
 	}
 	for typ, want := range known {
 		var got []string

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/pkg/check"
+	"github.com/podreach/podreach/pkg/reach"
+	"github.com/podreach/podreach/pkg/render"
+)
+
+type diffFlags struct {
+	input          inputFlags
+	to             []string
+	mesh           string
+	linkerdVersion string
+	failOn         string
+	output         string
+}
+
+func newDiffCmd(s Streams) *cobra.Command {
+	f := &diffFlags{}
+	cmd := &cobra.Command{
+		Use:   "diff [-f BEFORE | --live] --to AFTER",
+		Short: "List the connections a change gains and loses",
+		Long: `Diff compares two states of a cluster and lists, per ordered pair of
+workloads, the ports each protocol gains and loses; with --mesh linkerd also
+the mesh check lines whose status changed.
+
+The before state is the -f manifests, or the live cluster (no -f, or --live,
+with -f layered on it). The after state is the --to manifests (repeatable,
+later ones replace earlier objects of the same kind/namespace/name; without
+--to, the -f manifests), layered on the live cluster when it is read, minus
+--delete. So
+"diff -f base/ --to head/" compares two complete sets of manifests, and
+"diff --to proposed/" asks what applying proposed/ to the cluster would do.
+
+-o json is documented in docs/diff.md; -o md writes a pull-request comment.
+Exit codes: 0 nothing that --fail-on names changed, 1 it did (default: a
+connection or a mesh check was lost, or the live read was incomplete),
+2 usage or input error.`,
+		Example: `  podreach diff -f base/ --to head/
+  podreach diff --to proposed/ --mesh linkerd -o md > comment.md
+  podreach diff --live --delete netpol/emojivoto/allow-web --fail-on any
+  podreach diff -f examples/emojivoto-linkerd/ --to examples/emojivoto-linkerd/ --to examples/seed-fix/seed-fix.yaml --fail-on none`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runDiff(cmd, s, f) },
+	}
+	f.input.add(cmd)
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.to, "to", nil, "the after state: manifest file, directory or - ; repeatable, layered in order")
+	fl.StringVar(&f.mesh, "mesh", "", "also compare the mesh checks: linkerd")
+	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model; default: detected in each state")
+	fl.StringVar(&f.failOn, "fail-on", "lost", "exit 1 when this changed: lost, gained, any or none")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, json, md, or dot or mermaid (a graph of the pairs that changed)")
+	return cmd
+}
+
+func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
+	switch {
+	case !slices.Contains([]string{"text", "json", "md", "dot", "mermaid"}, f.output):
+		return inputError(fmt.Errorf("--output: want text, json, md, dot or mermaid, got %q", f.output))
+	case f.failOn != "lost" && f.failOn != "gained" && f.failOn != "any" && f.failOn != "none":
+		return inputError(fmt.Errorf("--fail-on: want lost, gained, any or none, got %q", f.failOn))
+	case f.mesh != "" && f.mesh != "linkerd":
+		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
+	case len(f.to) == 0 && len(f.input.src.deletes) == 0:
+		return inputError(fmt.Errorf("no after state: give it with --to FILE|DIR (or ask with --delete)"))
+	}
+	in := &f.input
+	isLive := in.src.live || len(in.filenames) == 0
+	before := layers{live: isLive, files: in.filenames}
+	after := layers{live: isLive, files: f.to, deletes: in.src.deletes}
+	if len(f.to) == 0 {
+		after.files = in.filenames // only --delete: the before state minus the deletions
+	}
+	cs, err := in.build(cmd, s, before, after)
+	if err != nil {
+		return err
+	}
+	opts, err := in.options()
+	if err != nil {
+		return err
+	}
+	var as [2]*reach.Analysis
+	var reps [2]*check.Report
+	for i, c := range cs {
+		if err := in.addExternals(c); err != nil {
+			return err
+		}
+		if as[i], err = reach.Analyze(c, opts...); err != nil {
+			return inputError(err)
+		}
+		if f.mesh != "" {
+			if reps[i], err = runMeshCheck(s, c, f.linkerdVersion, opts); err != nil {
+				return err
+			}
+		}
+	}
+	delta, err := reach.Diff(as[0], as[1])
+	if err != nil {
+		return inputError(err)
+	}
+	ctxName := ""
+	if isLive {
+		ctxName = in.src.conn.Context()
+	}
+	rep := &render.DiffReport{Before: before.describe(ctxName), After: after.describe(ctxName), Delta: delta, MeshChecked: f.mesh != ""}
+	if f.mesh != "" {
+		rep.Mesh = check.Compare(reps[0], reps[1])
+	}
+	switch f.output {
+	case "json":
+		err = render.DiffJSON(s.Out, rep)
+	case "md":
+		err = render.DiffMarkdown(s.Out, rep)
+	case "dot":
+		err = render.DiffDOT(s.Out, rep)
+	case "mermaid":
+		err = render.DiffMermaid(s.Out, rep)
+	default:
+		err = render.DiffText(s.Out, rep)
+	}
+	if err != nil {
+		return err
+	}
+	return diffExit(rep, f.failOn)
+}

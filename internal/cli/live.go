@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
+
+	"github.com/podreach/podreach/pkg/load/live"
+	"github.com/podreach/podreach/pkg/load/manifest"
+	"github.com/podreach/podreach/pkg/model"
+)
+
+// sourceFlags say where the cluster comes from: the live cluster (kubectl's
+// connection flags), manifests layered on it, and what-if deletions.
+type sourceFlags struct {
+	live      bool
+	all       bool
+	deletes   []string
+	timeout   time.Duration
+	chunkSize int64
+	conn      *live.Connection
+}
+
+func (f *sourceFlags) add(cmd *cobra.Command) {
+	f.conn = live.NewConnection()
+	fl := cmd.Flags()
+	fl.BoolVar(&f.live, "live", false, "read the cluster of the current kubeconfig context (the default when no -f is given); with -f, the manifests are layered on it (what-if)")
+	fl.BoolVarP(&f.all, "all-namespaces", "A", false, "accepted for kubectl habit: podreach always reads every namespace (reachability crosses them)")
+	fl.StringArrayVar(&f.deletes, "delete", nil, "what-if: remove KIND/NS/NAME (or KIND/NAME) and what it owns from the input, e.g. netpol/shop/deny-all; repeatable")
+	fl.DurationVar(&f.timeout, "timeout", 5*time.Minute, "give up reading the live cluster after this long")
+	fl.Int64Var(&f.chunkSize, "chunk-size", live.DefaultChunkSize, "objects per list request when reading the live cluster")
+	f.conn.AddFlags(fl)
+}
+
+// layers is one state of the cluster: optionally the live cluster, then
+// manifests in order, then deletions.
+type layers struct {
+	live    bool
+	files   []string
+	deletes []string
+}
+
+// describe names a state for people: "live (context prod) + proposed/ − netpol/shop/x".
+func (l layers) describe(context string) string {
+	var parts []string
+	if l.live {
+		s := "live"
+		if context != "" {
+			s += " (context " + context + ")"
+		}
+		parts = append(parts, s)
+	}
+	parts = append(parts, l.files...)
+	s := strings.Join(parts, " + ")
+	for _, d := range l.deletes {
+		s += " − " + d
+	}
+	return s
+}
+
+// build reads every state, sharing one read of the live cluster, and
+// returns the clusters in order. Diagnostics go to stderr once each.
+func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*model.Cluster, error) {
+	ctx := requireContext(cmd)
+	ns := f.namespace
+	anyLive := false
+	for _, st := range states {
+		anyLive = anyLive || st.live
+	}
+	if anyLive && !cmd.Flags().Changed("namespace") {
+		cns, err := f.src.conn.Namespace()
+		if err != nil {
+			return nil, inputError(fmt.Errorf("no input: give manifests with -f FILE|DIR|- or a cluster: %w", err))
+		}
+		ns = cns
+		f.namespace = cns // names typed without a namespace are in the context's
+	}
+	builders := make([]*manifest.Builder, len(states))
+	var tee multiSink
+	for i, st := range states {
+		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(s.In))
+		if st.live {
+			tee = append(tee, builders[i])
+		}
+	}
+	var gaps []model.Gap
+	if anyLive {
+		var err error
+		if gaps, err = f.src.read(ctx, s, tee); err != nil {
+			return nil, err
+		}
+	}
+	printed := map[string]bool{}
+	out := make([]*model.Cluster, len(states))
+	for i, st := range states {
+		c, err := finish(ctx, builders[i], st, s.ErrOut, printed)
+		if err != nil {
+			return nil, err
+		}
+		if st.live {
+			c.Gaps = gaps
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+func finish(ctx context.Context, b *manifest.Builder, st layers, errOut io.Writer, printed map[string]bool) (*model.Cluster, error) {
+	if err := b.Load(ctx, st.files...); err != nil {
+		return nil, inputError(err)
+	}
+	for _, d := range st.deletes {
+		ref, err := manifest.ParseObjectRef(d)
+		if err != nil {
+			return nil, inputError(fmt.Errorf("--delete: %w", err))
+		}
+		b.Delete(ref)
+	}
+	c, diags, err := b.Finish()
+	for _, d := range diags {
+		if line := d.String(); d.Severity != model.Error && !printed[line] {
+			printed[line] = true
+			fmt.Fprintln(errOut, line)
+		}
+	}
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return c, nil
+}
+
+// multiSink feeds one live read to several builders; diagnostics go to
+// the first only, so they are printed once.
+type multiSink []*manifest.Builder
+
+func (m multiSink) DecodeServed(origin string, data []byte) {
+	for _, b := range m {
+		b.DecodeServed(origin, data)
+	}
+}
+
+func (m multiSink) AddDiagnostic(d model.Diagnostic) { m[0].AddDiagnostic(d) }
+
+// read reads the live cluster within --timeout, with a progress line.
+func (f *sourceFlags) read(ctx context.Context, s Streams, sink live.Sink) ([]model.Gap, error) {
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	quietClientLogs.Do(func() {
+		// client-go logs some failures through klog on its own; podreach
+		// reports them as errors, once.
+		klog.LogToStderr(false)
+		klog.SetOutput(io.Discard)
+	})
+	p := startProgress(s.ErrOut)
+	gaps, err := f.conn.Read(ctx, sink, live.WithChunkSize(f.chunkSize), live.WithProgress(p.update))
+	objects := p.stop()
+	switch {
+	case err == nil:
+		return gaps, nil
+	case errors.Is(err, context.DeadlineExceeded) && deadlineNear(ctx):
+		return nil, inputError(fmt.Errorf("reading the cluster did not finish within --timeout %s (%d objects read); raise --timeout", f.timeout, objects))
+	}
+	return nil, inputError(err)
+}
+
+var quietClientLogs sync.Once
+
+// deadlineNear reports whether ctx's deadline has passed or is about to
+// (client-go's rate limiter gives up before it passes).
+func deadlineNear(ctx context.Context) bool {
+	d, ok := ctx.Deadline()
+	return ctx.Err() != nil || ok && time.Until(d) < 100*time.Millisecond
+}
+
+// args reproduces the source flags for a hint line.
+func (f *sourceFlags) args(files []string) []string {
+	var out []string
+	if f.live && len(files) > 0 {
+		out = append(out, "--live")
+	}
+	if ctx := f.conn.Context(); ctx != "" && (f.live || len(files) == 0) {
+		out = append(out, "--context", ctx)
+	}
+	for _, d := range f.deletes {
+		out = append(out, "--delete", d)
+	}
+	return out
+}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/podreach/podreach/pkg/check"
+	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/reach"
+	"github.com/podreach/podreach/pkg/report"
+)
+
+type reportFlags struct {
+	input          inputFlags
+	to             []string
+	mesh           string
+	linkerdVersion string
+	out            string
+	title          string
+}
+
+func newReportCmd(s Streams) *cobra.Command {
+	f := &reportFlags{}
+	cmd := &cobra.Command{
+		Use:   "report [-f FILE|DIR] [--mesh linkerd] [--to AFTER] [--out report.html]",
+		Short: "Write a self-contained HTML report with an interactive graph",
+		Long: `Report writes one HTML file that works from disk, offline (it embeds its data
+and scripts and makes no request), with:
+
+  - the mesh check results (with --mesh linkerd), failures first, each
+    linking to its flow in the graph;
+  - a graph of workloads grouped by namespace: allowed connections, and the
+    flows the mesh needs, green when allowed and red when blocked (hover or
+    click for the blocking policy); filters by namespace, protocol/port,
+    "only blocked mesh flows", and search by name. Clusters of more than 60
+    workloads open at namespace level; double-click a namespace to expand it;
+  - the matrix as a namespace heatmap that expands to workloads;
+  - a page per NetworkPolicy: what it selects and what each rule admits;
+  - with --to, the connections the after state gains and loses (the report
+    then shows the after state; -f and --to work as in diff).
+
+The HTML goes to stdout unless --out is given. Exit code 0 when the report
+is written, whatever it shows (use check or diff as a gate); 2 on usage or
+input errors.`,
+		Example: `  podreach report -f examples/emojivoto-linkerd/ --mesh linkerd --out report.html
+  podreach report -f base/ --to head/ --mesh linkerd --out change.html
+  podreach report --mesh linkerd > cluster.html`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd, s, f) },
+	}
+	f.input.add(cmd)
+	fl := cmd.Flags()
+	fl.StringArrayVar(&f.to, "to", nil, "the after state of a diff: manifest file, directory or - ; repeatable, layered in order")
+	fl.StringVar(&f.mesh, "mesh", "", "also check the mesh: linkerd")
+	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model; default: detected")
+	fl.StringVar(&f.out, "out", "", "write the HTML to this file instead of stdout")
+	fl.StringVar(&f.title, "title", "podreach report", "the page title")
+	return cmd
+}
+
+// reportState is one analysed state of the cluster.
+type reportState struct {
+	a       *reach.Analysis
+	check   *check.Report
+	profile *linkerd.Install
+}
+
+func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
+	if f.mesh != "" && f.mesh != "linkerd" {
+		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
+	}
+	in := &f.input
+	isLive := in.src.live || len(in.filenames) == 0
+	states := []layers{{live: isLive, files: in.filenames, deletes: in.src.deletes}}
+	if len(f.to) > 0 {
+		states = []layers{{live: isLive, files: in.filenames}, {live: isLive, files: f.to, deletes: in.src.deletes}}
+	}
+	cs, err := in.build(cmd, s, states...)
+	if err != nil {
+		return err
+	}
+	opts, err := in.options()
+	if err != nil {
+		return err
+	}
+	rs := make([]reportState, len(cs))
+	for i, c := range cs {
+		if err := in.addExternals(c); err != nil {
+			return err
+		}
+		if rs[i], err = analyzeState(s, c, f, opts); err != nil {
+			return err
+		}
+	}
+	ctxName := ""
+	if isLive {
+		ctxName = in.src.conn.Context()
+	}
+	cur := rs[len(rs)-1]
+	ropts := []report.Option{report.WithTitle(f.title), report.WithSource(states[len(states)-1].describe(ctxName))}
+	if cur.check != nil {
+		ropts = append(ropts, report.WithCheck(cur.check, cur.profile))
+	}
+	if len(rs) == 2 {
+		delta, err := reportDelta(cs, rs, opts)
+		if err != nil {
+			return err
+		}
+		d := &report.Diff{Before: states[0].describe(ctxName), After: states[1].describe(ctxName), Delta: delta}
+		if cur.check != nil {
+			d.Mesh = check.Compare(rs[0].check, cur.check)
+		}
+		ropts = append(ropts, report.WithDiff(d), report.WithSource(d.Before+" → "+d.After))
+	}
+	return writeReport(s, f.out, cur.a, ropts)
+}
+
+// analyzeState analyses one state at workload level; with a mesh, the
+// analysis is of what the mesh makes of the cluster (check.Run's).
+func analyzeState(s Streams, c *model.Cluster, f *reportFlags, opts []reach.Option) (reportState, error) {
+	if f.mesh == "" {
+		a, err := reach.Analyze(c, opts...)
+		if err != nil {
+			return reportState{}, inputError(err)
+		}
+		return reportState{a: a}, nil
+	}
+	inst, diags, err := linkerd.Detect(c, f.linkerdVersion)
+	printDiagnostics(s.ErrOut, diags)
+	if err != nil {
+		return reportState{}, inputError(err)
+	}
+	rep, a, err := check.Run(c, inst, check.WithReachOptions(opts...))
+	if err != nil {
+		return reportState{}, inputError(err)
+	}
+	return reportState{a: a, check: rep, profile: inst}, nil
+}

@@ -1,0 +1,141 @@
+package lab
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/reach"
+	"github.com/podreach/podreach/pkg/render"
+)
+
+// WriteText writes the agreement table and every disagreement with the
+// engine's explanation of it.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	s := r.Summary
+	fmt.Fprintf(&b, "lab: %d pods and %d external peers in %d network namespaces, set up in %s\n",
+		r.Pods, r.Externals, r.Namespaces, r.Setup.Round(time.Millisecond))
+	fmt.Fprintf(&b, "probed %d connections (%d attempts, %d at a time, timeout %s) in %s\n\n",
+		s.Connections-s.NotProbed, r.Attempts, r.Parallel, r.Timeout, r.Probing.Round(time.Millisecond))
+	fmt.Fprintf(&b, "  %-16s %14s %14s\n", "", "engine allows", "engine denies")
+	fmt.Fprintf(&b, "  %-16s %14d %14d\n", "kernel: open", s.OpenAllowed, s.OpenDenied)
+	fmt.Fprintf(&b, "  %-16s %14d %14d\n", "kernel: blocked", s.BlockedAllowed, s.BlockedDenied)
+	if s.Faults > 0 {
+		fmt.Fprintf(&b, "  %-16s %14d   (nothing listened, or the wrong pod answered: a lab fault)\n", "kernel: fault", s.Faults)
+	}
+	for _, line := range r.notProbed() {
+		fmt.Fprintf(&b, "  %s\n", line)
+	}
+	probed := s.Connections - s.NotProbed
+	sym, pct := render.SymbolOK, 100.0
+	if probed > 0 {
+		pct = 100 * float64(s.Agreed()) / float64(probed)
+	}
+	if !s.OK() {
+		sym = render.SymbolFail
+	}
+	fmt.Fprintf(&b, "\n%s agreement: %d of %d probed connections (%.1f%%)\n", sym, s.Agreed(), probed, pct)
+	dis := r.Disagreements()
+	for i, res := range dis {
+		if i == maxExplained {
+			fmt.Fprintf(&b, "\n… and %d more disagreements (-o json lists every connection)\n", len(dis)-i)
+			break
+		}
+		b.WriteString("\n")
+		res.writeText(&b)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// maxExplained caps the disagreements printed with an explanation.
+const maxExplained = 20
+
+// notProbed groups the connections that were not compared by reason.
+func (r *Report) notProbed() []string {
+	count := map[string]int{}
+	for _, res := range r.Results {
+		if res.Kernel == NotProbed {
+			count[res.Detail]++
+		}
+	}
+	var out []string
+	for reason, n := range count {
+		out = append(out, fmt.Sprintf("%d connections %s", n, reason))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (res *Result) writeText(b *strings.Builder) {
+	engine := "denies"
+	if res.Engine == policy.Allow {
+		engine = "allows"
+	}
+	fmt.Fprintf(b, "%s %s → %s %d/%s: the engine %s it, the kernel: %s (%s)\n",
+		render.SymbolFail, res.From, res.To, res.Port, res.Protocol, engine, res.Kernel, res.Detail)
+	if res.Decision == nil {
+		return
+	}
+	var x strings.Builder
+	render.ExplainText(&x, &reach.Explanation{Decisions: []policy.Decision{*res.Decision}})
+	for _, line := range strings.Split(strings.TrimRight(x.String(), "\n"), "\n") {
+		fmt.Fprintf(b, "    %s\n", line)
+	}
+}
+
+type reportJSON struct {
+	OK         bool         `json:"ok"`
+	Pods       int          `json:"pods"`
+	Externals  int          `json:"externals"`
+	Namespaces int          `json:"namespaces"`
+	SetupMS    int64        `json:"setupMs"`
+	ProbingMS  int64        `json:"probingMs"`
+	Attempts   int          `json:"attempts"`
+	Summary    summaryJSON  `json:"summary"`
+	Notices    []string     `json:"notices"`
+	Results    []resultJSON `json:"results"`
+}
+
+type summaryJSON struct {
+	Connections    int `json:"connections"`
+	OpenAllowed    int `json:"openAllowed"`
+	BlockedDenied  int `json:"blockedDenied"`
+	OpenDenied     int `json:"openDenied"`
+	BlockedAllowed int `json:"blockedAllowed"`
+	Faults         int `json:"faults"`
+	NotProbed      int `json:"notProbed"`
+}
+
+type resultJSON struct {
+	From     string `json:"from"`
+	To       string `json:"to"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+	Engine   string `json:"engine"`
+	Kernel   string `json:"kernel"`
+	Agree    bool   `json:"agree"`
+	Detail   string `json:"detail,omitempty"`
+	TookMS   int64  `json:"tookMs"`
+}
+
+// WriteJSON writes the report for machines, every connection included.
+func (r *Report) WriteJSON(w io.Writer) error {
+	s := r.Summary
+	out := reportJSON{OK: s.OK(), Pods: r.Pods, Externals: r.Externals, Namespaces: r.Namespaces,
+		SetupMS: r.Setup.Milliseconds(), ProbingMS: r.Probing.Milliseconds(), Attempts: r.Attempts,
+		Summary: summaryJSON{s.Connections, s.OpenAllowed, s.BlockedDenied, s.OpenDenied, s.BlockedAllowed, s.Faults, s.NotProbed},
+		Notices: append([]string{}, r.Notices...), Results: []resultJSON{}}
+	for _, res := range r.Results {
+		out.Results = append(out.Results, resultJSON{From: res.From, To: res.To, Port: res.Port, Protocol: res.Protocol.String(),
+			Engine: res.Engine.String(), Kernel: res.Kernel.String(), Agree: res.Agree(), Detail: res.Detail, TookMS: res.Took.Milliseconds()})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,205 @@
+package policy
+
+// profile is the rules that apply to a class in one direction: those of
+// every policy selecting it. Classes selected by the same policies share a
+// profile (ingress profiles also share the destination's named ports when
+// a rule names ports, since those resolve on the destination).
+type profile struct {
+	rules []prule
+	named bool // egress: some rule names ports (resolved per destination)
+}
+
+// prule is one rule of a profile with its ports: resolved on the profile's
+// destination for ingress, the static part for egress.
+type prule struct {
+	pol  *cpol
+	r    *crule
+	port portID
+}
+
+type profTable struct {
+	profs []profile
+	index map[string]int32
+	key   []byte
+}
+
+func newProfTable() profTable { return profTable{index: map[string]int32{}} }
+
+// profileClass sets class c's profiles from its selections.
+func (st *state) profileClass(c int32) {
+	cl := &st.classes[c]
+	for d := range cl.sel {
+		if len(cl.sel[d]) == 0 {
+			cl.prof[d] = -1
+			continue
+		}
+		named := false
+		for _, pi := range cl.sel[d] {
+			for i := range st.pols[pi].rules[d] {
+				named = named || st.pols[pi].rules[d][i].r.named
+			}
+		}
+		k := append(st.profiles.key[:0], byte(d))
+		for _, pi := range cl.sel[d] {
+			k = appendInt32(k, pi)
+		}
+		sig := int32(0)
+		if named && d == int(Ingress-1) {
+			sig = cl.sig
+			k = appendInt32(append(k, '#'), sig)
+		}
+		st.profiles.key = k
+		if id, ok := st.profiles.index[string(k)]; ok {
+			cl.prof[d] = id
+			continue
+		}
+		pr := profile{named: named && d == int(Egress-1)}
+		for _, pi := range cl.sel[d] {
+			p := st.pols[pi]
+			for i := range p.rules[d] {
+				r := &p.rules[d][i]
+				port := r.static
+				if d == int(Ingress-1) && r.r.named {
+					port = st.resolve(r, sig)
+				}
+				pr.rules = append(pr.rules, prule{pol: p, r: r, port: port})
+			}
+		}
+		id := int32(len(st.profiles.profs))
+		st.profiles.profs = append(st.profiles.profs, pr)
+		st.profiles.index[string(k)] = id
+		cl.prof[d] = id
+	}
+}
+
+// resolve returns the ports rule r admits toward a destination whose named
+// ports are signature sig (see rulePorts).
+func (st *state) resolve(r *crule, sig int32) portID {
+	if !r.r.named {
+		return r.static
+	}
+	k := [2]int32{r.id, sig}
+	if id, ok := st.resolved[k]; ok {
+		return id
+	}
+	id := st.pool.intern(rulePorts(r.r, &Endpoint{Ports: st.sigs.ports[sig]}))
+	st.resolved[k] = id
+	return id
+}
+
+// peerHas reports whether peer pe of policy p matches class c as a
+// connection of family f sees it (see peerMatches and families): an ipBlock
+// of the other family matches nothing.
+func (st *state) peerHas(p *cpol, pe *cpeer, c int32, f ipFamily) bool {
+	if pe.block >= 0 {
+		return (f == 0 || st.blocks.fam[pe.block] == f) && st.blocks.bits[pe.block].has(c)
+	}
+	cl := &st.classes[c]
+	if !cl.selectable {
+		return false
+	}
+	if pe.nsSel < 0 {
+		if cl.ns != p.ns {
+			return false
+		}
+	} else if !st.nsSels.bits[pe.nsSel].has(cl.ns) {
+		return false
+	}
+	return pe.podSel < 0 || st.podSels.bits[pe.podSel].has(c)
+}
+
+// ruleHas reports whether rule r of policy p admits class c as its peer
+// on a connection of family f.
+func (st *state) ruleHas(p *cpol, r *crule, c int32, f ipFamily) bool {
+	if r.r.allPeers {
+		return true
+	}
+	for i := range r.peers {
+		if st.peerHas(p, &r.peers[i], c, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// ingress is what the policies isolating class d for ingress admit from
+// class s on connections of family f.
+func (st *state) ingress(d, s int32, f ipFamily) portID {
+	pi := st.classes[d].prof[Ingress-1]
+	if pi < 0 {
+		return allID
+	}
+	acc := emptyID
+	for i := range st.profiles.profs[pi].rules {
+		pr := &st.profiles.profs[pi].rules[i]
+		if acc != pr.port && st.ruleHas(pr.pol, pr.r, s, f) {
+			if acc = st.pool.unionOf(acc, pr.port); acc == allID {
+				break
+			}
+		}
+	}
+	return acc
+}
+
+// egress is what the policies isolating class s for egress admit toward
+// class d on connections of family f, named ports resolved on d.
+func (st *state) egress(s, d int32, f ipFamily) portID {
+	pi := st.classes[s].prof[Egress-1]
+	if pi < 0 {
+		return allID
+	}
+	acc := emptyID
+	for i := range st.profiles.profs[pi].rules {
+		pr := &st.profiles.profs[pi].rules[i]
+		if (!pr.r.r.named && acc == pr.port) || !st.ruleHas(pr.pol, pr.r, d, f) {
+			continue
+		}
+		port := pr.port
+		if pr.r.r.named {
+			port = st.resolve(pr.r, st.classes[d].sig)
+		}
+		if acc = st.pool.unionOf(acc, port); acc == allID {
+			break
+		}
+	}
+	return acc
+}
+
+// allowed is egress at s ∩ ingress at d for classes s and d, on every
+// address family the two share (see families).
+func (st *state) allowed(s, d int32) portID {
+	fs, n := st.families(s, d)
+	out := st.allowedIn(s, d, fs[0])
+	for _, f := range fs[1:n] {
+		if out == emptyID {
+			break
+		}
+		out = st.pool.interOf(out, st.allowedIn(s, d, f))
+	}
+	return out
+}
+
+// allowedIn is allowed for connections of family f.
+func (st *state) allowedIn(s, d int32, f ipFamily) portID {
+	in := st.ingress(d, s, f)
+	if in == emptyID {
+		return in
+	}
+	return st.pool.interOf(in, st.egress(s, d, f))
+}
+
+// families is families() for classes: the families both have addresses
+// of, or [0] when they share none.
+func (st *state) families(s, d int32) (fs [2]ipFamily, n int) {
+	a, b := st.classes[s].fams, st.classes[d].fams
+	if a[0] && b[0] {
+		fs[n], n = 4, n+1
+	}
+	if a[1] && b[1] {
+		fs[n], n = 6, n+1
+	}
+	if n == 0 {
+		return fs, 1 // fs[0] is 0: unrestricted
+	}
+	return fs, n
+}

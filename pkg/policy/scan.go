@@ -1,0 +1,193 @@
+package policy
+
+import (
+	"github.com/podreach/podreach/pkg/ports"
+)
+
+// Scanner computes the allowed matrix one row at a time: Allowed(src, dst)
+// for one source and every destination of a fixed set. A row costs about
+// one step per destination class, plus the rules whose peers match the
+// source (found through an index, not by testing every rule), so a whole
+// matrix costs about classes² cheap steps however many endpoints there
+// are; a row is reused while consecutive sources share a class. A Scanner
+// is for one goroutine; several may scan one Engine.
+type Scanner struct {
+	e    *Engine
+	x    *scanIndex
+	dcls []int32 // destination classes, each once
+	src  int
+	cls  int32
+	row  []portID // by destination class: one of rows
+	sets []ports.Set
+	// rows caches the last rows computed (sources of one class are
+	// usually near each other in a matrix's order).
+	rows    [rowCache][]portID
+	rowCls  [rowCache]int32
+	rowNext int
+
+	// Ingress side of the current row, by ingress profile, per family
+	// (0, 4, 6): valid where stamp is gen, else the profile's base.
+	in      [3][]portID
+	inStamp [3][]uint32
+	gen     uint32
+	hit     []uint8  // per rule: families it matched the source on
+	hitGen  []uint32 // per rule: gen when hit is valid
+	hits    []int32  // rules hit in this row
+	inSplit bool     // the row's ingress side differs by family (else index 0 holds it)
+	// Egress side, by destination class, per family, for profile eprof.
+	out      [3][]portID
+	outStamp [3][]uint32
+	eprof    int32
+	egen     uint32
+	outSplit bool // the egress side differs by family (else index 0 holds it)
+}
+
+// NewScanner returns a scanner of the rows toward dsts (endpoint indexes).
+func (e *Engine) NewScanner(dsts []int) *Scanner {
+	e.mu.Lock()
+	x := e.scanIndex()
+	e.mu.Unlock()
+	nc, np, nr := len(e.st.classes), len(e.st.profiles.profs), int(e.st.rules)
+	s := &Scanner{e: e, x: x, src: -1, cls: -1, eprof: -2,
+		hit: make([]uint8, nr), hitGen: make([]uint32, nr)}
+	for i := range s.rows {
+		s.rowCls[i] = -1
+	}
+	for f := range 3 {
+		s.in[f], s.inStamp[f] = make([]portID, np), make([]uint32, np)
+		s.out[f], s.outStamp[f] = make([]portID, nc), make([]uint32, nc)
+	}
+	seen := newBitset(nc)
+	for _, d := range dsts {
+		if c := e.st.classOf[d]; !seen.has(c) {
+			seen.set(c)
+			s.dcls = append(s.dcls, c)
+		}
+	}
+	return s
+}
+
+// Row makes src the current source.
+func (s *Scanner) Row(src int) {
+	s.src = src
+	cls := s.e.st.classOf[src]
+	if cls == s.cls {
+		return
+	}
+	s.cls = cls
+	for i, c := range s.rowCls {
+		if c == cls {
+			s.row = s.rows[i]
+			return
+		}
+	}
+	i := s.rowNext
+	s.rowNext = (s.rowNext + 1) % rowCache
+	if s.rows[i] == nil {
+		s.rows[i] = make([]portID, len(s.e.st.classes))
+	}
+	s.row, s.rowCls[i] = s.rows[i], cls
+	s.e.mu.Lock()
+	defer s.e.mu.Unlock()
+	s.fill()
+	s.sets = s.e.st.pool.sets // entries below len are never written again
+}
+
+// rowCache is the number of rows a Scanner keeps.
+const rowCache = 8
+
+// Allowed returns Allowed(src, dst) for the current source; dst must be
+// one of the destinations the scanner was made for.
+func (s *Scanner) Allowed(dst int) ports.Set {
+	if dst == s.src && s.e.eps[dst].Single {
+		return ports.All()
+	}
+	return s.sets[s.row[s.e.st.classOf[dst]]]
+}
+
+// Empty reports whether Allowed(dst) is empty, without building the set.
+func (s *Scanner) Empty(dst int) bool {
+	return s.row[s.e.st.classOf[dst]] == emptyID && (dst != s.src || !s.e.eps[dst].Single)
+}
+
+// fill computes the row of class s.cls; the engine is locked.
+func (s *Scanner) fill() {
+	st, x := s.e.st, s.x
+	s.gen++
+	s.ingressRow()
+	s.egressRow()
+	if s.inSplit || (s.eprof >= 0 && s.outSplit) {
+		s.fillFamilies()
+		return
+	}
+	in, inStamp, gen := s.in[0], s.inStamp[0], s.gen
+	for _, d := range s.dcls {
+		v := allID
+		if p := x.inProf[d]; p >= 0 {
+			if v = x.inBase[p]; inStamp[p] == gen {
+				v = in[p]
+			}
+		}
+		if v != emptyID && s.eprof >= 0 {
+			e := emptyID
+			if s.outStamp[0][d] == s.egen {
+				e = s.out[0][d]
+			}
+			v = st.pool.interOf(v, e)
+		}
+		s.row[d] = v
+	}
+}
+
+// fillFamilies is fill when some ipBlock makes families differ: a pair is
+// evaluated on every family both ends have addresses of.
+func (s *Scanner) fillFamilies() {
+	st, x := s.e.st, s.x
+	sf := x.fams[s.cls]
+	for _, d := range s.dcls {
+		shared := sf & x.fams[d]
+		var out portID
+		switch shared {
+		case 0:
+			out = s.pair(d, 0)
+		case 1:
+			out = s.pair(d, 1)
+		case 2:
+			out = s.pair(d, 2)
+		default:
+			if out = s.pair(d, 1); out != emptyID {
+				out = st.pool.interOf(out, s.pair(d, 2))
+			}
+		}
+		s.row[d] = out
+	}
+}
+
+// pair is the current source's allowed ports toward class d on the family
+// of index fi (0, 4, 6 -> 0, 1, 2).
+func (s *Scanner) pair(d int32, fi int) portID {
+	st, x := s.e.st, s.x
+	in := allID
+	if p := x.inProf[d]; p >= 0 {
+		in = x.inBase[p]
+		if i := s.famIndex(s.inSplit, fi); s.inStamp[i][p] == s.gen {
+			in = s.in[i][p]
+		}
+	}
+	if in == emptyID || s.eprof < 0 {
+		return in
+	}
+	out := emptyID
+	if i := s.famIndex(s.outSplit, fi); s.outStamp[i][d] == s.egen {
+		out = s.out[i][d]
+	}
+	return st.pool.interOf(in, out)
+}
+
+// famIndex is fi, or 0 when the side does not differ by family.
+func (s *Scanner) famIndex(split bool, fi int) int {
+	if split {
+		return fi
+	}
+	return 0
+}

@@ -1,0 +1,351 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/podreach/podreach/pkg/model"
+)
+
+// state is the cluster's policies compiled for evaluation by class:
+// endpoints that every selector, ipBlock and named port treats alike share
+// a class; every distinct selector is evaluated once per class (pod
+// selectors) or per namespace (namespace selectors) into a bitset; and the
+// policies selecting a class form its profile, whose rules are the only
+// ones a pair involving the class reads. Engine builds a state once;
+// Incremental edits one. Its memo tables make it unsafe for concurrent use.
+type state struct {
+	opts options
+	sym  symtab
+	pool *pool
+
+	nsIndex map[string]int32
+	nss     []nsState
+
+	podSels selTable // bits over classes
+	nsSels  selTable // bits over namespaces
+	blocks  blockTable
+	// projected are the label keys some pod selector reads: a class
+	// keeps only those (other labels cannot tell its endpoints apart).
+	projected bitset
+
+	pols     []*cpol // by id; nil once deleted
+	polIndex map[string]int32
+	rules    int32     // rule ids handed out
+	ruleRefs []ruleRef // by rule id
+
+	classes    []class
+	classIndex map[string]int32
+	eps        []Endpoint
+	classOf    []int32
+	blocksOf   [][]int32 // per endpoint: the blocks it matches, sorted
+
+	sigs     sigTable
+	profiles profTable
+	resolved map[[2]int32]portID // (rule id, signature) -> named ports resolved
+}
+
+// nsState is one namespace: its labels (with the name label), its
+// selectable classes and its policies.
+type nsState struct {
+	name    string
+	labels  lset
+	classes []int32
+	pols    []int32 // ascending
+}
+
+// cpol is a compiled policy with its selectors interned.
+type cpol struct {
+	id     int32
+	c      *compiled
+	ns     int32
+	podSel int32
+	rules  [2][]crule
+}
+
+// ruleRef locates a rule by id.
+type ruleRef struct {
+	pol *cpol
+	r   *crule
+	dir Direction
+}
+
+// crule is a rule with interned peers and its static ports interned.
+type crule struct {
+	id     int32
+	r      *rule
+	peers  []cpeer
+	static portID
+}
+
+// cpeer is an interned peer: an ipBlock (block >= 0), or pods by namespace
+// selector (-1: the policy's namespace) and pod selector (-1: any pod).
+type cpeer struct {
+	block, nsSel, podSel int32
+}
+
+// class is a set of endpoints that behave alike.
+type class struct {
+	ns         int32 // -1 when not selectable
+	selectable bool
+	labels     lset // projected labels
+	sig        int32
+	blocks     []int32
+	fams       [2]bool // has IPv4, IPv6 addresses (see families)
+	key        string
+	members    []int32    // never modified in place: diffs may hold it
+	sel        [2][]int32 // policies selecting the class, per direction, ascending
+	prof       [2]int32   // profile per direction; -1 when not isolated
+}
+
+func newState(o options) *state {
+	return &state{
+		opts: o, sym: newSymtab(), pool: newPool(),
+		nsIndex: map[string]int32{}, podSels: newSelTable(), nsSels: newSelTable(),
+		blocks: newBlockTable(), polIndex: map[string]int32{}, classIndex: map[string]int32{},
+		sigs: newSigTable(), profiles: newProfTable(), resolved: map[[2]int32]portID{},
+	}
+}
+
+// build compiles c's policies for eps. compiled are the policies in input
+// order (ids are their indexes).
+func buildState(o options, c *model.Cluster, compiled []*compiled, eps []Endpoint) (*state, error) {
+	st := newState(o)
+	for _, ns := range c.Namespaces {
+		st.setNamespaceLabels(ns.Name, ns.Labels)
+	}
+	for _, cp := range compiled {
+		if _, err := st.addPolicy(cp); err != nil {
+			return nil, fmt.Errorf("NetworkPolicy %s: %w", cp.id, err)
+		}
+	}
+	st.eps = eps
+	st.classOf = make([]int32, len(eps))
+	st.blocksOf = make([][]int32, len(eps))
+	var key []byte
+	for i := range eps {
+		st.blocksOf[i] = st.blocks.matching(&eps[i], st.opts.ipBlockPods)
+		key = st.endpointKey(key[:0], int32(i))
+		cl := st.classFor(key, int32(i))
+		st.classOf[i] = cl
+		st.classes[cl].members = append(st.classes[cl].members, int32(i))
+	}
+	st.evaluateAll()
+	return st, nil
+}
+
+// namespace returns the id of namespace name, adding it (with only its name
+// label, as the API server sets it) when unknown.
+func (st *state) namespace(name string) int32 {
+	if id, ok := st.nsIndex[name]; ok {
+		return id
+	}
+	id := int32(len(st.nss))
+	st.nsIndex[name] = id
+	st.nss = append(st.nss, nsState{name: name, labels: st.nsLset(name, nil)})
+	st.nsSels.grow(id, func(s *csel) bool { return s.matches(st.nss[id].labels) })
+	return id
+}
+
+// nsLset is a namespace's labels plus the immutable name label:
+// "The Kubernetes control plane sets an immutable label
+// kubernetes.io/metadata.name on all namespaces".
+func (st *state) nsLset(name string, l map[string]string) lset {
+	m := make(map[string]string, len(l)+1)
+	for k, v := range l {
+		m[k] = v
+	}
+	m[model.NamespaceNameLabel] = name
+	return st.sym.makeLset(m, nil)
+}
+
+// setNamespaceLabels sets a namespace's labels and re-evaluates every
+// namespace selector on it; it returns the selectors whose answer changed.
+func (st *state) setNamespaceLabels(name string, l map[string]string) []int32 {
+	id := st.namespace(name)
+	ns := &st.nss[id]
+	ns.labels = st.nsLset(name, l)
+	var changed []int32
+	for s := range st.nsSels.sels {
+		m := st.nsSels.sels[s].matches(ns.labels)
+		if m != st.nsSels.bits[s].has(id) {
+			changed = append(changed, int32(s))
+			st.nsSels.bits[s].put(id, m)
+		}
+	}
+	return changed
+}
+
+// addPolicy stages and activates cp (see stagePolicy, activate).
+func (st *state) addPolicy(cp *compiled) (*cpol, error) {
+	p, err := st.stagePolicy(cp)
+	if err != nil {
+		return nil, err
+	}
+	st.activate(p)
+	return p, nil
+}
+
+// stagePolicy interns cp's selectors and blocks (re-keying classes when
+// they read labels or addresses no class key held) and gives it an id. A
+// staged policy changes no answer until activate.
+func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
+	p := &cpol{c: cp, ns: st.namespace(cp.namespace)}
+	var err error
+	if p.podSel, err = st.podSelector(cp.podSel); err != nil {
+		return nil, fmt.Errorf("spec.podSelector: %w", err)
+	}
+	for d := range cp.rules {
+		for r := range cp.rules[d] {
+			rl := &cp.rules[d][r]
+			cr := crule{id: st.rules, r: rl, static: st.pool.intern(rl.static)}
+			st.rules++
+			for i := range rl.peers {
+				pe, err := st.peer(&rl.peers[i])
+				if err != nil {
+					return nil, fmt.Errorf("%s rule %d peer %d: %w", Direction(d+1), rl.index, i, err)
+				}
+				cr.peers = append(cr.peers, pe)
+			}
+			p.rules[d] = append(p.rules[d], cr)
+		}
+	}
+	for d := range p.rules {
+		for i := range p.rules[d] {
+			st.ruleRefs = append(st.ruleRefs, ruleRef{pol: p, r: &p.rules[d][i], dir: Direction(d + 1)})
+		}
+	}
+	for len(st.ruleRefs) < int(st.rules) { // ids of a failed staging
+		st.ruleRefs = append(st.ruleRefs, ruleRef{})
+	}
+	p.id = int32(len(st.pols))
+	st.pols = append(st.pols, p)
+	return p, nil
+}
+
+// activate makes a staged policy count: its namespace lists it (classes
+// evaluated from now on see it; see selectClass for existing ones).
+func (st *state) activate(p *cpol) {
+	st.polIndex[p.c.id] = p.id
+	ns := &st.nss[p.ns]
+	ns.pols = append(ns.pols, p.id) // ids grow: stays ascending
+}
+
+// deactivate removes a policy for good.
+func (st *state) deactivate(p *cpol) {
+	if st.polIndex[p.c.id] == p.id {
+		delete(st.polIndex, p.c.id)
+	}
+	ns := &st.nss[p.ns]
+	ns.pols = slices.DeleteFunc(ns.pols, func(id int32) bool { return id == p.id })
+	st.pols[p.id] = nil
+}
+
+func (st *state) peer(p *peer) (cpeer, error) {
+	out := cpeer{block: -1, nsSel: -1, podSel: -1}
+	if p.kind == peerIPBlock {
+		var fresh bool
+		if out.block, fresh = st.blocks.intern(p); fresh && len(st.eps) > 0 {
+			st.newBlock(out.block)
+		}
+		return out, nil
+	}
+	var err error
+	if p.podSel != nil {
+		if out.podSel, err = st.podSelector(p.podSel); err != nil {
+			return out, err
+		}
+	}
+	if p.nsSel != nil {
+		cs, err := st.sym.compileSelector(p.nsSel)
+		if err != nil {
+			return out, err
+		}
+		out.nsSel = st.nsSels.intern(p.nsSel.String(), cs, len(st.nss), func(s *csel, i int32) bool {
+			return s.matches(st.nss[i].labels)
+		})
+	}
+	return out, nil
+}
+
+// podSelector interns a pod selector; its keys become projected (classes
+// are re-keyed when a key is new to them). A new selector is evaluated on
+// every class (classes built later are evaluated when they are).
+func (st *state) podSelector(ls labels.Selector) (int32, error) {
+	if id, ok := st.podSels.index[ls.String()]; ok {
+		return id, nil
+	}
+	cs, err := st.sym.compileSelector(ls)
+	if err != nil {
+		return 0, err
+	}
+	fresh := false
+	cs.keys(func(k int32) {
+		if !st.projected.has(k) {
+			st.projected.set(k)
+			fresh = true
+		}
+	})
+	if fresh && len(st.classes) > 0 {
+		st.rekey(nil)
+	}
+	return st.podSels.intern(ls.String(), cs, len(st.classes), func(s *csel, c int32) bool {
+		return st.classes[c].selectable && s.matches(st.classes[c].labels)
+	}), nil
+}
+
+// evaluateAll fills every bitset, selection and profile from scratch.
+func (st *state) evaluateAll() {
+	for c := range st.classes {
+		st.evaluateClass(int32(c))
+	}
+}
+
+// evaluateClass sets class c's bit in every pod selector and its
+// selections and profiles.
+func (st *state) evaluateClass(c int32) {
+	cl := &st.classes[c]
+	for s := range st.podSels.sels {
+		st.podSels.bits[s].put(c, cl.selectable && st.podSels.sels[s].matches(cl.labels))
+	}
+	for _, b := range cl.blocks {
+		st.blocks.bits[b].set(c)
+	}
+	st.selectClass(c)
+}
+
+// selectClass recomputes which policies select class c, and its profiles.
+func (st *state) selectClass(c int32) {
+	cl := &st.classes[c]
+	cl.sel = [2][]int32{}
+	if cl.selectable {
+		for _, pi := range st.nss[cl.ns].pols {
+			p := st.pols[pi]
+			if p == nil || !st.podSels.bits[p.podSel].has(c) {
+				continue
+			}
+			if p.c.ingress {
+				cl.sel[Ingress-1] = append(cl.sel[Ingress-1], pi)
+			}
+			if p.c.egress {
+				cl.sel[Egress-1] = append(cl.sel[Egress-1], pi)
+			}
+		}
+	}
+	st.profileClass(c)
+}
+
+// members returns the endpoints of class c. Do not modify.
+func (st *state) members(c int32) []int32 { return st.classes[c].members }
+
+// removeMember returns members without ep, in a new slice.
+func removeMember(members []int32, ep int32) []int32 {
+	i := slices.Index(members, ep)
+	if i < 0 {
+		return members
+	}
+	out := make([]int32, 0, len(members)-1)
+	return append(append(out, members[:i]...), members[i+1:]...)
+}

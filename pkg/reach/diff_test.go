@@ -1,0 +1,157 @@
+package reach_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/podreach/podreach/pkg/load/manifest"
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/reach"
+)
+
+const shop = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}, {containerPort: 53, protocol: UDP}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: c, image: i}]}
+`
+
+const onlyAPIOn80 = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-in, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress:
+  - from: [{podSelector: {matchLabels: {app: api}}}]
+    ports: [{port: 80}, {port: 8000, endPort: 8080}]
+`
+
+func analyze(t *testing.T, docs ...string) *reach.Analysis {
+	t.Helper()
+	b := manifest.NewBuilder()
+	for i, d := range docs {
+		b.Decode("in"+string(rune('a'+i))+".yaml", []byte(d))
+	}
+	c, _, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := reach.Analyze(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// changes renders a delta as "from → to: -lost +gained" lines.
+func changes(d *reach.Delta) []string {
+	var out []string
+	for _, c := range d.Changes {
+		out = append(out, c.From+" → "+c.To+": -"+c.Lost.String()+" +"+c.Gained.String())
+	}
+	return out
+}
+
+func TestDiff(t *testing.T) {
+	t.Parallel()
+	open, closed := analyze(t, shop), analyze(t, shop, onlyAPIOn80)
+	tests := []struct {
+		name          string
+		before, after *reach.Analysis
+		want          []string
+		lost, gained  bool
+	}{
+		{"same state", open, open, nil, false, false},
+		{"a policy closes everything but two ranges", open, closed,
+			[]string{"shop/api → shop/web: -TCP:1-79,81-7999,8081-65535 UDP:all SCTP:all +none"}, true, false},
+		{"removing it opens them again", closed, open,
+			[]string{"shop/api → shop/web: -none +TCP:1-79,81-7999,8081-65535 UDP:all SCTP:all"}, false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := reach.Diff(tt.before, tt.after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, changes(d)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if d.Lost() != tt.lost || d.Gained() != tt.gained {
+				t.Errorf("Lost, Gained = %v, %v; want %v, %v", d.Lost(), d.Gained(), tt.lost, tt.gained)
+			}
+		})
+	}
+}
+
+// TestDiffNodes: a workload only in one state is listed, and so are its
+// connections (all lost, or all gained).
+func TestDiffNodes(t *testing.T) {
+	t.Parallel()
+	extra := `apiVersion: v1
+kind: Pod
+metadata: {name: debug, namespace: shop, labels: {app: debug}}
+spec: {containers: [{name: c, image: i}]}
+`
+	d, err := reach.Diff(analyze(t, shop, onlyAPIOn80), analyze(t, shop, onlyAPIOn80, extra))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(d.Added, []string{"shop/debug"}) || d.Removed != nil {
+		t.Errorf("Added %v, Removed %v", d.Added, d.Removed)
+	}
+	want := []string{
+		"shop/api → shop/debug: -none +all ports",
+		"shop/debug → shop/api: -none +all ports",
+		"shop/web → shop/debug: -none +all ports",
+	}
+	if diff := cmp.Diff(want, changes(d)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestDiffExamples: the seed's fix only opens connections.
+func TestDiffExamples(t *testing.T) {
+	t.Parallel()
+	load := func(srcs ...string) *reach.Analysis {
+		c, _, err := manifest.Load(context.Background(), srcs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := reach.Analyze(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	d, err := reach.Diff(load("../../examples/emojivoto-linkerd/"), load("../../examples/emojivoto-linkerd/", "../../examples/seed-fix/seed-fix.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lost, gained := d.Counts(); lost != 0 || gained == 0 {
+		t.Errorf("lost %d, gained %d pairs; want 0 and some", lost, gained)
+	}
+	if _, err := reach.Diff(load("../../examples/emojivoto-linkerd/"), mustAnalyzePods(t)); err == nil {
+		t.Error("comparing a pod matrix with a workload matrix should fail")
+	}
+}
+
+func mustAnalyzePods(t *testing.T) *reach.Analysis {
+	a, err := reach.Analyze(&model.Cluster{}, reach.WithLevel(reach.LevelPod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
