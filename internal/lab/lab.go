@@ -111,7 +111,7 @@ func (p *plan) execute(ctx context.Context, conns []*conn, o options) (rep *Repo
 	if stale, err := Cleanup(ctx); err != nil {
 		return nil, err
 	} else if len(stale) > 0 {
-		rep.Notices = append(rep.Notices, fmt.Sprintf("removed %d network namespaces left by killed lab runs", len(stale)))
+		rep.Notices = append(rep.Notices, fmt.Sprintf("removed %d network namespaces left by earlier lab runs (killed, or run with --keep)", len(stale)))
 	}
 	home, err := homeNetns()
 	if err != nil {
@@ -210,10 +210,14 @@ func Ruleset(c *model.Cluster, id string, opts ...Option) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return rulesetOf(a, id, o.ipBlockPods)
+}
+
+func rulesetOf(a *reach.Analysis, id string, ipBlockPods bool) (string, error) {
 	p := newPlan(a)
 	for _, n := range p.nodes {
 		if n.id == id && !n.external {
-			return newCompiler(lc, p.nodes, o.ipBlockPods).compile(n)
+			return newCompiler(a.Cluster(), p.nodes, ipBlockPods).compile(n)
 		}
 	}
 	return "", fmt.Errorf("no pod %s in the lab", id)

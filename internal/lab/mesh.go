@@ -132,3 +132,19 @@ func kernelJudge(conns []*conn) (check.Judge, *int) {
 	}
 	return judge, unprobed
 }
+
+// MeshRuleset returns the nftables program RunMesh loads into the namespace
+// of workload id ("ns/name") for cluster c with the mesh injected, for
+// reading and tests.
+func MeshRuleset(c *model.Cluster, p mesh.Profile, id string, opts ...Option) (string, error) {
+	o := makeOptions(opts)
+	lc, _, err := labCluster(c, false, true)
+	if err != nil {
+		return "", err
+	}
+	_, a, err := check.Run(lc, p, check.WithReachOptions(reach.WithIPBlockPods(o.ipBlockPods)))
+	if err != nil {
+		return "", err
+	}
+	return rulesetOf(a, id, o.ipBlockPods)
+}

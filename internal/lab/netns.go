@@ -118,6 +118,11 @@ func execIn(ctx context.Context, home, target *netns, stdin string, name string,
 // ipBatch runs `ip [-n ns] -batch -` with one command per line; force
 // carries on after a failed line (for teardown).
 func ipBatch(ctx context.Context, ns string, force bool, lines []string) error {
+	return batch(ctx, "ip", ns, force, lines)
+}
+
+// batch runs an iproute2 tool (ip, bridge) in batch mode.
+func batch(ctx context.Context, tool, ns string, force bool, lines []string) error {
 	if len(lines) == 0 {
 		return nil
 	}
@@ -128,7 +133,7 @@ func ipBatch(ctx context.Context, ns string, force bool, lines []string) error {
 	if ns != "" {
 		args = append([]string{"-n", ns}, args...)
 	}
-	cmd := exec.CommandContext(ctx, "ip", args...)
+	cmd := exec.CommandContext(ctx, tool, args...)
 	cmd.Stdin = strings.NewReader(strings.Join(lines, "\n") + "\n")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -136,7 +141,7 @@ func ipBatch(ctx context.Context, ns string, force bool, lines []string) error {
 		if ns != "" {
 			where = ns
 		}
-		return fmt.Errorf("ip -batch in %s: %w: %s", where, err, strings.TrimSpace(string(out)))
+		return fmt.Errorf("%s -batch in %s: %w: %s", tool, where, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }

@@ -256,8 +256,10 @@ func (rs *ruleset) String() string {
 	return b.String()
 }
 
-// families splits addresses into IPv4 and IPv6 element lists.
+// families splits addresses into IPv4 and IPv6 element lists, sorted.
 func families(addrs []netip.Addr) (v4, v6 []string) {
+	addrs = slices.Clone(addrs)
+	slices.SortFunc(addrs, netip.Addr.Compare)
 	for _, a := range addrs {
 		if a.Is4() {
 			v4 = append(v4, a.String())

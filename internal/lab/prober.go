@@ -105,22 +105,33 @@ func (pr *prober) attempt(ctx context.Context, a *attempt, t target) {
 		a.outcome, a.detail = pr.exchange(c, a, 3)
 		return
 	}
+	a.outcome, a.detail = answer(ctx, c, a)
+}
+
+// answer waits for a stream connection to complete and the responder's
+// line, and says what happened.
+func answer(ctx context.Context, c net.Conn, a *attempt) (Outcome, string) {
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Now()) })
 	defer stop()
 	line, err := bufio.NewReader(c).ReadString('\n')
+	var soErr error
+	if err != nil {
+		if soErr = sockError(c); soErr == nil {
+			soErr = queuedError(c)
+		}
+	}
 	switch {
 	case err == nil:
-		a.outcome, a.detail = verify(line, a)
+		return verify(line, a)
 	case connected(c):
 		// The kernel let it through: what failed is the responder.
-		a.outcome, a.detail = Failed, "connected, but no answer: "+err.Error()
-	case sockError(c) != nil:
+		return Failed, "connected, but no answer: " + err.Error()
+	case soErr != nil:
 		// The runtime reports a bare EPOLLERR as "not pollable"; the
 		// socket's own error says why the connection failed.
-		a.outcome, a.detail = classify(sockError(c))
-	default:
-		a.outcome, a.detail = classify(err)
+		return classify(soErr)
 	}
+	return classify(err)
 }
 
 func (pr *prober) dial(src, dst netip.Addr, t target) (net.Conn, error) {

@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"strings"
 	"time"
 
 	"github.com/podreach/podreach/pkg/model"
@@ -120,6 +121,13 @@ func (r *Report) describe(p *plan, t *topo, o options) {
 	r.Notices = append(r.Notices, p.notices...)
 	r.Notices = append(r.Notices, "the lab has no nodes: connections from a pod's own node (kubelet probes), always allowed, are not replayed")
 	if o.keep {
-		r.Notices = append(r.Notices, "kept the lab namespaces ("+t.prefix+"*; the responders ended with the run): inspect with `ip netns exec "+t.prefix+"p0 nft list ruleset`; the next lab run removes them")
+		var names []string
+		for _, n := range p.nodes {
+			if n.netns != "" {
+				names = append(names, strings.TrimPrefix(n.netns, t.prefix)+"="+n.id)
+			}
+		}
+		r.Notices = append(r.Notices, "kept the lab namespaces "+t.prefix+"* (the responders ended with the run; the next lab run removes them): "+
+			strings.Join(names, " ")+"; inspect one with `ip netns exec "+t.prefix+"p0 nft list ruleset`")
 	}
 }

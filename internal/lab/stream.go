@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -70,6 +71,13 @@ func dialStream(proto int, src, dst netip.Addr, port int) (net.Conn, error) {
 		syscall.Close(fd)
 		return nil, fmt.Errorf("bind %s: %w", src, err)
 	}
+	if !src.Is4() {
+		// An ICMPv6 error that arrives while connect still holds the socket
+		// is only a soft error: TCP would report it after retransmitting
+		// the SYN, a second later. With IPV6_RECVERR it is also queued, and
+		// the socket polls as failed at once (see queuedError).
+		syscall.SetsockoptInt(fd, syscall.IPPROTO_IPV6, syscall.IPV6_RECVERR, 1)
+	}
 	if err := syscall.Connect(fd, sockaddr(dst, port)); err != nil && !errors.Is(err, syscall.EINPROGRESS) {
 		syscall.Close(fd)
 		return nil, err
@@ -88,9 +96,8 @@ func connected(c net.Conn) bool {
 	return perr == nil
 }
 
-// sockError returns the pending error of the socket (SO_ERROR), if any. It
-// is sticky until read, so a failed connection reports the same error to
-// every call.
+// sockError returns the pending error of the socket (SO_ERROR), if any,
+// and clears it.
 func sockError(c net.Conn) error {
 	var e int
 	var gerr error
@@ -111,4 +118,32 @@ func control(c net.Conn, fn func(fd int)) bool {
 	}
 	raw, err := sc.SyscallConn()
 	return err == nil && raw.Control(func(fd uintptr) { fn(int(fd)) }) == nil
+}
+
+// queuedError returns the errno of the first error in the socket's error
+// queue (IPV6_RECVERR), if any.
+func queuedError(c net.Conn) error {
+	var errno syscall.Errno
+	control(c, func(fd int) {
+		oob := make([]byte, 512)
+		_, oobn, _, _, err := syscall.Recvmsg(fd, nil, oob, syscall.MSG_ERRQUEUE|syscall.MSG_DONTWAIT)
+		if err != nil {
+			return
+		}
+		msgs, err := syscall.ParseSocketControlMessage(oob[:oobn])
+		if err != nil {
+			return
+		}
+		for _, m := range msgs {
+			// struct sock_extended_err starts with __u32 ee_errno.
+			if m.Header.Level == syscall.IPPROTO_IPV6 && m.Header.Type == syscall.IPV6_RECVERR && len(m.Data) >= 4 {
+				errno = syscall.Errno(binary.NativeEndian.Uint32(m.Data))
+				return
+			}
+		}
+	})
+	if errno == 0 {
+		return nil
+	}
+	return errno
 }

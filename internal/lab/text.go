@@ -18,8 +18,8 @@ import (
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	s := r.Summary
-	fmt.Fprintf(&b, "lab: %d pods and %d external peers in %d network namespaces, set up in %s\n",
-		r.Pods, r.Externals, r.Namespaces, r.Setup.Round(time.Millisecond))
+	fmt.Fprintf(&b, "lab: %s and %s in %d network namespaces, set up in %s\n",
+		plural(r.Pods, "pod"), plural(r.Externals, "external peer"), r.Namespaces, r.Setup.Round(time.Millisecond))
 	fmt.Fprintf(&b, "probed %d connections (%d attempts, %d at a time, timeout %s) in %s\n\n",
 		s.Connections-s.NotProbed, r.Attempts, r.Parallel, r.Timeout, r.Probing.Round(time.Millisecond))
 	fmt.Fprintf(&b, "  %-16s %14s %14s\n", "", "engine allows", "engine denies")
@@ -138,4 +138,11 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,33 +40,20 @@ func newTopo(home *netns) *topo {
 // lab namespaces: the veth pairs are created with both ends already placed
 // in them.
 func (t *topo) up(ctx context.Context, nodes []*node) error {
-	host := []string{"netns add " + t.bridge}
-	br := []string{"link add br0 type bridge mcast_snooping 0", "link set br0 addrgenmode none"}
-	var held []*node
-	for _, n := range nodes {
-		if len(n.own) == 0 {
-			continue
-		}
-		i := len(held)
-		role := "p"
-		if n.external {
-			role = "x"
-		}
-		n.netns = t.prefix + role + strconv.Itoa(i)
-		veth := "v" + strconv.Itoa(i)
-		host = append(host, "netns add "+n.netns, fmt.Sprintf("link add eth0 netns %s type veth peer name %s netns %s", n.netns, veth, t.bridge))
-		br = append(br, "link set "+veth+" master br0", "link set "+veth+" addrgenmode none", "link set "+veth+" up")
-		t.names = append(t.names, n.netns)
-		held = append(held, n)
-	}
-	br = append(br, "link set br0 up")
+	held, host, br, fdb := t.plan(nodes)
 	if err := ipBatch(ctx, "", false, host); err != nil {
 		return fmt.Errorf("creating the lab namespaces: %w", err)
 	}
 	if err := ipBatch(ctx, t.bridge, false, br); err != nil {
 		return fmt.Errorf("creating the lab bridge: %w", err)
 	}
-	err := parallel(4, len(held), func(i int) error { return ipBatch(ctx, held[i].netns, false, nodeLinks(held[i])) })
+	if _, err := exec.LookPath("bridge"); err == nil {
+		if err := batch(ctx, "bridge", t.bridge, false, fdb); err != nil {
+			return fmt.Errorf("filling the lab bridge's forwarding table: %w", err)
+		}
+	}
+	neigh := neighbors(held)
+	err := parallel(4, len(held), func(i int) error { return ipBatch(ctx, held[i].netns, false, nodeLinks(held[i], neigh)) })
 	if err != nil {
 		return fmt.Errorf("configuring a lab namespace: %w", err)
 	}
@@ -95,10 +83,58 @@ func unlimitICMP() error {
 	return nil
 }
 
+// mac is the address of the eth0 of the i-th node namespace (locally
+// administered, "pl" for podreach lab).
+func mac(i int) string {
+	return fmt.Sprintf("02:70:6c:%02x:%02x:%02x", byte(i>>16), byte(i>>8), byte(i))
+}
+
+// neighbors lists, for every address in the lab, the permanent neighbor
+// entry that resolves it: the lab needs no ARP or neighbor discovery, whose
+// broadcasts to every namespace made resolution fail under load (probes of
+// allowed connections timed out or got EHOSTUNREACH with 200 pods).
+func neighbors(held []*node) map[*node][]string {
+	out := map[*node][]string{}
+	for i, n := range held {
+		for _, a := range n.own {
+			out[n] = append(out[n], "neigh replace "+a.String()+" lladdr "+mac(i)+" dev eth0 nud permanent")
+		}
+	}
+	return out
+}
+
+// plan names the namespaces of the nodes that hold addresses and returns
+// them with the commands that create them: in the host's ip (namespaces,
+// and veth pairs created with both ends already in lab namespaces), in the
+// bridge namespace's ip, and in its bridge (forwarding table).
+func (t *topo) plan(nodes []*node) (held []*node, host, br, fdb []string) {
+	host = []string{"netns add " + t.bridge}
+	br = []string{"link add br0 type bridge mcast_snooping 0", "link set br0 addrgenmode none"}
+	for _, n := range nodes {
+		if len(n.own) == 0 {
+			continue
+		}
+		i := len(held)
+		role := "p"
+		if n.external {
+			role = "x"
+		}
+		n.netns = t.prefix + role + strconv.Itoa(i)
+		veth := "v" + strconv.Itoa(i)
+		host = append(host, "netns add "+n.netns, fmt.Sprintf("link add eth0 netns %s address %s type veth peer name %s netns %s", n.netns, mac(i), veth, t.bridge))
+		br = append(br, "link set "+veth+" master br0", "link set "+veth+" addrgenmode none", "link set "+veth+" up")
+		fdb = append(fdb, "fdb add "+mac(i)+" dev "+veth+" master static")
+		t.names = append(t.names, n.netns)
+		held = append(held, n)
+	}
+	return held, host, append(br, "link set br0 up"), fdb
+}
+
 // nodeLinks configures a node's namespace: its addresses as host routes
-// (/32, /128 without duplicate address detection) on eth0, and a default
-// route through eth0, so every other lab address is reached on the bridge.
-func nodeLinks(n *node) []string {
+// (/32, /128 without duplicate address detection) on eth0, a default route
+// through eth0, so every other lab address is reached on the bridge, and
+// the neighbor entries of every other node.
+func nodeLinks(n *node, neigh map[*node][]string) []string {
 	lines := []string{"link set lo up", "link set eth0 addrgenmode none"}
 	v4, v6 := false, false
 	for _, a := range n.own {
@@ -116,6 +152,11 @@ func nodeLinks(n *node) []string {
 	}
 	if v6 {
 		lines = append(lines, "route add ::/0 dev eth0")
+	}
+	for other, entries := range neigh {
+		if other != n {
+			lines = append(lines, entries...)
+		}
 	}
 	return lines
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/podreach/podreach/internal/cli"
 	"github.com/podreach/podreach/internal/lab"
+	"github.com/podreach/podreach/pkg/mesh/linkerd"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/lab.md with the transcript of this run")
@@ -29,6 +30,9 @@ var durations = regexp.MustCompile(`\b\d+(\.\d+)?(ns|µs|ms|s)\b`)
 // -run TestSeedStory -update regenerates it from a real run.
 func TestSeedStory(t *testing.T) {
 	requireLab(t)
+	if _, err := lab.Cleanup(context.Background()); err != nil { // no "removed leftovers" notice in the transcript
+		t.Fatal(err)
+	}
 	dir, err := os.MkdirTemp("", "prlab-story-")
 	if err != nil {
 		t.Fatal(err)
@@ -103,12 +107,17 @@ func runStep(t *testing.T, cmd, redirect string) string {
 func rulesetSection(t *testing.T, fix string) string {
 	t.Helper()
 	c := loadExample(t, []string{broken[0], fix}, apiserver)
-	rs, err := lab.Ruleset(c, "linkerd/linkerd-destination")
+	inst, _, err := linkerd.Detect(c, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return "## What the kernel enforced\n\nThe nftables program the lab loaded into the namespace of `linkerd/linkerd-destination` " +
-		"in the fixed cluster (`lab.Ruleset`; with `--keep`, `ip netns exec prlab-<pid>-<run>-p<n> nft list ruleset` shows it live). " +
+	rs, err := lab.MeshRuleset(c, inst, "linkerd/linkerd-destination")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "## What the kernel enforced\n\nThe nftables program the last run loaded into the namespace of `linkerd/linkerd-destination` " +
+		"(`lab.MeshRuleset`; with `--keep`, `ip netns exec prlab-<pid>-<run>-p<n> nft list ruleset` shows it live). " +
+		"The mesh is injected, so every meshed pod carries the proxy's labels and ports. " +
 		"Each accept rule is one (peer, port) pair of one policy rule, named in its comment; what no rule admits is rejected " +
 		"with ICMP admin-prohibited, so a denied connection fails at once and is never mistaken for a closed port:\n\n```\n" + rs + "```\n"
 }
