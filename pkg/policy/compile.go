@@ -48,7 +48,6 @@ type peer struct {
 	nsSel  labels.Selector // nil when absent
 	cidr   netip.Prefix
 	except []netip.Prefix
-	block  int // index into Engine.blocks for ipBlock peers
 }
 
 type portMatch struct {

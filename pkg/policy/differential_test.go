@@ -111,10 +111,7 @@ func TestDifferential(t *testing.T) {
 func compareAll(t *testing.T, c *model.Cluster, eps []policy.Endpoint, ipBlockPods bool, sample []int) {
 	t.Helper()
 	b := build(t, c.Namespaces, c.Policies, eps, ipBlockPods)
-	all := make([]int, len(eps))
-	for i := range all {
-		all[i] = i
-	}
+	all := indexes(len(eps))
 	sc := b.eng.NewScanner(all)
 	failures := 0
 	for s := range eps {

@@ -3,14 +3,27 @@
 // ports and protocols a conformant implementation would let the source open
 // to the destination, and why.
 //
-// Two paths share one set of matching rules (match.go):
-//   - Engine.Allowed: the fast path. Endpoints that behave identically (same
-//     namespace, labels, named ports, host networking and ipBlock
-//     membership) collapse into classes; every peer selector is evaluated once
-//     per class into a bitset, so a whole matrix costs classes² bitset
-//     lookups, not pods² × policies selector evaluations.
+// Three paths share one set of matching rules (match.go):
+//   - Engine.Allowed and Engine.NewScanner: the fast path (state.go,
+//     class.go, eval.go, scan*.go). Endpoints that every selector, ipBlock
+//     and named port treats alike collapse into classes (keyed by their
+//     namespace, the labels some pod selector reads, their named ports and
+//     the ipBlocks they match); every distinct selector is evaluated once
+//     per class or per namespace into a bitset; the policies selecting a
+//     class form its profile, shared by the classes they select alike.
+//     Port sets are interned (equal sets share an id and storage) and their
+//     unions and intersections memoized. A Scanner computes a whole row of
+//     the matrix at once, finding the rules whose peers match the source
+//     through an index instead of testing every rule, so a matrix costs
+//     about classes² cheap steps.
+//   - Incremental (incremental*.go): the same state, edited one policy,
+//     pod or namespace at a time; each edit re-evaluates only the class
+//     pairs it can affect and returns the Delta.
 //   - Engine.Explain: the traced path for one pair; it names the isolating
 //     policies, the admitting rule/peer/port, or the nearest miss.
+//
+// The differential tests keep all of them equal to a naive reference
+// evaluator written from the API text.
 //
 // The package does no I/O and must not import client-go, cobra or net/http.
 package policy

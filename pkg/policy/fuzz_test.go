@@ -36,10 +36,7 @@ func FuzzEngine(f *testing.F) {
 		}
 		b := built{eng: eng, ref: newReference(c, ipBlockPods), eps: eps}
 		sample := samplePorts(c, eps, 0)
-		all := make([]int, len(eps))
-		for i := range all {
-			all[i] = i
-		}
+		all := indexes(len(eps))
 		sc := eng.NewScanner(all)
 		for s := range eps {
 			sc.Row(s)

@@ -23,7 +23,8 @@ import (
 // choices: host-network pods are never isolated and are matched only by
 // ipBlock; an external peer (a prefix) matches an ipBlock only when the
 // whole prefix is inside cidr and outside every except; a pod matches when
-// all its addresses of the block's family are (with ipBlockPods).
+// all its addresses of the block's family are (with ipBlockPods), on
+// connections of that family.
 type reference struct {
 	nsLabels    map[string]map[string]string
 	policies    []*networkingv1.NetworkPolicy
@@ -50,11 +51,65 @@ func (r *reference) allowed(eps []policy.Endpoint, src, dst int, proto model.Pro
 	if src == dst && s.Single {
 		return true
 	}
-	// "for a connection from a source pod to a destination pod to be
-	// allowed, both the egress policy on the source pod and the ingress
-	// policy on the destination pod need to allow the connection."
-	return r.direction(networkingv1.PolicyTypeEgress, s, d, d, proto, port) &&
-		r.direction(networkingv1.PolicyTypeIngress, d, s, d, proto, port)
+	// A connection has one address family, and an ipBlock "describes a
+	// particular CIDR (Ex. "192.168.1.0/24","2001:db8::/64")": a block admits
+	// only connections of its family. The pair is allowed when it is
+	// allowed whichever family the two share the connection uses.
+	for _, fam := range sharedFamilies(s, d) {
+		sf, df := onlyFamily(*s, fam), onlyFamily(*d, fam)
+		// "for a connection from a source pod to a destination pod to be
+		// allowed, both the egress policy on the source pod and the ingress
+		// policy on the destination pod need to allow the connection."
+		if !r.direction(networkingv1.PolicyTypeEgress, &sf, &df, &df, proto, port) ||
+			!r.direction(networkingv1.PolicyTypeIngress, &df, &sf, &df, proto, port) {
+			return false
+		}
+	}
+	return true
+}
+
+// sharedFamilies lists the address families (4, 6) both endpoints have (an
+// external: its prefix's); 0 alone when either has no address or they
+// share none: then addresses are not filtered.
+func sharedFamilies(a, b *policy.Endpoint) []int {
+	has := func(ep *policy.Endpoint, v4 bool) bool {
+		if ep.Kind == model.KindExternal {
+			return ep.Prefix.IsValid() && ep.Prefix.Addr().Is4() == v4
+		}
+		for _, ip := range ep.IPs {
+			if ip.Is4() == v4 {
+				return true
+			}
+		}
+		return false
+	}
+	var out []int
+	if has(a, true) && has(b, true) {
+		out = append(out, 4)
+	}
+	if has(a, false) && has(b, false) {
+		out = append(out, 6)
+	}
+	if len(out) == 0 {
+		return []int{0}
+	}
+	return out
+}
+
+// onlyFamily is ep as a connection of family fam sees it: a pod with only
+// its addresses of that family.
+func onlyFamily(ep policy.Endpoint, fam int) policy.Endpoint {
+	if fam == 0 || ep.Kind == model.KindExternal {
+		return ep
+	}
+	var ips []netip.Addr
+	for _, ip := range ep.IPs {
+		if ip.Is4() == (fam == 4) {
+			ips = append(ips, ip)
+		}
+	}
+	ep.IPs = ips
+	return ep
 }
 
 // direction decides one side: self is the pod whose policies apply, peer the

@@ -24,7 +24,6 @@ func (st *state) rekey(eps []int32) {
 			}
 		}
 	}
-	var key []byte
 	for _, c := range todo {
 		if len(st.classes[c].members) == 0 {
 			continue
@@ -32,15 +31,7 @@ func (st *state) rekey(eps []int32) {
 		if st.classIndex[st.classes[c].key] == c {
 			delete(st.classIndex, st.classes[c].key)
 		}
-		var order []string
-		groups := map[string][]int32{}
-		for _, ep := range st.classes[c].members {
-			key = st.endpointKey(key[:0], ep)
-			if _, ok := groups[string(key)]; !ok {
-				order = append(order, string(key))
-			}
-			groups[string(key)] = append(groups[string(key)], ep)
-		}
+		order, groups := st.groupByKey(st.classes[c].members)
 		for i, k := range order {
 			id := c
 			if i > 0 {
@@ -49,6 +40,21 @@ func (st *state) rekey(eps []int32) {
 			st.rekeyed(id, k, groups[k])
 		}
 	}
+}
+
+// groupByKey groups endpoints by their key, keys in order of appearance.
+func (st *state) groupByKey(eps []int32) ([]string, map[string][]int32) {
+	var order []string
+	groups := map[string][]int32{}
+	var key []byte
+	for _, ep := range eps {
+		key = st.endpointKey(key[:0], ep)
+		if _, ok := groups[string(key)]; !ok {
+			order = append(order, string(key))
+		}
+		groups[string(key)] = append(groups[string(key)], ep)
+	}
+	return order, groups
 }
 
 // splitClass adds a copy of class c (without members) and returns its id.

@@ -25,10 +25,9 @@ type Scanner struct {
 	rowCls  [rowCache]int32
 	rowNext int
 
-	// Ingress side of the current row, by ingress profile, per family
-	// (0, 4, 6): valid where stamp is gen, else the profile's base.
+	// Ingress side of the current row, by ingress profile (and, last, one
+	// slot for "not isolated"), per family index (0, 4, 6).
 	in      [3][]portID
-	inStamp [3][]uint32
 	gen     uint32
 	hit     []uint8  // per rule: families it matched the source on
 	hitGen  []uint32 // per rule: gen when hit is valid
@@ -36,10 +35,9 @@ type Scanner struct {
 	inSplit bool     // the row's ingress side differs by family (else index 0 holds it)
 	// Egress side, by destination class, per family, for profile eprof.
 	out      [3][]portID
-	outStamp [3][]uint32
 	eprof    int32
-	egen     uint32
-	outSplit bool // the egress side differs by family (else index 0 holds it)
+	erel     uint8 // the families relevant to the source eprof was computed for
+	outSplit bool  // the egress side differs by family (else index 0 holds it)
 }
 
 // NewScanner returns a scanner of the rows toward dsts (endpoint indexes).
@@ -54,8 +52,7 @@ func (e *Engine) NewScanner(dsts []int) *Scanner {
 		s.rowCls[i] = -1
 	}
 	for f := range 3 {
-		s.in[f], s.inStamp[f] = make([]portID, np), make([]uint32, np)
-		s.out[f], s.outStamp[f] = make([]portID, nc), make([]uint32, nc)
+		s.in[f], s.out[f] = make([]portID, np+1), make([]portID, nc)
 	}
 	seen := newBitset(nc)
 	for _, d := range dsts {
@@ -105,6 +102,16 @@ func (s *Scanner) Allowed(dst int) ports.Set {
 	return s.sets[s.row[s.e.st.classOf[dst]]]
 }
 
+// At returns Allowed(dst) and the set's id among the engine's answers:
+// equal ids are equal sets (the engine interns them), 0 is the empty set.
+func (s *Scanner) At(dst int) (ports.Set, int) {
+	id := s.row[s.e.st.classOf[dst]]
+	if dst == s.src && s.e.eps[dst].Single {
+		id = allID
+	}
+	return s.sets[id], int(id)
+}
+
 // Empty reports whether Allowed(dst) is empty, without building the set.
 func (s *Scanner) Empty(dst int) bool {
 	return s.row[s.e.st.classOf[dst]] == emptyID && (dst != s.src || !s.e.eps[dst].Single)
@@ -120,20 +127,12 @@ func (s *Scanner) fill() {
 		s.fillFamilies()
 		return
 	}
-	in, inStamp, gen := s.in[0], s.inStamp[0], s.gen
+	in, out, prof, pool := s.in[0], s.out[0], x.inProf, st.pool
+	egress := s.eprof >= 0
 	for _, d := range s.dcls {
-		v := allID
-		if p := x.inProf[d]; p >= 0 {
-			if v = x.inBase[p]; inStamp[p] == gen {
-				v = in[p]
-			}
-		}
-		if v != emptyID && s.eprof >= 0 {
-			e := emptyID
-			if s.outStamp[0][d] == s.egen {
-				e = s.out[0][d]
-			}
-			v = st.pool.interOf(v, e)
+		v := in[prof[d]]
+		if e := out[d]; egress && v != e && v != emptyID && e != allID {
+			v = pool.interOf(v, e)
 		}
 		s.row[d] = v
 	}
@@ -166,22 +165,11 @@ func (s *Scanner) fillFamilies() {
 // pair is the current source's allowed ports toward class d on the family
 // of index fi (0, 4, 6 -> 0, 1, 2).
 func (s *Scanner) pair(d int32, fi int) portID {
-	st, x := s.e.st, s.x
-	in := allID
-	if p := x.inProf[d]; p >= 0 {
-		in = x.inBase[p]
-		if i := s.famIndex(s.inSplit, fi); s.inStamp[i][p] == s.gen {
-			in = s.in[i][p]
-		}
-	}
+	in := s.in[s.famIndex(s.inSplit, fi)][s.x.inProf[d]]
 	if in == emptyID || s.eprof < 0 {
 		return in
 	}
-	out := emptyID
-	if i := s.famIndex(s.outSplit, fi); s.outStamp[i][d] == s.egen {
-		out = s.out[i][d]
-	}
-	return st.pool.interOf(in, out)
+	return s.e.st.pool.interOf(in, s.out[s.famIndex(s.outSplit, fi)][d])
 }
 
 // famIndex is fi, or 0 when the side does not differ by family.

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"slices"
 
-	"k8s.io/apimachinery/pkg/labels"
-
 	"github.com/podreach/podreach/pkg/model"
 )
 
@@ -35,6 +33,9 @@ type state struct {
 	polIndex map[string]int32
 	rules    int32     // rule ids handed out
 	ruleRefs []ruleRef // by rule id
+	// podSelUsers lists, per pod selector, the rules with a peer using it
+	// (deleted policies' rules included: check they are live).
+	podSelUsers [][]int32
 
 	classes    []class
 	classIndex map[string]int32
@@ -178,128 +179,21 @@ func (st *state) setNamespaceLabels(name string, l map[string]string) []int32 {
 	return changed
 }
 
-// addPolicy stages and activates cp (see stagePolicy, activate).
-func (st *state) addPolicy(cp *compiled) (*cpol, error) {
-	p, err := st.stagePolicy(cp)
-	if err != nil {
-		return nil, err
-	}
-	st.activate(p)
-	return p, nil
-}
-
-// stagePolicy interns cp's selectors and blocks (re-keying classes when
-// they read labels or addresses no class key held) and gives it an id. A
-// staged policy changes no answer until activate.
-func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
-	p := &cpol{c: cp, ns: st.namespace(cp.namespace)}
-	var err error
-	if p.podSel, err = st.podSelector(cp.podSel); err != nil {
-		return nil, fmt.Errorf("spec.podSelector: %w", err)
-	}
-	for d := range cp.rules {
-		for r := range cp.rules[d] {
-			rl := &cp.rules[d][r]
-			cr := crule{id: st.rules, r: rl, static: st.pool.intern(rl.static)}
-			st.rules++
-			for i := range rl.peers {
-				pe, err := st.peer(&rl.peers[i])
-				if err != nil {
-					return nil, fmt.Errorf("%s rule %d peer %d: %w", Direction(d+1), rl.index, i, err)
-				}
-				cr.peers = append(cr.peers, pe)
-			}
-			p.rules[d] = append(p.rules[d], cr)
-		}
-	}
-	for d := range p.rules {
-		for i := range p.rules[d] {
-			st.ruleRefs = append(st.ruleRefs, ruleRef{pol: p, r: &p.rules[d][i], dir: Direction(d + 1)})
-		}
-	}
-	for len(st.ruleRefs) < int(st.rules) { // ids of a failed staging
-		st.ruleRefs = append(st.ruleRefs, ruleRef{})
-	}
-	p.id = int32(len(st.pols))
-	st.pols = append(st.pols, p)
-	return p, nil
-}
-
-// activate makes a staged policy count: its namespace lists it (classes
-// evaluated from now on see it; see selectClass for existing ones).
-func (st *state) activate(p *cpol) {
-	st.polIndex[p.c.id] = p.id
-	ns := &st.nss[p.ns]
-	ns.pols = append(ns.pols, p.id) // ids grow: stays ascending
-}
-
-// deactivate removes a policy for good.
-func (st *state) deactivate(p *cpol) {
-	if st.polIndex[p.c.id] == p.id {
-		delete(st.polIndex, p.c.id)
-	}
-	ns := &st.nss[p.ns]
-	ns.pols = slices.DeleteFunc(ns.pols, func(id int32) bool { return id == p.id })
-	st.pols[p.id] = nil
-}
-
-func (st *state) peer(p *peer) (cpeer, error) {
-	out := cpeer{block: -1, nsSel: -1, podSel: -1}
-	if p.kind == peerIPBlock {
-		var fresh bool
-		if out.block, fresh = st.blocks.intern(p); fresh && len(st.eps) > 0 {
-			st.newBlock(out.block)
-		}
-		return out, nil
-	}
-	var err error
-	if p.podSel != nil {
-		if out.podSel, err = st.podSelector(p.podSel); err != nil {
-			return out, err
-		}
-	}
-	if p.nsSel != nil {
-		cs, err := st.sym.compileSelector(p.nsSel)
-		if err != nil {
-			return out, err
-		}
-		out.nsSel = st.nsSels.intern(p.nsSel.String(), cs, len(st.nss), func(s *csel, i int32) bool {
-			return s.matches(st.nss[i].labels)
-		})
-	}
-	return out, nil
-}
-
-// podSelector interns a pod selector; its keys become projected (classes
-// are re-keyed when a key is new to them). A new selector is evaluated on
-// every class (classes built later are evaluated when they are).
-func (st *state) podSelector(ls labels.Selector) (int32, error) {
-	if id, ok := st.podSels.index[ls.String()]; ok {
-		return id, nil
-	}
-	cs, err := st.sym.compileSelector(ls)
-	if err != nil {
-		return 0, err
-	}
-	fresh := false
-	cs.keys(func(k int32) {
-		if !st.projected.has(k) {
-			st.projected.set(k)
-			fresh = true
-		}
-	})
-	if fresh && len(st.classes) > 0 {
-		st.rekey(nil)
-	}
-	return st.podSels.intern(ls.String(), cs, len(st.classes), func(s *csel, c int32) bool {
-		return st.classes[c].selectable && s.matches(st.classes[c].labels)
-	}), nil
-}
-
 // evaluateAll fills every bitset, selection and profile from scratch.
 func (st *state) evaluateAll() {
+	n := len(st.classes)
+	for s := range st.podSels.bits {
+		st.podSels.bits[s] = newBitset(n)
+	}
+	x := st.newLabelIndex()
+	for s := range st.podSels.sels {
+		x.evaluate(&st.podSels.sels[s], st.podSels.bits[s], st.classes)
+	}
 	for c := range st.classes {
-		st.evaluateClass(int32(c))
+		for _, b := range st.classes[c].blocks {
+			st.blocks.bits[b].set(int32(c))
+		}
+		st.selectClass(int32(c))
 	}
 }
 
@@ -336,9 +230,6 @@ func (st *state) selectClass(c int32) {
 	}
 	st.profileClass(c)
 }
-
-// members returns the endpoints of class c. Do not modify.
-func (st *state) members(c int32) []int32 { return st.classes[c].members }
 
 // removeMember returns members without ep, in a new slice.
 func removeMember(members []int32, ep int32) []int32 {

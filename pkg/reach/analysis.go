@@ -49,8 +49,9 @@ type Analysis struct {
 // pod instance, so that names of both resolve; the matrix lists those of the
 // chosen level.
 func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
-	a := &Analysis{cluster: c, opts: makeOptions(opts), byID: map[string]int{}}
-	var eps []policy.Endpoint
+	n := endpointCount(c)
+	a := &Analysis{cluster: c, opts: makeOptions(opts), byID: make(map[string]int, n)}
+	eps := make([]policy.Endpoint, 0, n)
 	add := func(ep policy.Endpoint, node bool) {
 		if _, dup := a.byID[ep.ID]; dup {
 			return
@@ -84,6 +85,15 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	a.engine = eng
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	return a, nil
+}
+
+// endpointCount bounds the endpoints of c at any level (to allocate once).
+func endpointCount(c *model.Cluster) int {
+	n := len(c.Externals)
+	for i := range c.Workloads {
+		n += 1 + 2*len(c.Workloads[i].Pods)
+	}
+	return n
 }
 
 // Engine returns the compiled engine.
@@ -130,6 +140,10 @@ type Connection struct {
 	Contested bool // a host-network pod is involved
 	// FromNode and ToNode are the positions of From and To in Nodes().
 	FromNode, ToNode int
+	// SetID is equal for the connections of one Matrix call that allow
+	// the same ports (the engine interns its answers): writers may cache
+	// per SetID what they make of Allowed.
+	SetID int
 }
 
 // Matrix calls fn, in order of (From, To), for every ordered pair of
@@ -145,8 +159,9 @@ func (a *Analysis) Matrix(fn func(Connection) error) error {
 			if s == d || sc.Empty(d) {
 				continue
 			}
-			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: sc.Allowed(d), Contested: host || eps[d].HostNetwork,
-				FromNode: i, ToNode: j}
+			set, id := sc.At(d)
+			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork,
+				FromNode: i, ToNode: j, SetID: id}
 			if err := fn(c); err != nil {
 				return err
 			}
@@ -160,7 +175,6 @@ func (a *Analysis) endpoint(id string) (int, bool) {
 	i, ok := a.byID[id]
 	return i, ok
 }
-
 
 // EndpointIndex returns the index (into Engine().Endpoints()) of the
 // endpoint with id: "ns/name" of a workload or pod, or an external's name.

@@ -28,7 +28,7 @@ var MatrixFormats = []MatrixFormat{MatrixText, MatrixWide, MatrixJSON, MatrixCSV
 
 // Matrix streams a's matrix to w in format f.
 func Matrix(w io.Writer, a *reach.Analysis, f MatrixFormat) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	bw := bufio.NewWriterSize(w, 1<<20) // a large matrix is gigabytes: fewer, larger writes
 	var err error
 	switch f {
 	case MatrixText, MatrixWide:
@@ -86,7 +86,7 @@ func matrixJSON(w *bufio.Writer, a *reach.Analysis) error {
 	w.WriteString("],\n \"connections\":[")
 	var enc connEncoder // ",\n  " + json.Marshal(connectionJSON{...}), without reflection
 	err := a.Matrix(func(c reach.Connection) error {
-		_, err := w.Write(enc.encode(c))
+		_, err := w.Write(enc.encode(w.AvailableBuffer(), c))
 		return err
 	})
 	if err != nil {

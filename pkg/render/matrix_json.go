@@ -12,83 +12,42 @@ import (
 
 // connEncoder writes connections as json.Marshal(connectionJSON) would,
 // byte for byte, without reflection: a large matrix has millions of them.
-// The "allowed" part is cached per port set: the engine hands out interned
-// sets, so the same few sets (recognised by their storage) recur.
+// The quoted node IDs and the "allowed" part are made once per node and
+// per set (Connection.SetID).
 type connEncoder struct {
-	n     int      // connections written
-	ids   [][]byte // the quoted IDs of the nodes, by position
-	buf   []byte
-	sets  map[setKey][]byte
-	last  setKey
-	lastB []byte
+	n    int      // connections written
+	ids  [][]byte // the quoted IDs of the nodes, by position
+	sets [][]byte // the "allowed" JSON by SetID
 }
 
-// setKey identifies a port set by the storage of its ranges. Sets are
-// immutable and the cache keeps them reachable, so equal keys mean equal
-// sets.
-type setKey struct {
-	p [3]*ports.Range
-	n [3]int
-}
-
-func keyOf(s ports.Set) setKey {
-	var k setKey
-	for i, proto := range model.Protocols {
-		if rs := s.Ranges(proto); len(rs) > 0 {
-			k.p[i], k.n[i] = &rs[0], len(rs)
-		}
-	}
-	return k
-}
-
-// encode returns the JSON of c, after a comma unless it is the first, on
-// a new line indented by two (valid until the next call).
-func (e *connEncoder) encode(c reach.Connection) []byte {
-	b := e.buf[:0]
+// encode appends to b the JSON of c, after a comma unless it is the
+// first, on a new line indented by two.
+func (e *connEncoder) encode(b []byte, c reach.Connection) []byte {
 	if e.n > 0 {
 		b = append(b, ',')
 	}
 	e.n++
 	b = append(b, "\n  {\"from\":"...)
-	b = append(b, e.id(c.FromNode, c.From)...)
+	b = append(b, cached(&e.ids, c.FromNode, func() []byte { return appendJSONString(nil, c.From) })...)
 	b = append(b, `,"to":`...)
-	b = append(b, e.id(c.ToNode, c.To)...)
+	b = append(b, cached(&e.ids, c.ToNode, func() []byte { return appendJSONString(nil, c.To) })...)
 	b = append(b, `,"allowed":`...)
-	b = append(b, e.allowed(c.Allowed)...)
+	b = append(b, cached(&e.sets, c.SetID, func() []byte { return appendPortSetJSON(nil, c.Allowed) })...)
 	if c.Contested {
 		b = append(b, `,"contested":true`...)
 	}
-	b = append(b, '}')
-	e.buf = b
-	return b
+	return append(b, '}')
 }
 
-// id returns the quoted ID of node i, computed once.
-func (e *connEncoder) id(i int, id string) []byte {
-	for len(e.ids) <= i {
-		e.ids = append(e.ids, nil)
+// cached returns (*cache)[i], made by mk on first use.
+func cached(cache *[][]byte, i int, mk func() []byte) []byte {
+	for len(*cache) <= i {
+		*cache = append(*cache, nil)
 	}
-	if e.ids[i] == nil {
-		e.ids[i] = appendJSONString(nil, id)
+	if (*cache)[i] == nil {
+		(*cache)[i] = mk()
 	}
-	return e.ids[i]
-}
-
-func (e *connEncoder) allowed(s ports.Set) []byte {
-	k := keyOf(s)
-	if e.lastB != nil && k == e.last {
-		return e.lastB
-	}
-	if e.sets == nil {
-		e.sets = make(map[setKey][]byte)
-	}
-	b, ok := e.sets[k]
-	if !ok {
-		b = appendPortSetJSON(nil, s)
-		e.sets[k] = b
-	}
-	e.last, e.lastB = k, b
-	return b
+	return (*cache)[i]
 }
 
 // appendPortSetJSON appends json.Marshal(PortSetJSON(s)).

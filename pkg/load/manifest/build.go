@@ -27,6 +27,7 @@ type builder struct {
 	// served: the stream is objects as an API server serves them, whose
 	// sources have no meaningful line (see Builder.DecodeServed).
 	served bool
+	valid  map[string]uint8 // label keys (1) and values (2) known valid (validate.go)
 }
 
 // objKey identifies an object: a later object with the same key replaces

@@ -30,13 +30,25 @@ type object struct {
 	name       string
 	conv       *converter
 	bad        []string // fields with a reported decode error
+	line       int      // the line of the object's first byte
+	// raw is the object's JSON when the fast JSON path read it (jsonfast.go);
+	// node is then built from it only when a diagnostic needs a line.
+	raw []byte
+}
+
+// tree returns the object's node, building it from raw on first use.
+func (o *object) tree() *yaml.Node {
+	if o.node == nil {
+		o.node = jsonTree(o.raw, o.line)
+	}
+	return o.node
 }
 
 func (o *object) source() model.Source {
 	if o.b.served {
 		return model.Source{File: o.file}
 	}
-	return model.Source{File: o.file, Line: o.node.Line}
+	return model.Source{File: o.file, Line: o.line}
 }
 
 // id names the object as diagnostics do: "Kind ns/name" or "Kind name".
@@ -51,14 +63,14 @@ func (o *object) id() string {
 // or of the object.
 func (o *object) lineOf(field string) int {
 	if o.conv.lines == nil {
-		o.conv.index(o.node)
+		o.conv.index(o.tree())
 	}
 	for f := field; f != ""; f = parentPath(f) {
 		if l, ok := o.conv.lines[f]; ok && l > 0 {
 			return l
 		}
 	}
-	return o.node.Line
+	return o.line
 }
 
 func (o *object) report(sev model.Severity, field string, line int, msg string) {
@@ -98,10 +110,13 @@ func (o *object) warnf(field, format string, args ...any) {
 // read as null, so one pass reports them all. It returns nil when the object
 // cannot be decoded at all.
 func decodeAs[T any](o *object, strict bool) *T {
+	if v, ok := decodeRaw[T](o, strict); ok {
+		return v
+	}
 	work := 0
 	for attempt := 0; ; attempt++ {
-		data, cerr := o.conv.run(o.node)
-		if attempt == 0 {
+		data, cerr := o.conv.run(o.tree())
+		if attempt == 0 && o.raw == nil {
 			o.b.expand -= len(data)
 		}
 		if cerr != nil {
@@ -137,7 +152,7 @@ func decodeAs[T any](o *object, strict bool) *T {
 // tracking run names its field.
 func (o *object) convError(cerr *convError) {
 	if !cerr.tooBig {
-		o.conv.index(o.node)
+		o.conv.index(o.tree())
 		cerr = cmp.Or(o.conv.err, cerr)
 	}
 	o.report(model.Error, cerr.path, cerr.line, cerr.msg)
@@ -149,7 +164,7 @@ func (o *object) boolKeyWarnings() {
 	if !o.conv.hasBoolKeys {
 		return
 	}
-	o.conv.index(o.node)
+	o.conv.index(o.tree())
 	for _, k := range o.conv.boolKeys {
 		o.report(model.Warning, k.path, k.line, k.msg)
 	}
@@ -178,7 +193,7 @@ func (o *object) typeError(err error) bool {
 		o.errorf("", "%s", strings.TrimPrefix(err.Error(), "json: "))
 		return false
 	}
-	data := o.conv.index(o.node)
+	data := o.conv.index(o.tree())
 	sp, ok := locate(o.conv.spans, te)
 	msg := ""
 	if ok {

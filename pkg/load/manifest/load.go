@@ -133,6 +133,9 @@ func (b *builder) decode(name string, data []byte) {
 	var line int
 	var err error
 	if b.served || isJSON(name, data) {
+		if b.decodeJSONFast(name, data) {
+			return
+		}
 		line, err = jsonDocuments(data, add)
 		if err != nil {
 			err = errors.New("invalid JSON: " + err.Error())

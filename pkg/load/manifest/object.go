@@ -19,10 +19,7 @@ type handler func(o *object)
 func (b *builder) addDocument(file string, n *yaml.Node, depth int) {
 	n = resolveAlias(n)
 	src := model.Source{File: file, Line: n.Line}
-	if b.docs--; b.docs < 0 {
-		if b.docs == -1 {
-			b.errorAt(src, "", "more objects than the stream can hold (YAML aliases in Lists?); the rest is ignored")
-		}
+	if !b.takeDocument(src) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
@@ -50,11 +47,23 @@ func (b *builder) addDocument(file string, n *yaml.Node, depth int) {
 	}
 }
 
+// takeDocument counts one more object against the stream's budget and
+// reports whether it is within it.
+func (b *builder) takeDocument(src model.Source) bool {
+	if b.docs--; b.docs < 0 {
+		if b.docs == -1 {
+			b.errorAt(src, "", "more objects than the stream can hold (YAML aliases in Lists?); the rest is ignored")
+		}
+		return false
+	}
+	return true
+}
+
 // newObject starts reading an object. Its name and namespace are peeked
 // from the node to name it in decoding errors.
 func (b *builder) newObject(file string, n *yaml.Node, apiVersion, kind string) *object {
 	o := &object{
-		b: b, file: file, node: n, apiVersion: apiVersion, kind: kind,
+		b: b, file: file, node: n, line: n.Line, apiVersion: apiVersion, kind: kind,
 		// Every object may expand to 1 MiB; beyond that, to what is
 		// left of the stream's budget.
 		conv: &converter{buf: b.scratch[:0], limit: max(b.expand, 1<<20)},

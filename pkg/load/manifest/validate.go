@@ -193,6 +193,9 @@ func validateLabels(o *object, path string, labels map[string]string) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if o.b.validLabel(k, labels[k]) {
+			continue
+		}
 		kpath := childPath(path, k)
 		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 			o.errorf(kpath, "invalid label key %q: %s", k, strings.Join(msgs, "; "))
@@ -201,6 +204,29 @@ func validateLabels(o *object, path string, labels map[string]string) {
 			o.errorf(kpath, "invalid label value %q: %s", labels[k], strings.Join(msgs, "; "))
 		}
 	}
+}
+
+// validLabel reports whether a label key and value are both valid,
+// remembering the strings that are (a cluster repeats a few labels on
+// thousands of objects, and the checks run regular expressions).
+func (b *builder) validLabel(k, v string) bool {
+	if b.valid == nil {
+		b.valid = map[string]uint8{}
+	}
+	const key, value = 1, 2
+	if b.valid[k]&key == 0 {
+		if len(validation.IsQualifiedName(k)) > 0 {
+			return false
+		}
+		b.valid[k] |= key
+	}
+	if b.valid[v]&value == 0 {
+		if len(validation.IsValidLabelValue(v)) > 0 {
+			return false
+		}
+		b.valid[v] |= value
+	}
+	return true
 }
 
 // validateMeta: every object has a name; a namespace name is a DNS-1123

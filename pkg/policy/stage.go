@@ -1,0 +1,135 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+
+	"k8s.io/apimachinery/pkg/labels"
+)
+
+// addPolicy stages and activates cp (see stagePolicy, activate).
+func (st *state) addPolicy(cp *compiled) (*cpol, error) {
+	p, err := st.stagePolicy(cp)
+	if err != nil {
+		return nil, err
+	}
+	st.activate(p)
+	return p, nil
+}
+
+// stagePolicy interns cp's selectors and blocks (re-keying classes when
+// they read labels or addresses no class key held) and gives it an id. A
+// staged policy changes no answer until activate.
+func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
+	p := &cpol{c: cp, ns: st.namespace(cp.namespace)}
+	var err error
+	if p.podSel, err = st.podSelector(cp.podSel); err != nil {
+		return nil, fmt.Errorf("spec.podSelector: %w", err)
+	}
+	for d := range cp.rules {
+		for r := range cp.rules[d] {
+			rl := &cp.rules[d][r]
+			cr := crule{id: st.rules, r: rl, static: st.pool.intern(rl.static)}
+			st.rules++
+			for i := range rl.peers {
+				pe, err := st.peer(&rl.peers[i])
+				if err != nil {
+					return nil, fmt.Errorf("%s rule %d peer %d: %w", Direction(d+1), rl.index, i, err)
+				}
+				cr.peers = append(cr.peers, pe)
+			}
+			p.rules[d] = append(p.rules[d], cr)
+		}
+	}
+	for d := range p.rules {
+		for i := range p.rules[d] {
+			r := &p.rules[d][i]
+			st.ruleRefs = append(st.ruleRefs, ruleRef{pol: p, r: r, dir: Direction(d + 1)})
+			for _, pe := range r.peers {
+				if pe.podSel >= 0 {
+					for int(pe.podSel) >= len(st.podSelUsers) {
+						st.podSelUsers = append(st.podSelUsers, nil)
+					}
+					st.podSelUsers[pe.podSel] = append(st.podSelUsers[pe.podSel], r.id)
+				}
+			}
+		}
+	}
+	for len(st.ruleRefs) < int(st.rules) { // ids of a failed staging
+		st.ruleRefs = append(st.ruleRefs, ruleRef{})
+	}
+	p.id = int32(len(st.pols))
+	st.pols = append(st.pols, p)
+	return p, nil
+}
+
+// activate makes a staged policy count: its namespace lists it (classes
+// evaluated from now on see it; see selectClass for existing ones).
+func (st *state) activate(p *cpol) {
+	st.polIndex[p.c.id] = p.id
+	ns := &st.nss[p.ns]
+	ns.pols = append(ns.pols, p.id) // ids grow: stays ascending
+}
+
+// deactivate removes a policy for good.
+func (st *state) deactivate(p *cpol) {
+	if st.polIndex[p.c.id] == p.id {
+		delete(st.polIndex, p.c.id)
+	}
+	ns := &st.nss[p.ns]
+	ns.pols = slices.DeleteFunc(ns.pols, func(id int32) bool { return id == p.id })
+	st.pols[p.id] = nil
+}
+
+func (st *state) peer(p *peer) (cpeer, error) {
+	out := cpeer{block: -1, nsSel: -1, podSel: -1}
+	if p.kind == peerIPBlock {
+		var fresh bool
+		if out.block, fresh = st.blocks.intern(p); fresh && len(st.eps) > 0 {
+			st.newBlock(out.block)
+		}
+		return out, nil
+	}
+	var err error
+	if p.podSel != nil {
+		if out.podSel, err = st.podSelector(p.podSel); err != nil {
+			return out, err
+		}
+	}
+	if p.nsSel != nil {
+		cs, err := st.sym.compileSelector(p.nsSel)
+		if err != nil {
+			return out, err
+		}
+		out.nsSel = st.nsSels.intern(p.nsSel.String(), cs, len(st.nss), func(s *csel, i int32) bool {
+			return s.matches(st.nss[i].labels)
+		})
+	}
+	return out, nil
+}
+
+// podSelector interns a pod selector; its keys become projected (classes
+// are re-keyed when a key is new to them). A new selector is evaluated on
+// every class (classes built later are evaluated when they are).
+func (st *state) podSelector(ls labels.Selector) (int32, error) {
+	if id, ok := st.podSels.index[ls.String()]; ok {
+		return id, nil
+	}
+	cs, err := st.sym.compileSelector(ls)
+	if err != nil {
+		return 0, err
+	}
+	fresh := false
+	cs.keys(func(k int32) {
+		if !st.projected.has(k) {
+			st.projected.set(k)
+			fresh = true
+		}
+	})
+	if fresh && len(st.classes) > 0 {
+		st.rekey(nil)
+	}
+	return st.podSels.intern(ls.String(), cs, len(st.classes), func(s *csel, c int32) bool {
+		return st.classes[c].selectable && s.matches(st.classes[c].labels)
+	}), nil
+}

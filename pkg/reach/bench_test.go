@@ -1,0 +1,180 @@
+package reach_test
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/podreach/podreach/internal/synth"
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/reach"
+)
+
+// Stage benchmarks per preset size (see docs/performance.md). Besides
+// ns/op (wall time, inflated by other processes on a shared machine) they
+// report cpu-ms/op, the process's user+sys CPU per operation. XL and XXL
+// run with -podreach.large.
+
+var benchLarge = flag.Bool("podreach.large", false, "also benchmark the XL and XXL sizes")
+
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func loopCPU(b *testing.B, fn func()) {
+	b.Helper()
+	start := cpuNow()
+	for b.Loop() {
+		fn()
+	}
+	b.ReportMetric(float64(cpuNow()-start)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+var benchClusters sync.Map // synth.Size -> *model.Cluster
+
+func benchCluster(b *testing.B, s synth.Size) *model.Cluster {
+	b.Helper()
+	if (s == synth.SizeXL || s == synth.SizeXXL) && !*benchLarge {
+		b.Skip("XL and XXL run with -podreach.large")
+	}
+	if c, ok := benchClusters.Load(s); ok {
+		return c.(*model.Cluster)
+	}
+	c := synth.Generate(s.Config(1))
+	benchClusters.Store(s, c)
+	return c
+}
+
+var benchSizes = []synth.Size{synth.SizeS, synth.SizeM, synth.SizeL, synth.SizeXL, synth.SizeXXL, synth.SizeDense}
+
+func buildAnalysis(b *testing.B, c *model.Cluster, opts ...reach.Option) *reach.Analysis {
+	b.Helper()
+	a, err := reach.Analyze(c, opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a
+}
+
+// BenchmarkAnalyze is the model build: endpoints, classes, selectors.
+func BenchmarkAnalyze(b *testing.B) {
+	for _, s := range benchSizes {
+		b.Run("size="+s.String(), func(b *testing.B) {
+			c := benchCluster(b, s)
+			var a *reach.Analysis
+			loopCPU(b, func() { a = buildAnalysis(b, c) })
+			b.ReportMetric(float64(a.Engine().Classes()), "classes")
+			b.StopTimer()
+			heap := retained(func() any { return buildAnalysis(b, c) })
+			pods, pols := 0, len(c.Policies)
+			for _, w := range c.Workloads {
+				pods += len(w.Pods)
+			}
+			b.ReportMetric(float64(heap)/(1<<20), "model-MiB")
+			b.ReportMetric(float64(heap)/float64(pods+4*pols), "B/(pod+4·policy)")
+		})
+	}
+}
+
+// retained is the heap that what build returns keeps alive.
+func retained(build func() any) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	v := build()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(v)
+	if after.HeapAlloc < before.HeapAlloc {
+		return 0
+	}
+	return after.HeapAlloc - before.HeapAlloc
+}
+
+// BenchmarkMatrix walks the whole matrix (every connection, no output) at
+// workload and at pod level, the build excluded. Sizes above L would list
+// billions of pairs: see BenchmarkClassMatrix.
+func BenchmarkMatrix(b *testing.B) {
+	for _, s := range []synth.Size{synth.SizeS, synth.SizeM, synth.SizeL, synth.SizeDense} {
+		for _, lvl := range []reach.Level{reach.LevelWorkload, reach.LevelPod} {
+			b.Run(fmt.Sprintf("size=%s/level=%s", s, lvl), func(b *testing.B) {
+				a := buildAnalysis(b, benchCluster(b, s), reach.WithLevel(lvl))
+				n := 0
+				loopCPU(b, func() {
+					n = 0
+					a.Matrix(func(reach.Connection) error { n++; return nil })
+				})
+				b.ReportMetric(float64(len(a.Nodes())), "nodes")
+				b.ReportMetric(float64(n), "connections")
+			})
+		}
+	}
+}
+
+// BenchmarkClassMatrix computes rows of the class-level matrix: one
+// workload per class toward one workload of every class. At XL and XXL a
+// sample of rows is timed and the full matrix extrapolated (full-s).
+func BenchmarkClassMatrix(b *testing.B) {
+	for _, s := range benchSizes {
+		b.Run("size="+s.String(), func(b *testing.B) {
+			a := buildAnalysis(b, benchCluster(b, s))
+			eng := a.Engine()
+			var reps []int
+			seen := map[int]bool{}
+			for _, n := range a.Nodes() {
+				i, _ := a.EndpointIndex(n.ID)
+				if c := eng.Class(i); !seen[c] {
+					seen[c] = true
+					reps = append(reps, i)
+				}
+			}
+			rows := reps[:min(len(reps), 2000)]
+			loopCPU(b, func() {
+				sc := eng.NewScanner(reps)
+				for _, src := range rows {
+					sc.Row(src)
+					for _, d := range reps {
+						sc.Empty(d)
+					}
+				}
+			})
+			b.ReportMetric(float64(len(reps)), "classes")
+			b.ReportMetric(float64(len(rows)), "rows")
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N)*float64(len(reps))/float64(len(rows)), "full-s")
+		})
+	}
+}
+
+// BenchmarkExplain traces one pair of workloads on one port, the model
+// loaded, and reports the median and the 99th percentile.
+func BenchmarkExplain(b *testing.B) {
+	for _, s := range benchSizes {
+		b.Run("size="+s.String(), func(b *testing.B) {
+			a := buildAnalysis(b, benchCluster(b, s))
+			nodes := a.Nodes()
+			r := rand.New(rand.NewPCG(1, 2))
+			var times []time.Duration
+			loopCPU(b, func() {
+				from, to := nodes[r.IntN(len(nodes))], nodes[r.IntN(len(nodes))]
+				start := time.Now()
+				if _, err := a.Explain(from.ID, to.ID, reach.PortSpec{Number: 8080, Protocol: model.TCP}, "default"); err != nil {
+					b.Fatal(err)
+				}
+				times = append(times, time.Since(start))
+			})
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1e3, "p50-ms")
+			b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1e3, "p99-ms")
+		})
+	}
+}
