@@ -60,11 +60,15 @@ GO
   mv "$OUT/etcd.tmp" "$OUT/etcd"
 }
 
-if ! "$OUT/kube-apiserver" --version 2>/dev/null | grep -q "$K8S_VERSION"; then
+# Read the versions first: with pipefail, `etcd --version | grep -q` fails
+# when grep exits before etcd finishes writing (SIGPIPE).
+have_apiserver=$("$OUT/kube-apiserver" --version 2>/dev/null || true)
+have_etcd=$("$OUT/etcd" --version 2>/dev/null || true)
+if [[ "$have_apiserver" != *"$K8S_VERSION"* ]]; then
   echo "building kube-apiserver $K8S_VERSION (cold: ~950 CPU-seconds; cached afterwards)" >&2
   (build_apiserver) >&2
 fi
-if ! "$OUT/etcd" --version 2>/dev/null | grep -q "${ETCD_VERSION#v}"; then
+if [[ "$have_etcd" != *"${ETCD_VERSION#v}"* ]]; then
   echo "building etcd $ETCD_VERSION" >&2
   (build_etcd) >&2
 fi
