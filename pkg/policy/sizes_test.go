@@ -2,7 +2,9 @@ package policy_test
 
 import (
 	"flag"
+	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/podreach/podreach/internal/synth"
@@ -84,4 +86,51 @@ func indexes(n int) []int {
 		out[i] = i
 	}
 	return out
+}
+
+// TestConcurrentUse: Allowed, Explain and Scanners used from several
+// goroutines at once answer as one goroutine does (run it with -race).
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	c := synth.Generate(synth.SizeS.Config(2))
+	eps := endpointsOf(c)
+	b := build(t, c.Namespaces, c.Policies, eps, true)
+	want := make([][]string, len(eps))
+	for s := range eps {
+		for d := range eps {
+			want[s] = append(want[s], b.eng.Allowed(s, d).String())
+		}
+	}
+	errs := make([]string, 4)
+	var wg sync.WaitGroup
+	for g := range errs {
+		wg.Go(func() { errs[g] = scanConcurrently(b, want, g) })
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != "" {
+			t.Error(e)
+		}
+	}
+}
+
+// scanConcurrently walks every row with a Scanner and Allowed, from a
+// different starting row per goroutine g, and returns the first mismatch.
+func scanConcurrently(b built, want [][]string, g int) string {
+	n := len(b.eps)
+	sc := b.eng.NewScanner(indexes(n))
+	for i := range n {
+		s := (i + g*7) % n
+		sc.Row(s)
+		for d := range n {
+			if got := sc.Allowed(d).String(); got != want[s][d] {
+				return fmt.Sprintf("scanner %d -> %d: %s, want %s", s, d, got, want[s][d])
+			}
+			if got := b.eng.Allowed(d, s).String(); got != want[d][s] {
+				return fmt.Sprintf("Allowed %d -> %d: %s, want %s", d, s, got, want[d][s])
+			}
+		}
+		b.eng.Explain(s, (s+1)%n, model.TCP, 80)
+	}
+	return ""
 }

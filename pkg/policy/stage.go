@@ -41,9 +41,21 @@ func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
 			p.rules[d] = append(p.rules[d], cr)
 		}
 	}
+	p.id = int32(len(st.pols))
+	st.pols = append(st.pols, p)
+	st.registerRules(p)
+	return p, nil
+}
+
+// registerRules indexes the rules of p by id and by the pod selectors of
+// their peers.
+func (st *state) registerRules(p *cpol) {
 	for d := range p.rules {
 		for i := range p.rules[d] {
 			r := &p.rules[d][i]
+			for len(st.ruleRefs) < int(r.id) { // ids of a failed staging
+				st.ruleRefs = append(st.ruleRefs, ruleRef{})
+			}
 			st.ruleRefs = append(st.ruleRefs, ruleRef{pol: p, r: r, dir: Direction(d + 1)})
 			for _, pe := range r.peers {
 				if pe.podSel >= 0 {
@@ -55,12 +67,6 @@ func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
 			}
 		}
 	}
-	for len(st.ruleRefs) < int(st.rules) { // ids of a failed staging
-		st.ruleRefs = append(st.ruleRefs, ruleRef{})
-	}
-	p.id = int32(len(st.pols))
-	st.pols = append(st.pols, p)
-	return p, nil
 }
 
 // activate makes a staged policy count: its namespace lists it (classes

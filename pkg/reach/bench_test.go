@@ -3,13 +3,17 @@ package reach_test
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
@@ -177,4 +181,56 @@ func BenchmarkExplain(b *testing.B) {
 			b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1e3, "p99-ms")
 		})
 	}
+}
+
+// BenchmarkWorstCase is the L cluster made hard: every pod its own class
+// (a unique label that a policy reads), or every policy selecting every
+// pod of its namespace (podSelector {}). It measures the model build and
+// the pod-level matrix walked.
+func BenchmarkWorstCase(b *testing.B) {
+	for _, variant := range []string{"own-class", "select-all"} {
+		b.Run("size=L/"+variant, func(b *testing.B) {
+			c := worstCase(benchCluster(b, synth.SizeL), variant)
+			var a *reach.Analysis
+			n := 0
+			loopCPU(b, func() {
+				a = buildAnalysis(b, c, reach.WithLevel(reach.LevelPod))
+				n = 0
+				a.Matrix(func(reach.Connection) error { n++; return nil })
+			})
+			b.ReportMetric(float64(a.Engine().Classes()), "classes")
+			b.ReportMetric(float64(n), "connections")
+		})
+	}
+}
+
+// worstCase returns a copy of c made hard (see BenchmarkWorstCase).
+func worstCase(c *model.Cluster, variant string) *model.Cluster {
+	out := *c
+	out.Policies = slices.Clone(c.Policies)
+	for i := range out.Policies {
+		np := out.Policies[i].NetworkPolicy.DeepCopy()
+		if variant == "select-all" {
+			np.Spec.PodSelector = metav1.LabelSelector{}
+		} else if i == 0 {
+			np.Spec.PodSelector = metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+				{Key: "bench/id", Operator: metav1.LabelSelectorOpExists}}}
+		}
+		out.Policies[i].NetworkPolicy = np
+	}
+	if variant == "own-class" {
+		out.Workloads = slices.Clone(c.Workloads)
+		n := 0
+		for i := range out.Workloads {
+			w := &out.Workloads[i]
+			w.Pods = slices.Clone(w.Pods)
+			for j := range w.Pods {
+				l := maps.Clone(w.Pods[j].Spec.Labels)
+				l["bench/id"] = strconv.Itoa(n)
+				n++
+				w.Pods[j].Spec.Labels = l
+			}
+		}
+	}
+	return &out
 }
