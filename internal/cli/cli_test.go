@@ -36,6 +36,7 @@ func TestGolden(t *testing.T) {
 		{"explain-all-ports", []string{"explain", "-f", example, "--from", "emojivoto/vote-bot", "--to", "emojivoto/web"}, ExitOK},
 		{"matrix-text", []string{"matrix", "-f", example}, ExitOK},
 		{"matrix-json", []string{"matrix", "-f", example, "-o", "json"}, ExitOK},
+		{"matrix-json-compact", []string{"matrix", "-f", example, "-o", "json-compact"}, ExitOK},
 		{"matrix-csv", []string{"matrix", "-f", example, "-o", "csv", "--level", "pod"}, ExitOK},
 		{"matrix-dot", []string{"matrix", "-f", example, "-o", "dot"}, ExitOK},
 		{"matrix-mermaid", []string{"matrix", "-f", example, "-o", "mermaid"}, ExitOK},

@@ -51,7 +51,14 @@ var errNo = &exitError{code: ExitNo}
 func Run(ctx context.Context, name string, args []string, s Streams) int {
 	root := NewRootCmd(s, name)
 	root.SetArgs(args)
+	var prof profile
+	root.PersistentFlags().StringVar(&prof.path, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return prof.start() }
 	err := root.ExecuteContext(ctx)
+	if perr := prof.stop(); err == nil && perr != nil {
+		err = perr
+	}
 	if err == nil {
 		return ExitOK
 	}

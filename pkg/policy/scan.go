@@ -112,6 +112,19 @@ func (s *Scanner) At(dst int) (ports.Set, int) {
 	return s.sets[id], int(id)
 }
 
+// IDs sets out[j] to the set id (see At) of the current source's class
+// toward dsts[j], for every j; out must be as long as dsts. An entry for
+// the source itself is its class's answer, not the "all" of At.
+func (s *Scanner) IDs(dsts []int, out []int32) {
+	row, classOf := s.row, s.e.st.classOf
+	for j, d := range dsts {
+		out[j] = row[classOf[d]]
+	}
+}
+
+// Set returns the set of an id At or IDs gave.
+func (s *Scanner) Set(id int32) ports.Set { return s.sets[id] }
+
 // Empty reports whether Allowed(dst) is empty, without building the set.
 func (s *Scanner) Empty(dst int) bool {
 	return s.row[s.e.st.classOf[dst]] == emptyID && (dst != s.src || !s.e.eps[dst].Single)

@@ -150,24 +150,8 @@ type Connection struct {
 // distinct nodes that allows at least one port. Denied pairs are skipped.
 // It stops at fn's first error and returns it.
 func (a *Analysis) Matrix(fn func(Connection) error) error {
-	eps := a.engine.Endpoints()
-	sc := a.engine.NewScanner(a.nodes)
-	for i, s := range a.nodes {
-		sc.Row(s)
-		host := eps[s].HostNetwork
-		for j, d := range a.nodes {
-			if s == d || sc.Empty(d) {
-				continue
-			}
-			set, id := sc.At(d)
-			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork,
-				FromNode: i, ToNode: j, SetID: id}
-			if err := fn(c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	b := Block{a: a, sc: a.engine.NewScanner(a.nodes), hi: len(a.nodes)}
+	return b.Each(fn)
 }
 
 // endpoint returns the index of the endpoint with id.

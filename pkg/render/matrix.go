@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 
@@ -21,10 +22,12 @@ const (
 	MatrixWide MatrixFormat = "wide"
 	MatrixJSON MatrixFormat = "json"
 	MatrixCSV  MatrixFormat = "csv"
+	// MatrixCompact is JSON with each source's row run-length encoded.
+	MatrixCompact MatrixFormat = "json-compact"
 )
 
 // MatrixFormats lists the accepted formats.
-var MatrixFormats = []MatrixFormat{MatrixText, MatrixWide, MatrixJSON, MatrixCSV}
+var MatrixFormats = []MatrixFormat{MatrixText, MatrixWide, MatrixJSON, MatrixCompact, MatrixCSV}
 
 // Matrix streams a's matrix to w in format f.
 func Matrix(w io.Writer, a *reach.Analysis, f MatrixFormat) error {
@@ -34,7 +37,9 @@ func Matrix(w io.Writer, a *reach.Analysis, f MatrixFormat) error {
 	case MatrixText, MatrixWide:
 		err = matrixText(bw, a, f == MatrixWide)
 	case MatrixJSON:
-		err = matrixJSON(bw, a)
+		err = matrixJSON(bw, w, a)
+	case MatrixCompact:
+		err = matrixCompact(bw, a)
 	case MatrixCSV:
 		err = matrixCSV(bw, a)
 	default:
@@ -64,8 +69,21 @@ type connectionJSON struct {
 	Contested bool        `json:"contested,omitempty"`
 }
 
-func matrixJSON(w *bufio.Writer, a *reach.Analysis) error {
+func matrixJSON(w *bufio.Writer, unbuffered io.Writer, a *reach.Analysis) error {
 	fmt.Fprintf(w, `{"level":%q,`+"\n"+` "nodes":[`, a.Level().String())
+	writeNodesJSON(w, a)
+	w.WriteString("],\n \"connections\":[")
+	if err := matrixJSONConnections(w, unbuffered, a, runtime.GOMAXPROCS(0)); err != nil {
+		return err
+	}
+	w.WriteString("]")
+	writeIncompleteJSON(w, a)
+	_, err := w.WriteString("}\n")
+	return err
+}
+
+// writeNodesJSON writes the nodes of a's matrix, comma separated.
+func writeNodesJSON(w *bufio.Writer, a *reach.Analysis) {
 	for i, n := range a.Nodes() {
 		nj := nodeJSON{ID: n.ID, Namespace: n.Namespace, Name: n.Name, Kind: n.Kind.String(), HostNetwork: n.HostNetwork}
 		switch {
@@ -83,22 +101,15 @@ func matrixJSON(w *bufio.Writer, a *reach.Analysis) error {
 		w.WriteString("\n  ")
 		w.Write(marshal(nj))
 	}
-	w.WriteString("],\n \"connections\":[")
-	var enc connEncoder // ",\n  " + json.Marshal(connectionJSON{...}), without reflection
-	err := a.Matrix(func(c reach.Connection) error {
-		_, err := w.Write(enc.encode(w.AvailableBuffer(), c))
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	w.WriteString("]")
-	if gaps := a.Cluster().Gaps; len(gaps) > 0 { // only then, so complete output is unchanged
+}
+
+// writeIncompleteJSON writes the "incomplete" member when the cluster was
+// read only in part (only then, so that complete output is unchanged).
+func writeIncompleteJSON(w *bufio.Writer, a *reach.Analysis) {
+	if gaps := a.Cluster().Gaps; len(gaps) > 0 {
 		w.WriteString(",\n \"incomplete\":")
 		w.Write(marshal(gapsJSON(gaps)))
 	}
-	_, err = w.WriteString("}\n")
-	return err
 }
 
 func matrixCSV(w *bufio.Writer, a *reach.Analysis) error {

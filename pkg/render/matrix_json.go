@@ -1,7 +1,9 @@
 package render
 
 import (
+	"bufio"
 	"encoding/json"
+	"io"
 	"strconv"
 	"unicode/utf8"
 
@@ -94,4 +96,69 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	b = append(b, s...)
 	return append(b, '"')
+}
+
+// matrixJSONConnections writes the connections of a's matrix, comma
+// separated, encoding blocks of sources on up to workers goroutines. A
+// block's output is a list of pieces of about pieceSize bytes, recycled
+// once written: no buffer grows by copying, and a few MiB are in use
+// however large the matrix.
+// bw is flushed first and the pieces then go to w, bw's writer, as they
+// are: copying them into bw would only add a copy.
+func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, workers int) error {
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	const pieceSize, pieceSlack = 256 << 10, 16 << 10
+	ids := make([][]byte, 0, len(a.Nodes()))
+	for _, n := range a.Nodes() {
+		ids = append(ids, appendJSONString(nil, n.ID))
+	}
+	encoders := make(chan *connEncoder, max(workers, 1)) // one per busy worker: caches are not shared
+	free := make(chan []byte, 256)                       // pieces written, for reuse
+	piece := func() []byte {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return make([]byte, 0, pieceSize)
+		}
+	}
+	first := true
+	return reach.Blocks(a, workers,
+		func(b *reach.Block) ([][]byte, error) {
+			var enc *connEncoder
+			select {
+			case enc = <-encoders:
+			default:
+				enc = &connEncoder{ids: ids}
+			}
+			enc.n = 1 // every connection after a comma; the first block's first one loses it
+			var out [][]byte
+			cur := piece()
+			err := b.Each(func(c reach.Connection) error {
+				if cur = enc.encode(cur, c); len(cur) > pieceSize-pieceSlack {
+					out, cur = append(out, cur), piece()
+				}
+				return nil
+			})
+			encoders <- enc
+			return append(out, cur), err
+		},
+		func(pieces [][]byte) error {
+			for _, p := range pieces {
+				out := p
+				if first && len(out) > 0 {
+					out, first = out[1:], false
+				}
+				if _, err := w.Write(out); err != nil {
+					return err
+				}
+				select {
+				case free <- p[:0]:
+				default:
+				}
+			}
+			return nil
+		})
 }

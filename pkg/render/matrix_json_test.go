@@ -1,9 +1,12 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"testing"
 
+	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/ports"
 	"github.com/podreach/podreach/pkg/reach"
@@ -37,6 +40,49 @@ func TestConnEncoder(t *testing.T) {
 				if got := string(enc.encode(nil, c)); got != prefix+string(want) {
 					t.Errorf("encode(%q -> %q, %s):\n got %s\nwant %s", from, to, s, got, prefix+string(want))
 				}
+			}
+		}
+	}
+}
+
+// TestMatrixJSONBlocks: the matrix written in blocks on several goroutines
+// is the document json.Marshal makes of Matrix's connections, whatever the
+// number of workers and wherever the blocks are cut.
+func TestMatrixJSONBlocks(t *testing.T) {
+	t.Parallel()
+	seeds, workerCounts := []int64{1, 2}, []int{1, 2, 3, 8}
+	if testing.Short() {
+		seeds, workerCounts = seeds[:1], []int{1, 3}
+	}
+	for _, seed := range seeds {
+		a, err := reach.Analyze(synth.Generate(synth.SizeM.Config(seed)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		n := 0
+		err = a.Matrix(func(c reach.Connection) error {
+			if n > 0 {
+				want.WriteString(",")
+			}
+			n++
+			want.WriteString("\n  ")
+			b, err := json.Marshal(connectionJSON{From: c.From, To: c.To, Allowed: PortSetJSON(c.Allowed), Contested: c.Contested})
+			want.Write(b)
+			return err
+		})
+		if err != nil || n < 1000 {
+			t.Fatalf("seed %d: %d connections, %v", seed, n, err)
+		}
+		for _, workers := range workerCounts {
+			var got bytes.Buffer
+			w := bufio.NewWriter(&got)
+			if err := matrixJSONConnections(w, &got, a, workers); err != nil {
+				t.Fatal(err)
+			}
+			w.Flush()
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("seed %d, %d workers: %d bytes differ from json.Marshal's %d", seed, workers, got.Len(), want.Len())
 			}
 		}
 	}

@@ -1,0 +1,105 @@
+package render
+
+import (
+	"bufio"
+	"fmt"
+	"runtime"
+	"strconv"
+
+	"github.com/podreach/podreach/pkg/ports"
+	"github.com/podreach/podreach/pkg/reach"
+)
+
+// compactBlock is the rows of a block of sources, as a worker found
+// them: row k is runs[ends[k-1]:ends[k]] of source from[k].
+type compactBlock struct {
+	from, ends []int
+	runs       []reach.Run
+	sets       map[int32]ports.Set // the ports of the set ids used
+}
+
+// matrixCompact writes the matrix as run-length encoded rows (-o
+// json-compact; schema in the README): the nodes as in -o json, then per
+// source the ranges of consecutive destinations (by position in nodes)
+// that allow the same ports, the ports as an index into "sets", the
+// distinct port sets in order of first use. Rows are computed in blocks
+// on every core; the document is written in order.
+func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
+	fmt.Fprintf(w, `{"level":%q,"format":"compact/v1",`+"\n"+` "nodes":[`, a.Level().String())
+	writeNodesJSON(w, a)
+	w.WriteString("],\n \"rows\":[")
+	index := map[int32]int{} // engine set id -> position in "sets"
+	var sets []ports.Set
+	rows := 0
+	var b []byte
+	err := reach.Blocks(a, runtime.GOMAXPROCS(0),
+		func(blk *reach.Block) (*compactBlock, error) {
+			out := &compactBlock{sets: map[int32]ports.Set{}}
+			err := blk.Runs(func(from int, runs []reach.Run) error {
+				if len(runs) == 0 {
+					return nil
+				}
+				for _, r := range runs {
+					if _, ok := out.sets[r.SetID]; !ok {
+						out.sets[r.SetID] = blk.Set(r.SetID)
+					}
+				}
+				out.runs = append(out.runs, runs...)
+				out.from, out.ends = append(out.from, from), append(out.ends, len(out.runs))
+				return nil
+			})
+			return out, err
+		},
+		func(blk *compactBlock) error {
+			start := 0
+			for k, from := range blk.from {
+				b = b[:0]
+				if rows > 0 {
+					b = append(b, ',')
+				}
+				rows++
+				b = append(b, "\n  {\"from\":"...)
+				b = strconv.AppendInt(b, int64(from), 10)
+				b = append(b, `,"to":[`...)
+				for i, run := range blk.runs[start:blk.ends[k]] {
+					set, ok := index[run.SetID]
+					if !ok {
+						set = len(sets)
+						index[run.SetID] = set
+						sets = append(sets, blk.sets[run.SetID])
+					}
+					if i > 0 {
+						b = append(b, ',')
+					}
+					b = append(b, '[')
+					b = strconv.AppendInt(b, int64(run.Lo), 10)
+					b = append(b, ',')
+					b = strconv.AppendInt(b, int64(run.Hi), 10)
+					b = append(b, ',')
+					b = strconv.AppendInt(b, int64(set), 10)
+					b = append(b, ']')
+				}
+				start = blk.ends[k]
+				b = append(b, "]}"...)
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	w.WriteString("],\n \"sets\":[")
+	for i, s := range sets {
+		if i > 0 {
+			w.WriteString(",")
+		}
+		w.WriteString("\n  ")
+		w.Write(appendPortSetJSON(nil, s))
+	}
+	w.WriteString("]")
+	writeIncompleteJSON(w, a)
+	_, err = w.WriteString("}\n")
+	return err
+}
