@@ -38,6 +38,12 @@ type Scanner struct {
 	eprof    int32
 	erel     uint8 // the families relevant to the source eprof was computed for
 	outSplit bool  // the egress side differs by family (else index 0 holds it)
+
+	// This scanner's memo in front of the engine's pool, so that rows
+	// are computed without holding the engine's lock (which a miss
+	// takes): several scanners fill rows in parallel.
+	fast  [2][fastSize]fastEntry
+	named [][]portID // per rule id: ports by destination signature (-1: not yet)
 }
 
 // NewScanner returns a scanner of the rows toward dsts (endpoint indexes).
@@ -47,7 +53,7 @@ func (e *Engine) NewScanner(dsts []int) *Scanner {
 	e.mu.Unlock()
 	nc, np, nr := len(e.st.classes), len(e.st.profiles.profs), int(e.st.rules)
 	s := &Scanner{e: e, x: x, src: -1, cls: -1, eprof: -2,
-		hit: make([]uint8, nr), hitGen: make([]uint32, nr)}
+		hit: make([]uint8, nr), hitGen: make([]uint32, nr), named: make([][]portID, nr)}
 	for i := range s.rows {
 		s.rowCls[i] = -1
 	}
@@ -84,10 +90,52 @@ func (s *Scanner) Row(src int) {
 		s.rows[i] = make([]portID, len(s.e.st.classes))
 	}
 	s.row, s.rowCls[i] = s.rows[i], cls
-	s.e.mu.Lock()
-	defer s.e.mu.Unlock()
 	s.fill()
+	s.e.mu.Lock()
 	s.sets = s.e.st.pool.sets // entries below len are never written again
+	s.e.mu.Unlock()
+}
+
+// union is the pool's unionOf through the scanner's memo.
+func (s *Scanner) union(a, b portID) portID {
+	switch {
+	case a == b || b == emptyID || a == allID:
+		return a
+	case a == emptyID || b == allID:
+		return b
+	}
+	return s.memo(0, a, b)
+}
+
+// inter is the pool's interOf through the scanner's memo.
+func (s *Scanner) inter(a, b portID) portID {
+	switch {
+	case a == b || b == allID || a == emptyID:
+		return a
+	case b == emptyID || a == allID:
+		return b
+	}
+	return s.memo(1, a, b)
+}
+
+// memo answers union (op 0) or intersection (op 1) of two ids that are
+// none of the trivial cases, asking the pool, locked, on a miss.
+func (s *Scanner) memo(op int, a, b portID) portID {
+	k := pairKey(a, b)
+	f := &s.fast[op][fastSlot(k)]
+	if f.k == k {
+		return f.v
+	}
+	s.e.mu.Lock()
+	var id portID
+	if op == 0 {
+		id = s.e.st.pool.unionOf(a, b)
+	} else {
+		id = s.e.st.pool.interOf(a, b)
+	}
+	s.e.mu.Unlock()
+	*f = fastEntry{k, id}
+	return id
 }
 
 // rowCache is the number of rows a Scanner keeps.
@@ -122,6 +170,13 @@ func (s *Scanner) IDs(dsts []int, out []int32) {
 	}
 }
 
+// PortSet returns the set of an id a Scanner of e gave (At, IDs).
+func (e *Engine) PortSet(id int32) ports.Set {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.pool.sets[id]
+}
+
 // Set returns the set of an id At or IDs gave.
 func (s *Scanner) Set(id int32) ports.Set { return s.sets[id] }
 
@@ -130,9 +185,9 @@ func (s *Scanner) Empty(dst int) bool {
 	return s.row[s.e.st.classOf[dst]] == emptyID && (dst != s.src || !s.e.eps[dst].Single)
 }
 
-// fill computes the row of class s.cls; the engine is locked.
+// fill computes the row of class s.cls; only pool misses lock the engine.
 func (s *Scanner) fill() {
-	st, x := s.e.st, s.x
+	x := s.x
 	s.gen++
 	s.ingressRow()
 	s.egressRow()
@@ -140,12 +195,12 @@ func (s *Scanner) fill() {
 		s.fillFamilies()
 		return
 	}
-	in, out, prof, pool := s.in[0], s.out[0], x.inProf, st.pool
+	in, out, prof := s.in[0], s.out[0], x.inProf
 	egress := s.eprof >= 0
 	for _, d := range s.dcls {
 		v := in[prof[d]]
 		if e := out[d]; egress && v != e && v != emptyID && e != allID {
-			v = pool.interOf(v, e)
+			v = s.inter(v, e)
 		}
 		s.row[d] = v
 	}
@@ -154,7 +209,7 @@ func (s *Scanner) fill() {
 // fillFamilies is fill when some ipBlock makes families differ: a pair is
 // evaluated on every family both ends have addresses of.
 func (s *Scanner) fillFamilies() {
-	st, x := s.e.st, s.x
+	x := s.x
 	sf := x.fams[s.cls]
 	for _, d := range s.dcls {
 		shared := sf & x.fams[d]
@@ -168,7 +223,7 @@ func (s *Scanner) fillFamilies() {
 			out = s.pair(d, 2)
 		default:
 			if out = s.pair(d, 1); out != emptyID {
-				out = st.pool.interOf(out, s.pair(d, 2))
+				out = s.inter(out, s.pair(d, 2))
 			}
 		}
 		s.row[d] = out
@@ -182,7 +237,7 @@ func (s *Scanner) pair(d int32, fi int) portID {
 	if in == emptyID || s.eprof < 0 {
 		return in
 	}
-	return s.e.st.pool.interOf(in, s.out[s.famIndex(s.outSplit, fi)][d])
+	return s.inter(in, s.out[s.famIndex(s.outSplit, fi)][d])
 }
 
 // famIndex is fi, or 0 when the side does not differ by family.

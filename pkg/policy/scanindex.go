@@ -11,7 +11,6 @@ type scanIndex struct {
 	nsMatch    [][]int32    // per namespace: the namespace selectors matching it
 	nsUsers    [][]peerUse  // per namespace selector: ingress peers using it
 	blockUsers [][]int32    // per block: ingress rules with a peer of it
-	named      [][]portID   // per rule id: ports by destination signature (-1: not yet)
 }
 
 type profPort struct {
@@ -58,7 +57,6 @@ func buildScanIndex(st *state) *scanIndex {
 		nsMatch:    make([][]int32, len(st.nss)),
 		nsUsers:    make([][]peerUse, len(st.nsSels.sels)),
 		blockUsers: make([][]int32, len(st.blocks.cidr)),
-		named:      make([][]portID, st.rules),
 	}
 	x.indexClasses(st)
 	x.indexProfiles(st)

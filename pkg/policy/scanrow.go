@@ -25,7 +25,6 @@ func (s *Scanner) ingressRow() {
 			copy(s.in[fi], s.x.inBase)
 		}
 	}
-	pool := s.e.st.pool
 	for _, r := range s.hits {
 		m := s.hit[r]
 		if !s.inSplit {
@@ -34,7 +33,7 @@ func (s *Scanner) ingressRow() {
 		for _, pp := range s.x.profsOf[r] {
 			for fi := range 3 {
 				if m&(1<<fi) != 0 {
-					s.in[fi][pp.prof] = pool.unionOf(s.in[fi][pp.prof], pp.port)
+					s.in[fi][pp.prof] = s.union(s.in[fi][pp.prof], pp.port)
 				}
 			}
 		}
@@ -99,7 +98,6 @@ func (s *Scanner) egressRow() {
 
 // addEgress adds what rule pr admits to the egress side of the row.
 func (s *Scanner) addEgress(pr *prule) {
-	pool := s.e.st.pool
 	s.e.st.eachPeerClass(pr.pol, pr.r, func(d int32, m uint8) {
 		if !s.outSplit {
 			m = 1
@@ -110,7 +108,7 @@ func (s *Scanner) addEgress(pr *prule) {
 		}
 		for fi := range 3 {
 			if m&(1<<fi) != 0 {
-				s.out[fi][d] = pool.unionOf(s.out[fi][d], port)
+				s.out[fi][d] = s.union(s.out[fi][d], port)
 			}
 		}
 	})
@@ -124,20 +122,23 @@ func (s *Scanner) relevant() uint8 {
 	return 1 | (f&1)<<1 | (f&2)<<1
 }
 
-// resolve is st.resolve through a per-rule table by signature.
+// resolve is st.resolve through the scanner's per-rule table by
+// signature (st.resolve, which interns, runs locked).
 func (s *Scanner) resolve(r *crule, d int32) portID {
 	st := s.e.st
 	sig := st.classes[d].sig
-	t := s.x.named[r.id]
+	t := s.named[r.id]
 	if t == nil {
 		t = make([]portID, len(st.sigs.ports))
 		for i := range t {
 			t[i] = -1
 		}
-		s.x.named[r.id] = t
+		s.named[r.id] = t
 	}
 	if t[sig] < 0 {
+		s.e.mu.Lock()
 		t[sig] = st.resolve(r, sig)
+		s.e.mu.Unlock()
 	}
 	return t[sig]
 }

@@ -136,6 +136,9 @@ type Run struct {
 // Set returns the ports of a SetID.
 func (b *Block) Set(id int32) ports.Set { return b.sc.Set(id) }
 
+// PortSet returns the ports of a SetID any block of a gave.
+func (a *Analysis) PortSet(id int32) ports.Set { return a.engine.PortSet(id) }
+
 // Runs calls fn for each source of the block, by its position in Nodes(),
 // with its row as the maximal runs of destinations that allow the same
 // non-empty set, in order; a source is never in its own runs (a pair of a

@@ -25,6 +25,9 @@ func TestBlocks(t *testing.T) {
 		{synth.SizeM, 1, nil},
 		{synth.SizeM, 3, []reach.Option{reach.WithIPBlockPods(false)}},
 	} {
+		if testing.Short() && tc.seed == 3 {
+			continue
+		}
 		a, err := reach.Analyze(synth.Generate(tc.size.Config(tc.seed)), tc.opts...)
 		if err != nil {
 			t.Fatal(err)
@@ -38,7 +41,11 @@ func TestBlocks(t *testing.T) {
 			t.Fatalf("%s/%d: Matrix: %d connections, %v", tc.size, tc.seed, len(want), err)
 		}
 		nodes := a.Nodes()
-		for _, workers := range []int{1, 2, 5} {
+		workerCounts := []int{1, 2, 5}
+		if testing.Short() {
+			workerCounts = []int{1, 3}
+		}
+		for _, workers := range workerCounts {
 			name := fmt.Sprintf("%s/%d/workers=%d", tc.size, tc.seed, workers)
 			var each, runs []string
 			err := reach.Blocks(a, workers, func(b *reach.Block) ([2][]string, error) {

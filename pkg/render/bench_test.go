@@ -55,6 +55,29 @@ func BenchmarkMatrixJSON(b *testing.B) {
 	}
 }
 
+// BenchmarkMatrixCompact writes the workload-level matrix as -o
+// json-compact.
+func BenchmarkMatrixCompact(b *testing.B) {
+	for _, s := range matrixSizes {
+		b.Run("size="+s.String(), func(b *testing.B) {
+			a, err := reach.Analyze(synth.Generate(s.Config(1)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var w countWriter
+			start := cpuTime()
+			for b.Loop() {
+				w.n = 0
+				if err := Matrix(&w, a, MatrixCompact); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+			b.ReportMetric(float64(w.n)/1e6, "out-MB")
+		})
+	}
+}
+
 // BenchmarkEndToEnd is podreach matrix -o json without the process: the
 // manifests in memory in each format, to io.Discard.
 func BenchmarkEndToEnd(b *testing.B) {

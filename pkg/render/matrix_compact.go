@@ -15,7 +15,6 @@ import (
 type compactBlock struct {
 	from, ends []int
 	runs       []reach.Run
-	sets       map[int32]ports.Set // the ports of the set ids used
 }
 
 // matrixCompact writes the matrix as run-length encoded rows (-o
@@ -28,21 +27,27 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 	fmt.Fprintf(w, `{"level":%q,"format":"compact/v1",`+"\n"+` "nodes":[`, a.Level().String())
 	writeNodesJSON(w, a)
 	w.WriteString("],\n \"rows\":[")
-	index := map[int32]int{} // engine set id -> position in "sets"
+	pos := make([][]byte, len(a.Nodes())) // the decimal text of each node position, made once
+	for i := range pos {
+		pos[i] = strconv.AppendInt(nil, int64(i), 10)
+	}
+	var index []int32 // engine set id -> 1 + position in "sets" (0: not yet)
 	var sets []ports.Set
 	rows := 0
 	var b []byte
+	free := make(chan *compactBlock, 2*runtime.GOMAXPROCS(0)+1) // blocks written, for reuse
 	err := reach.Blocks(a, runtime.GOMAXPROCS(0),
 		func(blk *reach.Block) (*compactBlock, error) {
-			out := &compactBlock{sets: map[int32]ports.Set{}}
+			var out *compactBlock
+			select {
+			case out = <-free:
+				out.from, out.ends, out.runs = out.from[:0], out.ends[:0], out.runs[:0]
+			default:
+				out = &compactBlock{}
+			}
 			err := blk.Runs(func(from int, runs []reach.Run) error {
 				if len(runs) == 0 {
 					return nil
-				}
-				for _, r := range runs {
-					if _, ok := out.sets[r.SetID]; !ok {
-						out.sets[r.SetID] = blk.Set(r.SetID)
-					}
 				}
 				out.runs = append(out.runs, runs...)
 				out.from, out.ends = append(out.from, from), append(out.ends, len(out.runs))
@@ -59,22 +64,24 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 				}
 				rows++
 				b = append(b, "\n  {\"from\":"...)
-				b = strconv.AppendInt(b, int64(from), 10)
+				b = append(b, pos[from]...)
 				b = append(b, `,"to":[`...)
 				for i, run := range blk.runs[start:blk.ends[k]] {
-					set, ok := index[run.SetID]
-					if !ok {
-						set = len(sets)
-						index[run.SetID] = set
-						sets = append(sets, blk.sets[run.SetID])
+					for int(run.SetID) >= len(index) {
+						index = append(index, 0)
 					}
+					if index[run.SetID] == 0 {
+						sets = append(sets, a.PortSet(run.SetID))
+						index[run.SetID] = int32(len(sets))
+					}
+					set := index[run.SetID] - 1
 					if i > 0 {
 						b = append(b, ',')
 					}
 					b = append(b, '[')
-					b = strconv.AppendInt(b, int64(run.Lo), 10)
+					b = append(b, pos[run.Lo]...)
 					b = append(b, ',')
-					b = strconv.AppendInt(b, int64(run.Hi), 10)
+					b = append(b, pos[run.Hi]...)
 					b = append(b, ',')
 					b = strconv.AppendInt(b, int64(set), 10)
 					b = append(b, ']')
@@ -84,6 +91,10 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 				if _, err := w.Write(b); err != nil {
 					return err
 				}
+			}
+			select {
+			case free <- blk:
+			default:
 			}
 			return nil
 		})

@@ -38,6 +38,9 @@ func TestMatrixCompact(t *testing.T) {
 		{synth.SizeS, 4, []reach.Option{reach.WithLevel(reach.LevelPod)}},
 		{synth.SizeM, 2, nil},
 	} {
+		if testing.Short() && tc.size == synth.SizeM {
+			continue // many blocks on several goroutines: TestMatrixJSONBlocks covers it in -short
+		}
 		name := fmt.Sprintf("%s/%d", tc.size, tc.seed)
 		a, err := reach.Analyze(synth.Generate(tc.size.Config(tc.seed)), tc.opts...)
 		if err != nil {
