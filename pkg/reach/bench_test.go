@@ -189,18 +189,34 @@ func BenchmarkExplain(b *testing.B) {
 // the pod-level matrix walked.
 func BenchmarkWorstCase(b *testing.B) {
 	for _, variant := range []string{"own-class", "select-all"} {
-		b.Run("size=L/"+variant, func(b *testing.B) {
-			c := worstCase(benchCluster(b, synth.SizeL), variant)
-			var a *reach.Analysis
-			n := 0
-			loopCPU(b, func() {
-				a = buildAnalysis(b, c, reach.WithLevel(reach.LevelPod))
-				n = 0
-				a.Matrix(func(reach.Connection) error { n++; return nil })
+		for _, walk := range []string{"matrix", "blocks"} {
+			b.Run("size=L/"+variant+"/walk="+walk, func(b *testing.B) {
+				c := worstCase(benchCluster(b, synth.SizeL), variant)
+				var a *reach.Analysis
+				n := 0
+				loopCPU(b, func() {
+					a = buildAnalysis(b, c, reach.WithLevel(reach.LevelPod))
+					n = 0
+					if walk == "matrix" { // one goroutine, connection by connection
+						a.Matrix(func(reach.Connection) error { n++; return nil })
+						return
+					}
+					// as -o json-compact: rows in blocks on every core, as runs
+					reach.Blocks(a, runtime.GOMAXPROCS(0), func(blk *reach.Block) (int, error) {
+						k := 0
+						err := blk.Runs(func(_ int, runs []reach.Run) error {
+							for _, r := range runs {
+								k += int(r.Hi-r.Lo) + 1
+							}
+							return nil
+						})
+						return k, err
+					}, func(k int) error { n += k; return nil })
+				})
+				b.ReportMetric(float64(a.Engine().Classes()), "classes")
+				b.ReportMetric(float64(n), "connections")
 			})
-			b.ReportMetric(float64(a.Engine().Classes()), "classes")
-			b.ReportMetric(float64(n), "connections")
-		})
+		}
 	}
 }
 
