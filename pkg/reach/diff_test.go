@@ -2,12 +2,19 @@ package reach_test
 
 import (
 	"context"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/ports"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -154,4 +161,112 @@ func mustAnalyzePods(t *testing.T) *reach.Analysis {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// TestDiffMatchesMatrices: Diff (two row scans side by side) finds
+// exactly the pairs whose connections differ between the two matrices,
+// compared pair by pair through a map, on generated clusters: small edits
+// (policies dropped or changed, workloads dropped, namespaces relabelled)
+// and unrelated clusters (node sets that barely overlap), at both levels.
+func TestDiffMatchesMatrices(t *testing.T) {
+	t.Parallel()
+	for seed := int64(1); seed <= 6; seed++ {
+		size := synth.SizeS
+		if seed == 1 && !testing.Short() {
+			size = synth.SizeM
+		}
+		before := synth.Generate(size.Config(seed))
+		afters := map[string]*model.Cluster{
+			"edited":    edited(before, seed),
+			"unrelated": synth.Generate(size.Config(seed + 100)),
+		}
+		for name, after := range afters {
+			for _, lvl := range []reach.Level{reach.LevelWorkload, reach.LevelPod} {
+				if size == synth.SizeM && lvl == reach.LevelPod {
+					continue // the reference's maps of a million pairs take long
+				}
+				b, err := reach.Analyze(before, reach.WithLevel(lvl))
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, err := reach.Analyze(after, reach.WithLevel(lvl))
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, err := reach.Diff(b, a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := matrixDiff(t, b, a)
+				if diff := cmp.Diff(want, changes(d)); diff != "" || len(want) == 0 {
+					t.Errorf("seed %d %s %s: %d changes, want %d (-want +got):\n%.2000s", seed, name, lvl, len(d.Changes), len(want), diff)
+				}
+			}
+		}
+	}
+}
+
+// matrixDiff is the reference: both matrices in maps, compared pair by
+// pair, as "from → to: -lost +gained" sorted by from, to.
+func matrixDiff(t *testing.T, before, after *reach.Analysis) []string {
+	t.Helper()
+	type pair struct{ from, to string }
+	collect := func(a *reach.Analysis) map[pair]ports.Set {
+		m := map[pair]ports.Set{}
+		if err := a.Matrix(func(c reach.Connection) error { m[pair{c.From, c.To}] = c.Allowed; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	b, a := collect(before), collect(after)
+	var keys []pair
+	for k := range b {
+		keys = append(keys, k)
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(x, y pair) int { return strings.Compare(x.from+"\x00"+x.to, y.from+"\x00"+y.to) })
+	var out []string
+	for _, k := range keys {
+		if !b[k].Equal(a[k]) {
+			out = append(out, k.from+" → "+k.to+": -"+b[k].Subtract(a[k]).String()+" +"+a[k].Subtract(b[k]).String())
+		}
+	}
+	return out
+}
+
+// edited returns a copy of c with some policies dropped and some changed
+// to select everything, some workloads dropped and a namespace relabelled.
+func edited(c *model.Cluster, seed int64) *model.Cluster {
+	r := rand.New(rand.NewPCG(uint64(seed), 7))
+	out := *c
+	out.Policies = nil
+	for _, p := range c.Policies {
+		switch r.IntN(6) {
+		case 0: // dropped
+		case 1:
+			np := p.NetworkPolicy.DeepCopy()
+			np.Spec.PodSelector = metav1.LabelSelector{}
+			out.Policies = append(out.Policies, model.Policy{NetworkPolicy: np, Source: p.Source})
+		default:
+			out.Policies = append(out.Policies, p)
+		}
+	}
+	out.Workloads = nil
+	for _, w := range c.Workloads {
+		if r.IntN(8) != 0 {
+			out.Workloads = append(out.Workloads, w)
+		}
+	}
+	out.Namespaces = slices.Clone(c.Namespaces)
+	if len(out.Namespaces) > 0 {
+		ns := &out.Namespaces[r.IntN(len(out.Namespaces))]
+		l := maps.Clone(ns.Labels)
+		l["team"] = "moved"
+		ns.Labels = l
+	}
+	return &out
 }
