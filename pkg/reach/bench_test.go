@@ -14,6 +14,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
@@ -249,4 +250,45 @@ func worstCase(c *model.Cluster, variant string) *model.Cluster {
 		}
 	}
 	return &out
+}
+
+// BenchmarkDiff is podreach diff after one policy edit (a numeric ingress
+// port moved): both states analysed (outside the timer), then Diff walks
+// both matrices side by side. The incremental engine's answer to the same
+// question is BenchmarkIncremental in pkg/policy.
+func BenchmarkDiff(b *testing.B) {
+	for _, s := range []synth.Size{synth.SizeS, synth.SizeM, synth.SizeL, synth.SizeDense} {
+		b.Run("size="+s.String(), func(b *testing.B) {
+			c := benchCluster(b, s)
+			after := *c
+			after.Policies = slices.Clone(c.Policies)
+			moved := false
+			for i := range after.Policies {
+				np := after.Policies[i].NetworkPolicy.DeepCopy()
+				for j := range np.Spec.Ingress {
+					for k := range np.Spec.Ingress[j].Ports {
+						pp := &np.Spec.Ingress[j].Ports[k]
+						if !moved && pp.Port != nil && pp.Port.Type == intstr.Int && pp.EndPort == nil {
+							v := intstr.FromInt32(pp.Port.IntVal + 1)
+							pp.Port, moved = &v, true
+						}
+					}
+				}
+				if moved {
+					after.Policies[i].NetworkPolicy = np
+					break
+				}
+			}
+			ba, aa := buildAnalysis(b, c), buildAnalysis(b, &after)
+			var d *reach.Delta
+			loopCPU(b, func() {
+				var err error
+				if d, err = reach.Diff(ba, aa); err != nil {
+					b.Fatal(err)
+				}
+			})
+			lost, gained := d.Counts()
+			b.ReportMetric(float64(lost+gained), "changed-pairs")
+		})
+	}
 }

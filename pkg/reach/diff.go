@@ -58,19 +58,36 @@ func (d *Delta) Counts() (lost, gained int) {
 // ordered pair whose allowed ports differ, with the ports lost and gained
 // per protocol.
 //
-// Both matrices are walked once, row by row, side by side: the sources
-// and destinations of both states merged by ID, each row of each state
-// computed by its scanner, runs of sources on every core. Nothing per
-// pair is kept but the changes, so a 10k-workload cluster (25 M pairs)
-// costs two row scans, not a map of every connection.
+// When the states differ in a few objects (a policy edited, a workload
+// relabelled…), the edits are replayed on an incremental engine compiled
+// from before, which evaluates only the pairs they can affect
+// (diffIncremental). Otherwise both matrices are walked once, row by row,
+// side by side (diffScan): the nodes of both states merged by ID, each
+// row of each state computed by its scanner, runs of sources on every
+// core. Nothing per pair is kept but the changes either way.
 func Diff(before, after *Analysis) (*Delta, error) {
 	if before.Level() != after.Level() {
 		return nil, fmt.Errorf("cannot compare a %s matrix with a %s matrix", before.Level(), after.Level())
 	}
 	d := &Delta{Level: before.Level()}
 	merged := mergeNodes(before, after)
-	// The sources in as many runs as cores, each scanned on its own
-	// goroutine with its own scanners; the changes joined in order.
+	changes, replayed, err := diffIncremental(before, after, merged)
+	if err != nil {
+		return nil, err
+	}
+	if !replayed {
+		changes = diffScan(before, after, merged)
+	}
+	d.Changes = changes
+	d.Added, d.Removed = nodeDelta(before.Nodes(), after.Nodes())
+	d.Gaps = append(slices.Clone(before.cluster.Gaps), after.cluster.Gaps...)
+	return d, nil
+}
+
+// diffScan compares the two matrices row by row: the sources in as many
+// runs as cores, each scanned on its own goroutine with its own scanners,
+// the changes joined in order.
+func diffScan(before, after *Analysis, merged []mergedNode) []Change {
 	parts := min(runtime.GOMAXPROCS(0), max(1, len(merged)/8))
 	changes := make([][]Change, parts)
 	var wg sync.WaitGroup
@@ -83,12 +100,11 @@ func Diff(before, after *Analysis) (*Delta, error) {
 		}()
 	}
 	wg.Wait()
+	var out []Change
 	for _, cs := range changes {
-		d.Changes = append(d.Changes, cs...)
+		out = append(out, cs...)
 	}
-	d.Added, d.Removed = nodeDelta(before.Nodes(), after.Nodes())
-	d.Gaps = append(slices.Clone(before.cluster.Gaps), after.cluster.Gaps...)
-	return d, nil
+	return out
 }
 
 // diffRows returns the changes of the rows of srcs, in order.

@@ -1,0 +1,214 @@
+package reach
+
+import (
+	"maps"
+	"reflect"
+	"slices"
+
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/ports"
+)
+
+// maxReplayedEdits bounds the object edits diffIncremental replays; past
+// it, scanning both matrices is as cheap and simpler.
+const maxReplayedEdits = 256
+
+// diffIncremental computes Diff's changes by replaying the edits that
+// turn before into after — policies added, replaced or deleted,
+// namespaces relabelled, nodes relabelled, added or removed — on an
+// incremental engine compiled from before (policy.Incremental), so that
+// only the pairs an edit can affect are evaluated. It returns false when
+// the states differ in more than maxReplayedEdits objects or in options;
+// Diff then scans both matrices.
+//
+// The first edit that changes a pair reports what the pair allowed
+// before any edit (edits before it left the pair alone); what it allows
+// at the end is asked of the engine once every edit is applied.
+func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bool, error) {
+	if before.opts != after.opts {
+		return nil, false, nil
+	}
+	beps, aeps := before.engine.Endpoints(), after.engine.Endpoints()
+	var relabel, remove, add []int // merged positions
+	for k, m := range merged {
+		switch {
+		case m.a < 0:
+			remove = append(remove, k)
+		case m.b < 0:
+			add = append(add, k)
+		default:
+			b, a := &beps[before.nodes[m.b]], &aeps[after.nodes[m.a]]
+			if !sameEndpoint(b, a) {
+				remove, add = append(remove, k), append(add, k)
+			} else if !maps.Equal(b.Labels, a.Labels) {
+				relabel = append(relabel, k)
+			}
+		}
+	}
+	pols := policyEdits(before.cluster, after.cluster)
+	nss := namespaceEdits(before.cluster, after.cluster)
+	if len(relabel)+len(remove)+len(add)+len(pols)+len(nss) > maxReplayedEdits {
+		return nil, false, nil
+	}
+
+	// The engine's endpoints are before's nodes, by position in merged
+	// (cur), and after's added ones as they come.
+	eps := make([]policy.Endpoint, len(before.nodes))
+	for i, n := range before.nodes {
+		eps[i] = beps[n]
+	}
+	x, err := policy.NewIncremental(before.cluster, eps, policy.WithIPBlockPods(before.opts.ipBlockPods))
+	if err != nil {
+		return nil, false, err
+	}
+	pos := make([]int, len(eps)) // merged position of each engine endpoint
+	cur := make([]int, len(merged))
+	for k, m := range merged {
+		cur[k] = -1
+		if m.b >= 0 {
+			cur[k], pos[m.b] = m.b, k
+		}
+	}
+	r := replay{x: x, pos: &pos, first: map[uint64]ports.Set{}}
+
+	// Removals first, while every pair still answers as before.
+	for _, k := range remove {
+		i := cur[k]
+		for o := range cur {
+			if j := cur[o]; j >= 0 && j != i {
+				r.note(k, o, x.Allowed(i, j))
+				r.note(o, k, x.Allowed(j, i))
+			}
+		}
+		x.RemoveEndpoint(i)
+		cur[k] = -1
+	}
+	for _, k := range relabel {
+		r.record(x.SetLabels(cur[k], aeps[after.nodes[merged[k].a]].Labels))
+	}
+	for _, ns := range nss {
+		r.record(x.SetNamespaceLabels(ns.Name, ns.Labels))
+	}
+	for _, e := range pols {
+		if e.after == nil {
+			r.record(x.DeletePolicy(e.before.NetworkPolicy.Namespace, e.before.NetworkPolicy.Name))
+			continue
+		}
+		d, err := x.SetPolicy(*e.after)
+		if err != nil {
+			return nil, false, err
+		}
+		r.record(d)
+	}
+	// Additions last: each pair of theirs allowed nothing before.
+	for _, k := range add {
+		i, _ := x.AddEndpoint(aeps[after.nodes[merged[k].a]])
+		pos = append(pos, k)
+		cur[k] = i
+		for o := range cur {
+			if cur[o] >= 0 && o != k {
+				r.note(k, o, ports.Set{})
+				r.note(o, k, ports.Set{})
+			}
+		}
+	}
+
+	out := make([]Change, 0, len(r.first))
+	for _, key := range slices.Sorted(maps.Keys(r.first)) {
+		from, to := int(key>>32), int(uint32(key))
+		if from == to {
+			continue
+		}
+		was := r.first[key]
+		var now ports.Set
+		if i, j := cur[from], cur[to]; i >= 0 && j >= 0 {
+			now = x.Allowed(i, j)
+		}
+		if !was.Equal(now) {
+			out = append(out, Change{From: merged[from].id, To: merged[to].id, Before: was, After: now,
+				Lost: was.Subtract(now), Gained: now.Subtract(was)})
+		}
+	}
+	return out, true, nil
+}
+
+// replay collects, per pair of merged positions, what the first edit
+// that touched it says the pair allowed before.
+type replay struct {
+	x     *policy.Incremental
+	pos   *[]int // merged position of each engine endpoint
+	first map[uint64]ports.Set
+}
+
+func (r *replay) note(from, to int, before ports.Set) {
+	k := uint64(from)<<32 | uint64(to)
+	if _, seen := r.first[k]; !seen {
+		r.first[k] = before
+	}
+}
+
+// record notes the pairs of an edit's delta (an edit of labels or
+// policies: it adds or removes no endpoint).
+func (r *replay) record(d policy.Delta) {
+	pos := *r.pos
+	for _, c := range d.Changes {
+		for _, a := range c.From {
+			for _, b := range c.To {
+				if a != b {
+					r.note(pos[a], pos[b], c.Before)
+				}
+			}
+		}
+	}
+}
+
+// sameEndpoint reports whether two endpoints of one ID differ at most in
+// their labels.
+func sameEndpoint(b, a *policy.Endpoint) bool {
+	return b.Namespace == a.Namespace && b.Name == a.Name && b.Kind == a.Kind &&
+		b.HostNetwork == a.HostNetwork && b.Single == a.Single && b.Prefix == a.Prefix &&
+		slices.Equal(b.Ports, a.Ports) && slices.Equal(b.IPs, a.IPs)
+}
+
+// policyEdit is a policy only in before (after nil), only in after
+// (before nil), or in both with different specs.
+type policyEdit struct {
+	before, after *model.Policy
+}
+
+func policyEdits(before, after *model.Cluster) []policyEdit {
+	old := make(map[string]*model.Policy, len(before.Policies))
+	for i := range before.Policies {
+		old[before.Policies[i].ID()] = &before.Policies[i]
+	}
+	var out []policyEdit
+	for i := range after.Policies {
+		p := &after.Policies[i]
+		o, ok := old[p.ID()]
+		delete(old, p.ID())
+		if !ok || !reflect.DeepEqual(o.NetworkPolicy.Spec, p.NetworkPolicy.Spec) {
+			out = append(out, policyEdit{o, p})
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(old)) {
+		out = append(out, policyEdit{before: old[id]})
+	}
+	return out
+}
+
+// namespaceEdits lists the namespaces of after that are new or have other
+// labels (a namespace only in before has no node left).
+func namespaceEdits(before, after *model.Cluster) []model.Namespace {
+	old := make(map[string]map[string]string, len(before.Namespaces))
+	for _, ns := range before.Namespaces {
+		old[ns.Name] = ns.Labels
+	}
+	var out []model.Namespace
+	for _, ns := range after.Namespaces {
+		if l, ok := old[ns.Name]; !ok || !maps.Equal(l, ns.Labels) {
+			out = append(out, ns)
+		}
+	}
+	return out
+}
