@@ -1,6 +1,7 @@
 package report
 
 import (
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,42 +38,69 @@ func (ix *index) matrix() error {
 	rows := map[string]int{}
 	row := rowBuilder{n: n}
 	cells := map[[2]int]*cell{}
-	src := 0
-	flush := func(upTo int) { // finishes the rows of sources before upTo
-		for ; src < upTo; src++ {
-			s := row.encode()
-			id, ok := rows[s]
-			if !ok {
-				id = len(m.Rows)
-				rows[s] = id
-				m.Rows = append(m.Rows, s)
-			}
-			m.RowOf[src] = id
-			row.reset()
+	// segEnd[j] is the end of the run of nodes of node j's namespace (the
+	// nodes are sorted by ID, so a namespace's nodes are together).
+	segEnd := make([]int, n)
+	for j := n - 1; j >= 0; j-- {
+		segEnd[j] = j + 1
+		if j+1 < n && ix.nsOf[j+1] == ix.nsOf[j] {
+			segEnd[j] = segEnd[j+1]
 		}
 	}
-	err := ix.a.Matrix(func(c reach.Connection) error {
-		s, d := ix.node[c.From], ix.node[c.To]
-		flush(s)
-		v := ix.intern(c.Allowed)
-		row.put(d, v)
-		m.Pairs++
-		k := [2]int{ix.nsOf[s], ix.nsOf[d]}
-		cl := cells[k]
-		if cl == nil {
-			cl = &cell{}
-			cells[k] = cl
-		}
-		cl.pairs++
-		if !slices.Contains(cl.sets, v) {
-			cl.sets = append(cl.sets, v)
-		}
-		return nil
-	})
+	var bySetID []int // reach.Run.SetID -> 1 + portSets index (0: not yet)
+	type sourceRow struct {
+		from int
+		runs []reach.Run
+	}
+	err := reach.Blocks(ix.a, runtime.GOMAXPROCS(0),
+		func(b *reach.Block) ([]sourceRow, error) {
+			var out []sourceRow
+			err := b.Runs(func(from int, runs []reach.Run) error {
+				out = append(out, sourceRow{from, slices.Clone(runs)})
+				return nil
+			})
+			return out, err
+		},
+		func(block []sourceRow) error {
+			for _, r := range block {
+				row.reset()
+				for _, run := range r.runs {
+					for int(run.SetID) >= len(bySetID) {
+						bySetID = append(bySetID, 0)
+					}
+					if bySetID[run.SetID] == 0 {
+						bySetID[run.SetID] = 1 + ix.intern(ix.a.PortSet(run.SetID))
+					}
+					v := bySetID[run.SetID] - 1
+					row.putRun(int(run.Lo), int(run.Hi)+1, v)
+					m.Pairs += int(run.Hi-run.Lo) + 1
+					for lo := int(run.Lo); lo <= int(run.Hi); lo = segEnd[lo] {
+						k := [2]int{ix.nsOf[r.from], ix.nsOf[lo]}
+						cl := cells[k]
+						if cl == nil {
+							cl = &cell{}
+							cells[k] = cl
+						}
+						cl.pairs += min(segEnd[lo], int(run.Hi)+1) - lo
+						if !slices.Contains(cl.sets, v) {
+							cl.sets = append(cl.sets, v)
+						}
+					}
+				}
+				enc := row.encode()
+				id, ok := rows[enc]
+				if !ok {
+					id = len(m.Rows)
+					rows[enc] = id
+					m.Rows = append(m.Rows, enc)
+				}
+				m.RowOf[r.from] = id
+			}
+			return nil
+		})
 	if err != nil {
 		return err
 	}
-	flush(n)
 	ix.cells(cells)
 	return nil
 }
@@ -136,12 +164,13 @@ type rowBuilder struct {
 
 func (r *rowBuilder) reset() { r.pos, r.runs = 0, r.runs[:0] }
 
-func (r *rowBuilder) put(col, v int) {
-	if col > r.pos {
-		r.add(0, col-r.pos)
+// putRun sets columns lo to hi-1 to v (after the last column set).
+func (r *rowBuilder) putRun(lo, hi, v int) {
+	if lo > r.pos {
+		r.add(0, lo-r.pos)
 	}
-	r.add(v, 1)
-	r.pos = col + 1
+	r.add(v, hi-lo)
+	r.pos = hi
 }
 
 func (r *rowBuilder) add(v, k int) {

@@ -195,12 +195,13 @@ func TestRowBuilder(t *testing.T) {
 		{"full", 3, [][2]int{{0, 1}, {1, 1}, {2, 1}}, "1*3"},
 		{"gaps", 5, [][2]int{{1, 2}, {4, 37}}, "0,2,0*2,11"},
 		{"long run", 40, [][2]int{{39, 1}}, "0*13,1"},
+		{"runs merge", 6, [][2]int{{1, 3}, {2, 3}, {3, 3}, {5, 1}}, "0,3*3,0,1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := rowBuilder{n: tt.n}
 			for _, c := range tt.cells {
-				r.put(c[0], c[1])
+				r.putRun(c[0], c[0]+1, c[1])
 			}
 			if got := r.encode(); got != tt.want {
 				t.Errorf("encode = %q, want %q", got, tt.want)
