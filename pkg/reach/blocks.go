@@ -1,6 +1,7 @@
 package reach
 
 import (
+	"runtime"
 	"sync"
 
 	"github.com/podreach/podreach/pkg/policy"
@@ -40,10 +41,20 @@ func (b *Block) Each(fn func(Connection) error) error {
 // First is the position in Nodes() of the block's first source.
 func (b *Block) First() int { return b.lo }
 
+// Workers returns how many goroutines are worth scanning a's matrix on:
+// every core, but one for a small matrix (under about a million pairs,
+// handing blocks between goroutines costs more than it saves).
+func (a *Analysis) Workers() int {
+	if n := len(a.nodes); n*n < 1<<20 {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
 // blockPairs is about how many node pairs a block covers: enough to make
 // the hand-over cheap, few enough that the blocks in flight (their output
 // included) stay small.
-const blockPairs = 1 << 15
+const blockPairs = 1 << 13
 
 // Blocks is Matrix on several goroutines. The sources are cut into blocks
 // of consecutive nodes; produce runs once per block on up to workers

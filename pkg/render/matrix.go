@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 	"text/tabwriter"
 
@@ -73,7 +72,7 @@ func matrixJSON(w *bufio.Writer, unbuffered io.Writer, a *reach.Analysis) error 
 	fmt.Fprintf(w, `{"level":%q,`+"\n"+` "nodes":[`, a.Level().String())
 	writeNodesJSON(w, a)
 	w.WriteString("],\n \"connections\":[")
-	if err := matrixJSONConnections(w, unbuffered, a, runtime.GOMAXPROCS(0)); err != nil {
+	if err := matrixJSONConnections(w, unbuffered, a, a.Workers()); err != nil {
 		return err
 	}
 	w.WriteString("]")

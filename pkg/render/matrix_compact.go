@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"fmt"
-	"runtime"
 	"strconv"
 
 	"github.com/podreach/podreach/pkg/ports"
@@ -35,8 +34,8 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 	var sets []ports.Set
 	rows := 0
 	var b []byte
-	free := make(chan *compactBlock, 2*runtime.GOMAXPROCS(0)+1) // blocks written, for reuse
-	err := reach.Blocks(a, runtime.GOMAXPROCS(0),
+	free := make(chan *compactBlock, 2*a.Workers()+1) // blocks written, for reuse
+	err := reach.Blocks(a, a.Workers(),
 		func(blk *reach.Block) (*compactBlock, error) {
 			var out *compactBlock
 			select {

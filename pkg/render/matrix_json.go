@@ -12,35 +12,6 @@ import (
 	"github.com/podreach/podreach/pkg/reach"
 )
 
-// connEncoder writes connections as json.Marshal(connectionJSON) would,
-// byte for byte, without reflection: a large matrix has millions of them.
-// The quoted node IDs and the "allowed" part are made once per node and
-// per set (Connection.SetID).
-type connEncoder struct {
-	n    int      // connections written
-	ids  [][]byte // the quoted IDs of the nodes, by position
-	sets [][]byte // the "allowed" JSON by SetID
-}
-
-// encode appends to b the JSON of c, after a comma unless it is the
-// first, on a new line indented by two.
-func (e *connEncoder) encode(b []byte, c reach.Connection) []byte {
-	if e.n > 0 {
-		b = append(b, ',')
-	}
-	e.n++
-	b = append(b, "\n  {\"from\":"...)
-	b = append(b, cached(&e.ids, c.FromNode, func() []byte { return appendJSONString(nil, c.From) })...)
-	b = append(b, `,"to":`...)
-	b = append(b, cached(&e.ids, c.ToNode, func() []byte { return appendJSONString(nil, c.To) })...)
-	b = append(b, `,"allowed":`...)
-	b = append(b, cached(&e.sets, c.SetID, func() []byte { return appendPortSetJSON(nil, c.Allowed) })...)
-	if c.Contested {
-		b = append(b, `,"contested":true`...)
-	}
-	return append(b, '}')
-}
-
 // cached returns (*cache)[i], made by mk on first use.
 func cached(cache *[][]byte, i int, mk func() []byte) []byte {
 	for len(*cache) <= i {
@@ -109,13 +80,16 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, wor
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	const pieceSize, pieceSlack = 256 << 10, 16 << 10
-	ids := make([][]byte, 0, len(a.Nodes()))
-	for _, n := range a.Nodes() {
-		ids = append(ids, appendJSONString(nil, n.ID))
+	const pieceSize, pieceSlack = 64 << 10, 8 << 10
+	nodes := a.Nodes()
+	ids := make([][]byte, len(nodes)) // quoted IDs
+	host := make([]bool, len(nodes))
+	for i, n := range nodes {
+		ids[i], host[i] = appendJSONString(nil, n.ID), n.HostNetwork
 	}
-	encoders := make(chan *connEncoder, max(workers, 1)) // one per busy worker: caches are not shared
-	free := make(chan []byte, 256)                       // pieces written, for reuse
+	// The "allowed" JSON of each set id, one cache per busy worker.
+	caches := make(chan *[][]byte, max(workers, 1))
+	free := make(chan []byte, 256) // pieces written, for reuse
 	piece := func() []byte {
 		select {
 		case b := <-free:
@@ -127,22 +101,39 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, wor
 	first := true
 	return reach.Blocks(a, workers,
 		func(b *reach.Block) ([][]byte, error) {
-			var enc *connEncoder
+			var sets *[][]byte
 			select {
-			case enc = <-encoders:
+			case sets = <-caches:
 			default:
-				enc = &connEncoder{ids: ids}
+				sets = new([][]byte)
 			}
-			enc.n = 1 // every connection after a comma; the first block's first one loses it
+			// Every connection after a comma; the first block's first one
+			// loses it. A run's connections differ only in "to".
 			var out [][]byte
 			cur := piece()
-			err := b.Each(func(c reach.Connection) error {
-				if cur = enc.encode(cur, c); len(cur) > pieceSize-pieceSlack {
-					out, cur = append(out, cur), piece()
+			var head []byte
+			err := b.Runs(func(from int, runs []reach.Run) error {
+				head = append(append(head[:0], ",\n  {\"from\":"...), ids[from]...)
+				head = append(head, `,"to":`...)
+				for _, r := range runs {
+					set := cached(sets, int(r.SetID), func() []byte {
+						return appendPortSetJSON([]byte(`,"allowed":`), b.Set(r.SetID))
+					})
+					for to := r.Lo; to <= r.Hi; to++ {
+						cur = append(cur, head...)
+						cur = append(cur, ids[to]...)
+						cur = append(cur, set...)
+						if host[from] || host[to] {
+							cur = append(cur, `,"contested":true`...)
+						}
+						if cur = append(cur, '}'); len(cur) > pieceSize-pieceSlack {
+							out, cur = append(out, cur), piece()
+						}
+					}
 				}
 				return nil
 			})
-			encoders <- enc
+			caches <- sets
 			return append(out, cur), err
 		},
 		func(pieces [][]byte) error {

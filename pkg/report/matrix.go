@@ -1,7 +1,6 @@
 package report
 
 import (
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +51,7 @@ func (ix *index) matrix() error {
 		from int
 		runs []reach.Run
 	}
-	err := reach.Blocks(ix.a, runtime.GOMAXPROCS(0),
+	err := reach.Blocks(ix.a, ix.a.Workers(),
 		func(b *reach.Block) ([]sourceRow, error) {
 			var out []sourceRow
 			err := b.Runs(func(from int, runs []reach.Run) error {
