@@ -80,7 +80,7 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, wor
 	if err := bw.Flush(); err != nil {
 		return err
 	}
-	const pieceSize, pieceSlack = 64 << 10, 8 << 10
+	const pieceSize, pieceSlack = 256 << 10, 16 << 10
 	nodes := a.Nodes()
 	ids := make([][]byte, len(nodes)) // quoted IDs
 	host := make([]bool, len(nodes))
