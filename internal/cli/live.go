@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -97,10 +98,24 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 			return nil, err
 		}
 	}
+	// The states' files are read side by side (each builder is its own),
+	// unless one reads stdin; diagnostics and errors still come in order.
+	loadErrs := make([]error, len(states))
+	loaded := len(states) > 1 && !slices.ContainsFunc(states, func(st layers) bool { return slices.Contains(st.files, "-") })
+	if loaded {
+		var wg sync.WaitGroup
+		for i, st := range states {
+			wg.Go(func() { loadErrs[i] = builders[i].Load(ctx, st.files...) })
+		}
+		wg.Wait()
+	}
 	printed := map[string]bool{}
 	out := make([]*model.Cluster, len(states))
 	for i, st := range states {
-		c, err := finish(ctx, builders[i], st, s.ErrOut, printed)
+		if !loaded {
+			loadErrs[i] = builders[i].Load(ctx, st.files...)
+		}
+		c, err := finish(builders[i], st, loadErrs[i], s.ErrOut, printed)
 		if err != nil {
 			return nil, err
 		}
@@ -112,9 +127,11 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 	return out, nil
 }
 
-func finish(ctx context.Context, b *manifest.Builder, st layers, errOut io.Writer, printed map[string]bool) (*model.Cluster, error) {
-	if err := b.Load(ctx, st.files...); err != nil {
-		return nil, inputError(err)
+// finish applies a state's deletions to its builder, which loadErr says
+// how reading its files went, and prints its new diagnostics.
+func finish(b *manifest.Builder, st layers, loadErr error, errOut io.Writer, printed map[string]bool) (*model.Cluster, error) {
+	if loadErr != nil {
+		return nil, inputError(loadErr)
 	}
 	for _, d := range st.deletes {
 		ref, err := manifest.ParseObjectRef(d)
