@@ -24,7 +24,7 @@ type Connection struct {
 // blocked are exactly those listed here with Allowed false.
 func Connections(a *reach.Analysis, p mesh.Profile) map[string][]Connection {
 	flows := p.Flows()
-	r := &runner{c: a.Cluster(), p: p, a: a, flows: flows}
+	r := newRunner(p, a, flows, nil)
 	out := map[string][]Connection{}
 	for _, f := range flows {
 		if len(f.Ports) == 0 {
@@ -54,7 +54,7 @@ func (r *runner) connections(f mesh.Flow, src, dst peerSet) []Connection {
 			var pair []Connection
 			ok := false
 			for _, port := range f.Ports {
-				if f.DeclaredOnly && !declares(dst.workloads[di], port) {
+				if f.DeclaredOnly && !declares(r.workload(&dst, di), port) {
 					continue
 				}
 				wire, app := r.wirePort(f, src.workloads[si], dst.workloads[di], port)

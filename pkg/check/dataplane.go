@@ -11,9 +11,10 @@ import (
 	"github.com/podreach/podreach/pkg/model"
 )
 
-// appPort is a Service port resolved on one backend workload.
+// appPort is a Service port resolved on one backend workload (its index
+// in runner.c).
 type appPort struct {
-	backend *model.Workload
+	backend int
 	port    int32
 }
 
@@ -31,20 +32,23 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
 	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
 	bypass.Fixable = false
-	var clients []*model.Workload
+	var clients []int
 	for i := range r.c.Workloads {
-		if w := &r.c.Workloads[i]; r.p.Meshed(r.c, w) {
-			clients = append(clients, w)
+		if r.meshed[i] {
+			clients = append(clients, i)
 		}
 	}
+	var denied []blockedConn
 	for _, ap := range r.appPorts() {
-		d, _ := r.a.EndpointIndex(ap.backend.ID())
-		for _, cw := range clients {
-			s, _ := r.a.EndpointIndex(cw.ID())
+		backend := &r.c.Workloads[ap.backend]
+		d := r.endpointOf(ap.backend)
+		for _, ci := range clients {
+			cw := &r.c.Workloads[ci]
+			s := r.endpointOf(ci)
 			if s == d {
 				continue
 			}
-			wire, rewrote := r.p.TransportPort(&cw.Template, &ap.backend.Template, ap.port, model.TCP)
+			wire, rewrote := r.p.TransportPort(&cw.Template, &backend.Template, ap.port, model.TCP)
 			if !rewrote {
 				continue
 			}
@@ -52,12 +56,13 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			appOK, wireOK := allowed.Contains(model.TCP, int(ap.port)), allowed.Contains(model.TCP, int(wire))
 			switch {
 			case appOK && !wireOK:
-				blocked.Blocked = append(blocked.Blocked, r.blockedPair(s, d, wire, ap.port, model.TCP))
+				denied = append(denied, blockedConn{s, d, wire, ap.port, model.TCP})
 			case wireOK && !appOK:
-				bypass.Blocked = append(bypass.Blocked, Pair{From: cw.ID(), To: ap.backend.ID(), Port: wire, AppPort: ap.port, Protocol: model.TCP})
+				bypass.Blocked = append(bypass.Blocked, Pair{From: cw.ID(), To: backend.ID(), Port: wire, AppPort: ap.port, Protocol: model.TCP})
 			}
 		}
 	}
+	blocked.Blocked = r.blockedPairs(denied)
 	blocked.Sources, bypass.Sources = len(clients), len(clients)
 	if len(blocked.Blocked) > 0 {
 		blocked.Status = severityStatus(f.Severity)
@@ -84,18 +89,18 @@ func (r *runner) appPorts() []appPort {
 			continue
 		}
 		sel := labels.SelectorFromSet(svc.Selector)
-		for i := range r.c.Workloads {
+		for _, i := range r.byNS[svc.Namespace] {
 			w := &r.c.Workloads[i]
-			if w.Namespace != svc.Namespace || !sel.Matches(labels.Set(w.Template.Labels)) || !r.p.Meshed(r.c, w) {
+			if !sel.Matches(labels.Set(w.Template.Labels)) || !r.meshed[i] {
 				continue
 			}
 			for _, sp := range svc.Ports {
 				if sp.Protocol != model.TCP {
 					continue
 				}
-				if port, ok := targetPort(sp, w); ok && !seen[appPort{w, port}] {
-					seen[appPort{w, port}] = true
-					out = append(out, appPort{w, port})
+				if port, ok := targetPort(sp, w); ok && !seen[appPort{i, port}] {
+					seen[appPort{i, port}] = true
+					out = append(out, appPort{i, port})
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/podreach/podreach/internal/parallel"
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
@@ -36,30 +37,7 @@ func (r *runner) flow(f mesh.Flow) Result {
 	case len(dst.eps) == 0:
 		return r.missingDestination(f, res, src)
 	}
-	for si, s := range src.eps {
-		for di, d := range dst.eps {
-			if s == d {
-				continue // a pod reaches its own containers over localhost
-			}
-			allowed := r.judge(r.a, s, d)
-			var blocked []Pair
-			ok := false
-			for _, port := range f.Ports {
-				if f.DeclaredOnly && !declares(dst.workloads[di], port) {
-					continue
-				}
-				wire, app := r.wirePort(f, src.workloads[si], dst.workloads[di], port)
-				if allowed.Contains(port.Protocol, int(wire)) {
-					ok = true
-					continue
-				}
-				blocked = append(blocked, r.blockedPair(s, d, wire, app, port.Protocol))
-			}
-			if !(f.OneOf && ok) {
-				res.Blocked = append(res.Blocked, blocked...)
-			}
-		}
-	}
+	res.Blocked = r.blockedPairs(r.denied(f, &src, &dst))
 	if len(res.Blocked) > 0 {
 		res.Status = severityStatus(f.Severity)
 		res.Details = describeBlocked(f.From.Name, len(src.eps), res.Blocked)
@@ -68,13 +46,44 @@ func (r *runner) flow(f mesh.Flow) Result {
 	return res
 }
 
+// denied lists the connections of flow f from src to dst the judge denies.
+func (r *runner) denied(f mesh.Flow, src, dst *peerSet) []blockedConn {
+	var out []blockedConn
+	for si, s := range src.eps {
+		for di, d := range dst.eps {
+			if s == d {
+				continue // a pod reaches its own containers over localhost
+			}
+			allowed := r.judge(r.a, s, d)
+			pair := len(out)
+			ok := false
+			for _, port := range f.Ports {
+				if f.DeclaredOnly && !declares(r.workload(dst, di), port) {
+					continue
+				}
+				wire, app := r.wirePort(f, src.workloads[si], dst.workloads[di], port)
+				if allowed.Contains(port.Protocol, int(wire)) {
+					ok = true
+					continue
+				}
+				out = append(out, blockedConn{s, d, wire, app, port.Protocol})
+			}
+			if f.OneOf && ok {
+				out = out[:pair] // one allowed port satisfies the flow
+			}
+		}
+	}
+	return out
+}
+
 // wirePort maps a flow port to the port NetworkPolicy sees: for mesh
-// transport between two meshed pods, the profile's TransportPort.
-func (r *runner) wirePort(f mesh.Flow, sw, dw *model.Workload, port mesh.Port) (wire, app int32) {
-	if f.Transport != mesh.TransportMesh || sw == nil || dw == nil || !r.p.Meshed(r.c, sw) || !r.p.Meshed(r.c, dw) {
+// transport between two meshed pods, the profile's TransportPort. sw and dw
+// are workload indexes (-1: an external).
+func (r *runner) wirePort(f mesh.Flow, sw, dw int, port mesh.Port) (wire, app int32) {
+	if f.Transport != mesh.TransportMesh || sw < 0 || dw < 0 || !r.meshed[sw] || !r.meshed[dw] {
 		return port.Port, 0
 	}
-	wire, rewrote := r.p.TransportPort(&sw.Template, &dw.Template, port.Port, port.Protocol)
+	wire, rewrote := r.p.TransportPort(&r.c.Workloads[sw].Template, &r.c.Workloads[dw].Template, port.Port, port.Protocol)
 	if !rewrote {
 		return port.Port, 0
 	}
@@ -88,6 +97,30 @@ func declares(w *model.Workload, port mesh.Port) bool {
 	return slices.ContainsFunc(w.Template.Ports(), func(cp model.ContainerPort) bool {
 		return cp.Port == port.Port && cp.Protocol == port.Protocol
 	})
+}
+
+// blockedConn is a connection the judge denied: endpoints, wire and
+// application ports, protocol.
+type blockedConn struct {
+	s, d      int
+	wire, app int32
+	proto     model.Protocol
+}
+
+// blockedPairs explains every blocked connection (nil for none), on every
+// core: the engine's explanations are independent and safe to ask at once.
+func (r *runner) blockedPairs(bs []blockedConn) []Pair {
+	if len(bs) == 0 {
+		return nil
+	}
+	out := make([]Pair, len(bs))
+	parallel.Ranges(len(bs), 64, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			b := &bs[i]
+			out[i] = r.blockedPair(b.s, b.d, b.wire, b.app, b.proto)
+		}
+	})
+	return out
 }
 
 func (r *runner) blockedPair(s, d int, wire, app int32, proto model.Protocol) Pair {
@@ -121,8 +154,10 @@ func blockingPolicies(ps []Pair) []string {
 func describeBlocked(what string, total int, ps []Pair) []string {
 	sources := map[string][]string{}
 	var seen []string
+	isSeen := map[string]bool{}
 	for _, p := range ps {
-		if !slices.Contains(seen, p.From) {
+		if !isSeen[p.From] {
+			isSeen[p.From] = true
 			seen = append(seen, p.From)
 			ns, name, ok := strings.Cut(p.From, "/")
 			if !ok {

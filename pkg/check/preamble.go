@@ -17,8 +17,9 @@ type Describer interface {
 
 // preamble reports what was checked: the profile's own description and the
 // meshed workloads, with those the injector meshes only at admission (they
-// depend on the API server reaching the injector).
-func preamble(orig, injected *model.Cluster, p mesh.Profile) []Result {
+// depend on the API server reaching the injector). isMeshed is Meshed for
+// every workload of injected.
+func preamble(orig, injected *model.Cluster, p mesh.Profile, isMeshed []bool) []Result {
 	cat := p.Name() + "-mesh"
 	var out []Result
 	if d, ok := p.(Describer); ok {
@@ -29,7 +30,7 @@ func preamble(orig, injected *model.Cluster, p mesh.Profile) []Result {
 	var meshed, admission []string
 	for i := range injected.Workloads {
 		w := &injected.Workloads[i]
-		if !p.Meshed(injected, w) {
+		if !isMeshed[i] {
 			continue
 		}
 		meshed = append(meshed, w.ID())

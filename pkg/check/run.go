@@ -53,17 +53,15 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 	flows := p.Flows()
 	injected := p.Inject(c)
 	if slices.ContainsFunc(flows, func(f mesh.Flow) bool { return f.From.Kind == mesh.PeerAny }) {
-		injected.Externals = append(injected.Externals, model.External{Name: anywhere, Prefix: netip.MustParsePrefix("0.0.0.0/0")})
+		// Inject may share slices with c (copy-on-write): never append in place.
+		injected.Externals = append(slices.Clip(injected.Externals), model.External{Name: anywhere, Prefix: netip.MustParsePrefix("0.0.0.0/0")})
 	}
 	a, err := reach.Analyze(injected, append(o.reach, reach.WithLevel(reach.LevelWorkload))...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("analysing the injected cluster: %w", err)
 	}
-	r := &runner{c: injected, p: p, a: a, flows: flows, judge: o.judge}
-	if r.judge == nil {
-		r.judge = func(a *reach.Analysis, src, dst int) ports.Set { return a.Engine().Allowed(src, dst) }
-	}
-	rep := &Report{Mesh: p.Name(), Version: p.Version(), Results: preamble(c, injected, p)}
+	r := newRunner(p, a, flows, o.judge)
+	rep := &Report{Mesh: p.Name(), Version: p.Version(), Results: preamble(c, injected, p, r.meshed)}
 	for _, f := range flows {
 		if len(f.Ports) == 0 {
 			rep.Results = append(rep.Results, r.dataPlane(f)...)
@@ -76,18 +74,82 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 }
 
 type runner struct {
-	c     *model.Cluster
+	c     *model.Cluster // the analysed (injected) cluster
 	p     mesh.Profile
 	a     *reach.Analysis
 	flows []mesh.Flow
 	judge Judge
+	// Per workload of c, answered once: whether it is meshed, and its
+	// endpoint (-1: none). Workload indexes by namespace, and namespace
+	// labels by name (the first declaration wins).
+	meshed   []bool
+	ep       []int
+	byNS     map[string][]int
+	nsLabels map[string]map[string]string
+}
+
+// newRunner prepares the checks of flows on analysis a of the injected
+// cluster; judge nil means the policy engine's answer.
+func newRunner(p mesh.Profile, a *reach.Analysis, flows []mesh.Flow, judge Judge) *runner {
+	c := a.Cluster()
+	r := &runner{c: c, p: p, a: a, flows: flows, judge: judge, meshed: meshedWorkloads(p, c),
+		ep: make([]int, len(c.Workloads)), byNS: map[string][]int{}, nsLabels: make(map[string]map[string]string, len(c.Namespaces))}
+	if r.judge == nil {
+		r.judge = func(a *reach.Analysis, src, dst int) ports.Set { return a.Engine().Allowed(src, dst) }
+	}
+	for i := range c.Workloads {
+		w := &c.Workloads[i]
+		r.ep[i] = -1
+		if idx, ok := a.EndpointIndex(w.ID()); ok {
+			r.ep[i] = idx
+		}
+		r.byNS[w.Namespace] = append(r.byNS[w.Namespace], i)
+	}
+	for _, ns := range c.Namespaces {
+		if _, dup := r.nsLabels[ns.Name]; !dup {
+			r.nsLabels[ns.Name] = ns.Labels
+		}
+	}
+	return r
+}
+
+// endpointOf is the endpoint of workload i; 0 when it has none, as the
+// data-plane check always took it (Analyze gives every workload one).
+func (r *runner) endpointOf(i int) int {
+	return max(r.ep[i], 0)
+}
+
+// meshedLister is implemented by profiles that answer Meshed for every
+// workload of a cluster at once, faster than a call per workload
+// (linkerd.Install.MeshedWorkloads). Its answers must equal Meshed's.
+type meshedLister interface {
+	MeshedWorkloads(c *model.Cluster) []bool
+}
+
+func meshedWorkloads(p mesh.Profile, c *model.Cluster) []bool {
+	if l, ok := p.(meshedLister); ok {
+		return l.MeshedWorkloads(c)
+	}
+	out := make([]bool, len(c.Workloads))
+	for i := range c.Workloads {
+		out[i] = p.Meshed(c, &c.Workloads[i])
+	}
+	return out
 }
 
 // peerSet is a resolved flow peer.
 type peerSet struct {
-	eps        []int // endpoint indexes
-	workloads  []*model.Workload
+	eps        []int  // endpoint indexes
+	workloads  []int  // their workloads' indexes in runner.c; -1 for an external
 	unresolved string // why the peer could not be resolved (no such external)
+}
+
+// workload returns the workload of the i-th endpoint, nil for an external.
+func (r *runner) workload(ps *peerSet, i int) *model.Workload {
+	if ps.workloads[i] < 0 {
+		return nil
+	}
+	return &r.c.Workloads[ps.workloads[i]]
 }
 
 func (r *runner) resolve(p mesh.Peer) peerSet {
@@ -101,23 +163,31 @@ func (r *runner) resolve(p mesh.Peer) peerSet {
 	}
 	var ps peerSet
 	nsSel, podSel := selector(p.NamespaceSelector), selector(p.PodSelector)
+	nsOK := map[string]bool{} // nsSel's answer per namespace
 	for i := range r.c.Workloads {
 		w := &r.c.Workloads[i]
 		if p.Namespace != "" && w.Namespace != p.Namespace {
 			continue
 		}
-		if nsSel != nil && !nsSel.Matches(labels.Set(r.namespaceLabels(w.Namespace))) {
-			continue
+		if nsSel != nil {
+			ok, seen := nsOK[w.Namespace]
+			if !seen {
+				ok = nsSel.Matches(labels.Set(r.namespaceLabels(w.Namespace)))
+				nsOK[w.Namespace] = ok
+			}
+			if !ok {
+				continue
+			}
 		}
 		switch {
-		case p.Kind == mesh.PeerMeshedPods && !r.p.Meshed(r.c, w):
+		case p.Kind == mesh.PeerMeshedPods && !r.meshed[i]:
 			continue
 		case p.Kind == mesh.PeerPods && podSel != nil && !podSel.Matches(labels.Set(w.Template.Labels)):
 			continue
 		}
-		if idx, ok := r.a.EndpointIndex(w.ID()); ok {
+		if idx := r.ep[i]; idx >= 0 {
 			ps.eps = append(ps.eps, idx)
-			ps.workloads = append(ps.workloads, w)
+			ps.workloads = append(ps.workloads, i)
 		}
 	}
 	return ps
@@ -125,16 +195,14 @@ func (r *runner) resolve(p mesh.Peer) peerSet {
 
 func (r *runner) external(name, why string) peerSet {
 	if idx, ok := r.a.EndpointIndex(name); ok {
-		return peerSet{eps: []int{idx}, workloads: []*model.Workload{nil}}
+		return peerSet{eps: []int{idx}, workloads: []int{-1}}
 	}
 	return peerSet{unresolved: why}
 }
 
 func (r *runner) namespaceLabels(ns string) map[string]string {
-	for i := range r.c.Namespaces {
-		if r.c.Namespaces[i].Name == ns {
-			return r.c.Namespaces[i].Labels
-		}
+	if l, ok := r.nsLabels[ns]; ok {
+		return l
 	}
 	return map[string]string{model.NamespaceNameLabel: ns}
 }

@@ -23,9 +23,10 @@ type Profile interface {
 	// Meshed reports whether w's pods carry (or would get, once created) the
 	// mesh proxy.
 	Meshed(c *model.Cluster, w *model.Workload) bool
-	// Inject returns a deep copy of c in which every workload the mesh would
+	// Inject returns a copy of c in which every workload the mesh would
 	// inject, and its pods, carry what injection adds (containers, ports,
-	// labels). c is not modified.
+	// labels). c is not modified. The copy may share with c what injection
+	// leaves unchanged (copy-on-write): treat both as read-only.
 	Inject(c *model.Cluster) *model.Cluster
 	// TransportPort is the port on which a connection from a pod with spec
 	// src to application port port of a pod with spec dst arrives at dst, as

@@ -5,10 +5,9 @@ import (
 	"net/netip"
 
 	networkingv1 "k8s.io/api/networking/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/podreach/podreach/internal/parallel"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/ports"
 )
@@ -18,7 +17,7 @@ type compiled struct {
 	id        string // "ns/name"
 	namespace string
 	np        *networkingv1.NetworkPolicy
-	podSel    labels.Selector
+	podSel    *selector
 	ingress   bool      // Ingress in policyTypes
 	egress    bool      // Egress in policyTypes
 	rules     [2][]rule // indexed by Direction-1
@@ -44,8 +43,8 @@ const (
 
 type peer struct {
 	kind   peerKind
-	podSel labels.Selector // nil when absent
-	nsSel  labels.Selector // nil when absent
+	podSel *selector // nil when absent
+	nsSel  *selector // nil when absent
 	cidr   netip.Prefix
 	except []netip.Prefix
 }
@@ -60,11 +59,12 @@ type portMatch struct {
 // compile turns a stored (defaulted, validated) NetworkPolicy into matchers.
 // Selectors that do not parse are errors: an uninterpretable policy must not
 // silently allow or deny.
-func compile(p *model.Policy) (*compiled, error) {
+// Selectors are parsed through m (nil: each on its own).
+func compile(p *model.Policy, m *selectorMemo) (*compiled, error) {
 	np := p.NetworkPolicy
 	c := &compiled{id: p.ID(), namespace: np.Namespace, np: np}
 	var err error
-	if c.podSel, err = metav1.LabelSelectorAsSelector(&np.Spec.PodSelector); err != nil {
+	if c.podSel, err = m.parse(&np.Spec.PodSelector); err != nil {
 		return nil, fmt.Errorf("spec.podSelector: %w", err)
 	}
 	for _, t := range policyTypes(np) {
@@ -76,20 +76,39 @@ func compile(p *model.Policy) (*compiled, error) {
 		}
 	}
 	for i, r := range np.Spec.Ingress {
-		cr, err := compileRule(i, r.From, r.Ports)
+		cr, err := compileRule(i, r.From, r.Ports, m)
 		if err != nil {
 			return nil, fmt.Errorf("spec.ingress[%d]: %w", i, err)
 		}
 		c.rules[Ingress-1] = append(c.rules[Ingress-1], cr)
 	}
 	for i, r := range np.Spec.Egress {
-		cr, err := compileRule(i, r.To, r.Ports)
+		cr, err := compileRule(i, r.To, r.Ports, m)
 		if err != nil {
 			return nil, fmt.Errorf("spec.egress[%d]: %w", i, err)
 		}
 		c.rules[Egress-1] = append(c.rules[Egress-1], cr)
 	}
 	return c, nil
+}
+
+// compileAll compiles ps, on every core; the error is that of the first
+// policy (in input order) that does not compile.
+func compileAll(ps []model.Policy) ([]*compiled, error) {
+	out := make([]*compiled, len(ps))
+	errs := make([]error, len(ps))
+	m := newSelectorMemo()
+	parallel.Ranges(len(ps), 1024, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i], errs[i] = compile(&ps[i], m)
+		}
+	})
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("NetworkPolicy %s: %w", ps[i].ID(), err)
+		}
+	}
+	return out, nil
 }
 
 // policyTypes applies the API default: "If this field is not specified, it
@@ -108,10 +127,10 @@ func policyTypes(np *networkingv1.NetworkPolicy) []networkingv1.PolicyType {
 	return out
 }
 
-func compileRule(i int, peers []networkingv1.NetworkPolicyPeer, ps []networkingv1.NetworkPolicyPort) (rule, error) {
+func compileRule(i int, peers []networkingv1.NetworkPolicyPeer, ps []networkingv1.NetworkPolicyPort, m *selectorMemo) (rule, error) {
 	r := rule{index: i, allPeers: len(peers) == 0, allPorts: len(ps) == 0}
 	for j, p := range peers {
-		cp, err := compilePeer(p)
+		cp, err := compilePeer(p, m)
 		if err != nil {
 			return r, fmt.Errorf("peer %d: %w", j, err)
 		}
@@ -138,19 +157,19 @@ func compileRule(i int, peers []networkingv1.NetworkPolicyPeer, ps []networkingv
 	return r, nil
 }
 
-func compilePeer(p networkingv1.NetworkPolicyPeer) (peer, error) {
+func compilePeer(p networkingv1.NetworkPolicyPeer, m *selectorMemo) (peer, error) {
 	if p.IPBlock != nil {
 		return compileIPBlock(p.IPBlock)
 	}
 	out := peer{kind: peerPods}
 	var err error
 	if p.PodSelector != nil {
-		if out.podSel, err = metav1.LabelSelectorAsSelector(p.PodSelector); err != nil {
+		if out.podSel, err = m.parse(p.PodSelector); err != nil {
 			return out, fmt.Errorf("podSelector: %w", err)
 		}
 	}
 	if p.NamespaceSelector != nil {
-		if out.nsSel, err = metav1.LabelSelectorAsSelector(p.NamespaceSelector); err != nil {
+		if out.nsSel, err = m.parse(p.NamespaceSelector); err != nil {
 			return out, fmt.Errorf("namespaceSelector: %w", err)
 		}
 	}

@@ -8,9 +8,12 @@
 //     class.go, eval.go, scan*.go). Endpoints that every selector, ipBlock
 //     and named port treats alike collapse into classes (keyed by their
 //     namespace, the labels some pod selector reads, their named ports and
-//     the ipBlocks they match); every distinct selector is evaluated once
-//     per class or per namespace into a bitset; the policies selecting a
-//     class form its profile, shared by the classes they select alike.
+//     the ipBlocks they match, found through an index by masked CIDR);
+//     every distinct selector is evaluated into a bitset per class (from
+//     the lists of classes by label, not by testing each class) or per
+//     namespace; the policies selecting a class form its profile, shared
+//     by the classes they select alike. Compiling the policies and
+//     matching endpoints to ipBlocks run on every core.
 //     Port sets are interned (equal sets share an id and storage) and their
 //     unions and intersections memoized. A Scanner computes a whole row of
 //     the matrix at once, finding the rules whose peers match the source

@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"fmt"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/labels"
@@ -60,12 +59,11 @@ func New(c *model.Cluster, eps []Endpoint, opts ...Option) (*Engine, error) {
 		l[model.NamespaceNameLabel] = ns.Name
 		e.nsLabels[ns.Name] = l
 	}
-	for i := range c.Policies {
-		p := &c.Policies[i]
-		cp, err := compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("NetworkPolicy %s: %w", p.ID(), err)
-		}
+	cps, err := compileAll(c.Policies)
+	if err != nil {
+		return nil, err
+	}
+	for _, cp := range cps {
 		e.byNS[cp.namespace] = append(e.byNS[cp.namespace], len(e.policies))
 		e.policies = append(e.policies, cp)
 	}

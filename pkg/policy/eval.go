@@ -1,17 +1,37 @@
 package policy
 
+import "encoding/binary"
+
 // resolve returns the ports rule r admits toward a destination whose named
 // ports are signature sig (see rulePorts).
 func (st *state) resolve(r *crule, sig int32) portID {
 	if !r.r.named {
 		return r.static
 	}
-	k := [2]int32{r.id, sig}
+	k := [2]int32{r.named, sig}
 	if id, ok := st.resolved[k]; ok {
 		return id
 	}
 	id := st.pool.intern(rulePorts(r.r, &Endpoint{Ports: st.sigs.ports[sig]}))
 	st.resolved[k] = id
+	return id
+}
+
+// portList returns the id of the port list of rule r (which names ports):
+// what rulePorts reads of a rule, whose static part derives from it.
+func (st *state) portList(r *rule) int32 {
+	var buf [64]byte
+	k := buf[:0]
+	for _, pm := range r.ports {
+		k = append(k, byte(pm.proto), boolByte(pm.any))
+		k = binary.AppendUvarint(binary.AppendUvarint(k, uint64(pm.lo)), uint64(pm.hi))
+		k = appendString(k, pm.name)
+	}
+	if id, ok := st.portLists[string(k)]; ok {
+		return id
+	}
+	id := int32(len(st.portLists))
+	st.portLists[string(k)] = id
 	return id
 }
 

@@ -53,13 +53,9 @@ func (d *Delta) Pairs(eps []Endpoint) int {
 // NewIncremental compiles c's policies for eps (which it copies).
 func NewIncremental(c *model.Cluster, eps []Endpoint, opts ...Option) (*Incremental, error) {
 	o := makeOptions(opts)
-	var cps []*compiled
-	for i := range c.Policies {
-		cp, err := compile(&c.Policies[i])
-		if err != nil {
-			return nil, fmt.Errorf("NetworkPolicy %s: %w", c.Policies[i].ID(), err)
-		}
-		cps = append(cps, cp)
+	cps, err := compileAll(c.Policies)
+	if err != nil {
+		return nil, err
 	}
 	st, err := buildState(o, c, cps, slices.Clone(eps))
 	if err != nil {
@@ -90,7 +86,7 @@ func (x *Incremental) Allowed(src, dst int) ports.Set {
 
 // SetPolicy adds p, or replaces the policy of the same namespace and name.
 func (x *Incremental) SetPolicy(p model.Policy) (Delta, error) {
-	cp, err := compile(&p)
+	cp, err := compile(&p, nil)
 	if err != nil {
 		return Delta{}, fmt.Errorf("NetworkPolicy %s: %w", p.ID(), err)
 	}

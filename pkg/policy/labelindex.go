@@ -1,23 +1,29 @@
 package policy
 
 // labelIndex lists the selectable classes by label and by label key, so
-// that a selector is evaluated only on the classes that can match it: one
-// requiring app=web only on the classes labelled app=web.
+// that a selector is evaluated from the lists of the labels it names
+// instead of being tested on every class: app=web is the list of classes
+// labelled app=web. A class has one value per key, so the lists of one
+// key's values are disjoint. Long lists are also kept as bitsets (made on
+// first use), which combine a word at a time.
 type labelIndex struct {
-	all        []int32
 	selectable bitset
 	byKV       map[kv][]int32
 	byKey      map[int32][]int32
+	kvBits     map[kv]bitset
+	keyBits    map[int32]bitset
+	scratch    bitset
 }
 
 func (st *state) newLabelIndex() *labelIndex {
-	x := &labelIndex{byKV: map[kv][]int32{}, byKey: map[int32][]int32{}, selectable: newBitset(len(st.classes))}
+	n := len(st.classes)
+	x := &labelIndex{byKV: map[kv][]int32{}, byKey: map[int32][]int32{}, kvBits: map[kv]bitset{}, keyBits: map[int32]bitset{},
+		selectable: newBitset(n), scratch: newBitset(n)}
 	for c := range st.classes {
 		cl := &st.classes[c]
 		if !cl.selectable {
 			continue
 		}
-		x.all = append(x.all, int32(c))
 		x.selectable.set(int32(c))
 		for _, l := range cl.labels {
 			x.byKV[l] = append(x.byKV[l], int32(c))
@@ -27,82 +33,99 @@ func (st *state) newLabelIndex() *labelIndex {
 	return x
 }
 
-// evaluate sets in bits the classes sel matches. A selector with an In or
-// Exists requirement is evaluated on the classes that can meet it; one
-// without (NotIn, DoesNotExist, or nothing) matches every selectable class
-// but those that break one of its requirements.
-func (x *labelIndex) evaluate(sel *csel, bits bitset, classes []class) {
-	positive := false
-	for _, r := range sel.reqs {
-		positive = positive || r.op == opIn || r.op == opExists
+// evaluate sets in bits (zeroed, sized for every class) the classes sel
+// matches: exactly those for which sel.matches holds on a selectable
+// class. It starts from the classes meeting the In or Exists requirement
+// with the fewest of them (every selectable class when there is none),
+// keeps those meeting the other In and Exists requirements, and removes
+// those breaking a NotIn or DoesNotExist requirement.
+func (x *labelIndex) evaluate(sel *csel, bits bitset) {
+	base, least := -1, 0
+	for i := range sel.reqs {
+		if n, ok := x.count(&sel.reqs[i]); ok && (base < 0 || n < least) {
+			base, least = i, n
+		}
 	}
-	if positive {
-		for _, c := range x.candidates(sel) {
-			if sel.matches(classes[c].labels) {
-				bits.set(c)
-			}
+	if base < 0 {
+		copy(bits, x.selectable)
+	} else {
+		x.apply(&sel.reqs[base], bits, true)
+	}
+	for i := range sel.reqs {
+		r := &sel.reqs[i]
+		switch {
+		case i == base:
+		case r.op == opIn || r.op == opExists:
+			clear(x.scratch)
+			x.apply(r, x.scratch, true)
+			bits.and(x.scratch)
+		default: // NotIn, DoesNotExist: remove the classes with the values, or the key
+			x.apply(r, bits, false)
+		}
+	}
+}
+
+// count returns how many classes meet an In or Exists requirement (false
+// for the other operators).
+func (x *labelIndex) count(r *creq) (int, bool) {
+	switch r.op {
+	case opIn:
+		n := 0
+		for _, v := range r.vals {
+			n += len(x.byKV[kv{r.key, v}])
+		}
+		return n, true
+	case opExists:
+		return len(x.byKey[r.key]), true
+	}
+	return 0, false
+}
+
+// apply adds to bits (on) or removes from it the classes with the key of
+// r (Exists, DoesNotExist), or with one of its values (In, NotIn). A list
+// longer than bits has words is combined as a bitset.
+func (x *labelIndex) apply(r *creq, bits bitset, on bool) {
+	if r.op == opExists || r.op == opDoesNotExist {
+		if list := x.byKey[r.key]; len(list) > len(bits) {
+			combine(bits, on, cachedBits(x.keyBits, r.key, list, len(bits)))
+		} else {
+			putEach(bits, on, list)
 		}
 		return
 	}
-	copy(bits, x.selectable)
-	for _, r := range sel.reqs {
-		if r.op == opDoesNotExist {
-			for _, c := range x.byKey[r.key] {
-				bits.clear(c)
-			}
-			continue
-		}
-		for _, v := range r.vals { // NotIn
-			for _, c := range x.byKV[kv{r.key, v}] {
-				bits.clear(c)
-			}
+	for _, v := range r.vals {
+		l := kv{r.key, v}
+		if list := x.byKV[l]; len(list) > len(bits) {
+			combine(bits, on, cachedBits(x.kvBits, l, list, len(bits)))
+		} else {
+			putEach(bits, on, list)
 		}
 	}
 }
 
-// candidates returns the classes sel may match: for its most selective In
-// or Exists requirement, the classes with one of its values or with its
-// key; every selectable class when it has neither.
-func (x *labelIndex) candidates(sel *csel) []int32 {
-	best := x.all
-	for i := range sel.reqs {
-		r := &sel.reqs[i]
-		var cs []int32
-		switch r.op {
-		case opIn:
-			if len(r.vals) == 0 {
-				return nil // In of nothing matches nothing
-			}
-			if len(r.vals) == 1 {
-				cs = x.byKV[kv{r.key, r.vals[0]}]
-			} else if cs = x.union(r, len(best)); cs == nil {
-				continue
-			}
-		case opExists:
-			cs = x.byKey[r.key]
-		default:
-			continue
-		}
-		if len(cs) < len(best) {
-			best = cs
-		}
+func combine(bits bitset, on bool, o bitset) {
+	if on {
+		bits.or(o)
+	} else {
+		bits.andNot(o)
 	}
-	return best
 }
 
-// union lists the classes with one of r's values (a class has one value
-// per key: no duplicates), or nil when they are limit or more.
-func (x *labelIndex) union(r *creq, limit int) []int32 {
-	n := 0
-	for _, v := range r.vals {
-		n += len(x.byKV[kv{r.key, v}])
+func putEach(bits bitset, on bool, list []int32) {
+	for _, c := range list {
+		bits.put(c, on)
 	}
-	if n >= limit {
-		return nil
+}
+
+// cachedBits returns m[k], made from list (words long) on first use.
+func cachedBits[K comparable](m map[K]bitset, k K, list []int32, words int) bitset {
+	if b, ok := m[k]; ok {
+		return b
 	}
-	out := make([]int32, 0, n)
-	for _, v := range r.vals {
-		out = append(out, x.byKV[kv{r.key, v}]...)
+	b := make(bitset, words)
+	for _, c := range list {
+		b.set(c)
 	}
-	return out
+	m[k] = b
+	return b
 }

@@ -39,11 +39,10 @@ func (st *state) profileClass(c int32) {
 // profileOf returns the profile of the policies sel in direction d for a
 // class whose named ports are signature sig.
 func (st *state) profileOf(sel []int32, d int, sig int32) int32 {
-	named := false
+	named, n := false, 0
 	for _, pi := range sel {
-		for i := range st.pols[pi].rules[d] {
-			named = named || st.pols[pi].rules[d][i].r.named
-		}
+		named = named || st.pols[pi].named[d]
+		n += len(st.pols[pi].rules[d])
 	}
 	k := append(st.profiles.key[:0], byte(d))
 	for _, pi := range sel {
@@ -58,7 +57,7 @@ func (st *state) profileOf(sel []int32, d int, sig int32) int32 {
 	if id, ok := st.profiles.index[string(k)]; ok {
 		return id
 	}
-	pr := profile{named: named && d == int(Egress-1)}
+	pr := profile{named: named && d == int(Egress-1), rules: make([]prule, 0, n)}
 	for _, pi := range sel {
 		p := st.pols[pi]
 		for i := range p.rules[d] {

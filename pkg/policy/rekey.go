@@ -80,7 +80,7 @@ func (st *state) rekeyed(c int32, k string, members []int32) {
 	first := &st.eps[members[0]]
 	cl.key, cl.members, cl.blocks = k, members, st.blocksOf[members[0]]
 	if cl.selectable {
-		cl.labels = st.sym.makeLset(first.Labels, st.projected.has)
+		cl.labels = st.projectedLset(nil, first.Labels)
 	}
 	for _, b := range cl.blocks {
 		st.blocks.bits[b].set(c)

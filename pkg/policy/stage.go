@@ -3,8 +3,6 @@ package policy
 import (
 	"fmt"
 	"slices"
-
-	"k8s.io/apimachinery/pkg/labels"
 )
 
 // addPolicy stages and activates cp (see stagePolicy, activate).
@@ -29,7 +27,10 @@ func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
 	for d := range cp.rules {
 		for r := range cp.rules[d] {
 			rl := &cp.rules[d][r]
-			cr := crule{id: st.rules, r: rl, static: st.pool.intern(rl.static)}
+			cr := crule{id: st.rules, r: rl, static: st.pool.intern(rl.static), named: -1}
+			if rl.named {
+				cr.named = st.portList(rl)
+			}
 			st.rules++
 			for i := range rl.peers {
 				pe, err := st.peer(&rl.peers[i])
@@ -39,6 +40,7 @@ func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
 				cr.peers = append(cr.peers, pe)
 			}
 			p.rules[d] = append(p.rules[d], cr)
+			p.named[d] = p.named[d] || rl.named
 		}
 	}
 	p.id = int32(len(st.pols))
@@ -103,11 +105,15 @@ func (st *state) peer(p *peer) (cpeer, error) {
 		}
 	}
 	if p.nsSel != nil {
+		if id, ok := st.nsSels.index[p.nsSel.key]; ok {
+			out.nsSel = id
+			return out, nil
+		}
 		cs, err := st.sym.compileSelector(p.nsSel)
 		if err != nil {
 			return out, err
 		}
-		out.nsSel = st.nsSels.intern(p.nsSel.String(), cs, len(st.nss), func(s *csel, i int32) bool {
+		out.nsSel = st.nsSels.intern(p.nsSel.key, cs, len(st.nss), func(s *csel, i int32) bool {
 			return s.matches(st.nss[i].labels)
 		})
 	}
@@ -117,8 +123,8 @@ func (st *state) peer(p *peer) (cpeer, error) {
 // podSelector interns a pod selector; its keys become projected (classes
 // are re-keyed when a key is new to them). A new selector is evaluated on
 // every class (classes built later are evaluated when they are).
-func (st *state) podSelector(ls labels.Selector) (int32, error) {
-	if id, ok := st.podSels.index[ls.String()]; ok {
+func (st *state) podSelector(ls *selector) (int32, error) {
+	if id, ok := st.podSels.index[ls.key]; ok {
 		return id, nil
 	}
 	cs, err := st.sym.compileSelector(ls)
@@ -126,16 +132,43 @@ func (st *state) podSelector(ls labels.Selector) (int32, error) {
 		return 0, err
 	}
 	fresh := false
-	cs.keys(func(k int32) {
-		if !st.projected.has(k) {
-			st.projected.set(k)
-			fresh = true
-		}
-	})
+	reqs, _ := ls.Requirements()
+	for _, r := range reqs {
+		fresh = st.project(r.Key()) || fresh
+	}
 	if fresh && len(st.classes) > 0 {
 		st.rekey(nil)
 	}
-	return st.podSels.intern(ls.String(), cs, len(st.classes), func(s *csel, c int32) bool {
+	return st.podSels.intern(ls.key, cs, len(st.classes), func(s *csel, c int32) bool {
 		return st.classes[c].selectable && s.matches(st.classes[c].labels)
 	}), nil
+}
+
+// projKey is a projected label key: its id and name.
+type projKey struct {
+	id   int32
+	name string
+}
+
+// project makes label key name projected, reporting whether it was not.
+func (st *state) project(name string) bool {
+	k := st.sym.id(name)
+	if st.projected.has(k) {
+		return false
+	}
+	st.projected.set(k)
+	i, _ := slices.BinarySearchFunc(st.projKeys, k, func(p projKey, k int32) int { return int(p.id - k) })
+	st.projKeys = slices.Insert(st.projKeys, i, projKey{k, name})
+	return true
+}
+
+// projectedLset appends to dst the projected labels of m, interned, sorted
+// by key.
+func (st *state) projectedLset(dst lset, m map[string]string) lset {
+	for _, pk := range st.projKeys {
+		if v, ok := m[pk.name]; ok {
+			dst = append(dst, kv{pk.id, st.sym.id(v)})
+		}
+	}
+	return dst
 }

@@ -27,7 +27,10 @@ type state struct {
 	blocks  blockTable
 	// projected are the label keys some pod selector reads: a class
 	// keeps only those (other labels cannot tell its endpoints apart).
+	// projKeys lists them with their names, by id.
 	projected bitset
+	projKeys  []projKey
+	lsetTmp   lset // scratch of endpointKey
 
 	pols     []*cpol // by id; nil once deleted
 	polIndex map[string]int32
@@ -45,7 +48,11 @@ type state struct {
 
 	sigs     sigTable
 	profiles profTable
-	resolved map[[2]int32]portID // (rule id, signature) -> named ports resolved
+	// portLists interns the port lists of rules naming ports: rules with
+	// equal lists resolve alike. resolved memoizes (list, signature) ->
+	// named ports resolved.
+	portLists map[string]int32
+	resolved  map[[2]int32]portID
 }
 
 // nsState is one namespace: its labels (with the name label), its
@@ -64,6 +71,7 @@ type cpol struct {
 	ns     int32
 	podSel int32
 	rules  [2][]crule
+	named  [2]bool // per direction: some rule names ports
 }
 
 // ruleRef locates a rule by id.
@@ -79,6 +87,7 @@ type crule struct {
 	r      *rule
 	peers  []cpeer
 	static portID
+	named  int32 // a rule naming ports: the id of its port list (see portLists)
 }
 
 // cpeer is an interned peer: an ipBlock (block >= 0), or pods by namespace
@@ -106,7 +115,7 @@ func newState(o options) *state {
 		opts: o, sym: newSymtab(), pool: newPool(),
 		nsIndex: map[string]int32{}, podSels: newSelTable(), nsSels: newSelTable(),
 		blocks: newBlockTable(), polIndex: map[string]int32{}, classIndex: map[string]int32{},
-		sigs: newSigTable(), profiles: newProfTable(), resolved: map[[2]int32]portID{},
+		sigs: newSigTable(), profiles: newProfTable(), portLists: map[string]int32{}, resolved: map[[2]int32]portID{},
 	}
 }
 
@@ -123,16 +132,8 @@ func buildState(o options, c *model.Cluster, compiled []*compiled, eps []Endpoin
 		}
 	}
 	st.eps = eps
-	st.classOf = make([]int32, len(eps))
-	st.blocksOf = make([][]int32, len(eps))
-	var key []byte
-	for i := range eps {
-		st.blocksOf[i] = st.blocks.matching(&eps[i], st.opts.ipBlockPods)
-		key = st.endpointKey(key[:0], int32(i))
-		cl := st.classFor(key, int32(i))
-		st.classOf[i] = cl
-		st.classes[cl].members = append(st.classes[cl].members, int32(i))
-	}
+	st.blocksOf = st.blocks.matchAll(eps, st.opts.ipBlockPods)
+	st.classifyAll()
 	st.evaluateAll()
 	return st, nil
 }
@@ -159,7 +160,7 @@ func (st *state) nsLset(name string, l map[string]string) lset {
 		m[k] = v
 	}
 	m[model.NamespaceNameLabel] = name
-	return st.sym.makeLset(m, nil)
+	return st.sym.makeLset(m)
 }
 
 // setNamespaceLabels sets a namespace's labels and re-evaluates every
@@ -187,13 +188,30 @@ func (st *state) evaluateAll() {
 	}
 	x := st.newLabelIndex()
 	for s := range st.podSels.sels {
-		x.evaluate(&st.podSels.sels[s], st.podSels.bits[s], st.classes)
+		x.evaluate(&st.podSels.sels[s], st.podSels.bits[s])
 	}
+	st.sizeBlockBits()
 	for c := range st.classes {
 		for _, b := range st.classes[c].blocks {
 			st.blocks.bits[b].set(int32(c))
 		}
 		st.selectClass(int32(c))
+	}
+}
+
+// sizeBlockBits gives every block's bitset the words its last class needs
+// (filling them one word at a time would copy them over and over).
+func (st *state) sizeBlockBits() {
+	last := make([]int32, len(st.blocks.bits))
+	for c := range st.classes {
+		for _, b := range st.classes[c].blocks {
+			last[b] = int32(c) + 1
+		}
+	}
+	for b, n := range last {
+		if words := int(n+63) / 64; len(st.blocks.bits[b]) < words {
+			st.blocks.bits[b] = append(make(bitset, 0, words), st.blocks.bits[b]...)[:words]
+		}
 	}
 }
 

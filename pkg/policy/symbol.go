@@ -44,15 +44,11 @@ func (l lset) get(k int32) (int32, bool) {
 	return 0, false
 }
 
-// makeLset interns m; with keep set, only the keys keep accepts.
-func (t *symtab) makeLset(m map[string]string, keep func(int32) bool) lset {
+// makeLset interns m.
+func (t *symtab) makeLset(m map[string]string) lset {
 	out := make(lset, 0, len(m))
 	for k, v := range m {
-		kid := t.id(k)
-		if keep != nil && !keep(kid) {
-			continue
-		}
-		out = append(out, kv{kid, t.id(v)})
+		out = append(out, kv{t.id(k), t.id(v)})
 	}
 	slices.SortFunc(out, func(a, b kv) int { return int(a.k) - int(b.k) })
 	return out
@@ -134,13 +130,6 @@ func (s *csel) matches(l lset) bool {
 	return true
 }
 
-// keys calls fn with every key the selector reads.
-func (s *csel) keys(fn func(int32)) {
-	for _, r := range s.reqs {
-		fn(r.key)
-	}
-}
-
 func contains32(xs []int32, x int32) bool {
 	for _, y := range xs {
 		if y == x {
@@ -179,6 +168,27 @@ func (b *bitset) put(i int32, on bool) {
 		b.set(i)
 	} else {
 		b.clear(i)
+	}
+}
+
+// and keeps in b only the members of o (b and o of one length).
+func (b bitset) and(o bitset) {
+	for w := range b {
+		b[w] &= o[w]
+	}
+}
+
+// or adds to b the members of o (b and o of one length).
+func (b bitset) or(o bitset) {
+	for w := range b {
+		b[w] |= o[w]
+	}
+}
+
+// andNot removes from b the members of o (b and o of one length).
+func (b bitset) andNot(o bitset) {
+	for w := range b {
+		b[w] &^= o[w]
 	}
 }
 

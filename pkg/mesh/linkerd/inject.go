@@ -2,42 +2,74 @@ package linkerd
 
 import (
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/podreach/podreach/pkg/model"
 )
 
-// Inject returns a deep copy of c in which every workload the injector
-// would mesh (Meshed, but without a proxy yet) and every one of its pods
-// carry what injection adds for this release. It models the cluster once
-// all such pods have been (re)created. c is not modified.
+// Inject returns a copy of c in which every workload the injector would
+// mesh (Meshed, but without a proxy yet) and every one of its pods carry
+// what injection adds for this release. It models the cluster once all
+// such pods have been (re)created. c is not modified.
+//
+// The copy is copy-on-write: the workloads injection changes get their own
+// template and pods (with their own label and annotation maps and
+// container lists); everything else — other workloads, namespaces,
+// policies, the pods of an injected workload that already had a proxy,
+// containers' port lists — is shared with c, and neither may be modified.
+// Its slices are clipped, so appending to them never writes into c.
 func (in *Install) Inject(c *model.Cluster) *model.Cluster {
-	out := cloneCluster(c)
-	for i := range out.Workloads {
-		w := &out.Workloads[i]
-		if hasProxy(&w.Template) || !in.wouldInject(out, w) {
+	out := *c
+	out.Namespaces, out.Services, out.Policies = slices.Clip(c.Namespaces), slices.Clip(c.Services), slices.Clip(c.Policies)
+	out.Objects, out.Externals, out.Gaps = slices.Clip(c.Objects), slices.Clip(c.Externals), slices.Clip(c.Gaps)
+	out.Workloads = slices.Clip(c.Workloads)
+	if !in.injectorRuns() {
+		return &out
+	}
+	nss := namespaceIndex(c)
+	copied := false
+	for i := range c.Workloads {
+		w := &c.Workloads[i]
+		ns := nss.of(w.Namespace)
+		if hasProxy(&w.Template) || !in.wouldInjectIn(ns, w) {
 			continue
 		}
-		ns := namespaceOf(out, w.Namespace)
-		in.injectSpec(&w.Template, ns, w)
-		for j := range w.Pods {
-			if !hasProxy(&w.Pods[j].Spec) {
-				in.injectSpec(&w.Pods[j].Spec, ns, w)
-			}
+		if !copied {
+			out.Workloads, copied = slices.Clone(c.Workloads), true
 		}
+		in.injectWorkload(&out.Workloads[i], ns)
 	}
-	return out
+	return &out
 }
 
-// injectSpec adds the labels, inherited annotations and containers of an
-// injected pod to spec.
-func (in *Install) injectSpec(spec *model.PodSpec, ns model.Namespace, w *model.Workload) {
-	if spec.Labels == nil {
-		spec.Labels = map[string]string{}
+// injectWorkload gives w (a shallow copy) its injected template and pods;
+// pods that already have the proxy stay shared.
+func (in *Install) injectWorkload(w *model.Workload, ns model.Namespace) {
+	labels := in.injectedLabels(w)
+	w.Template = in.injectedSpec(w.Template, ns, labels)
+	if len(w.Pods) == 0 {
+		return
 	}
-	maps.Copy(spec.Labels, in.injectedLabels(w))
-	spec.Annotations = inheritAnnotations(spec.Annotations, ns.Annotations)
+	w.Pods = slices.Clone(w.Pods)
+	for j := range w.Pods {
+		if p := &w.Pods[j]; !hasProxy(&p.Spec) {
+			p.Spec = in.injectedSpec(p.Spec, ns, labels)
+		}
+	}
+}
+
+// injectedSpec returns spec with the labels, inherited annotations and
+// containers of an injected pod, in maps and a container list of its own
+// (spec's are not modified).
+func (in *Install) injectedSpec(spec model.PodSpec, ns model.Namespace, labels map[string]string) model.PodSpec {
+	l := make(map[string]string, len(spec.Labels)+len(labels))
+	maps.Copy(l, spec.Labels)
+	maps.Copy(l, labels)
+	spec.Labels = l
+	spec.Annotations = inheritAnnotations(maps.Clone(spec.Annotations), ns.Annotations)
 	spec.Containers = append(in.injectedContainers(), spec.Containers...)
+	return spec
 }
 
 // injectedLabels are the labels the injector puts on a pod (linkerd.md §1.8,

@@ -17,9 +17,14 @@ func (in *Install) Meshed(c *model.Cluster, w *model.Workload) bool {
 func hasProxy(spec *model.PodSpec) bool { return spec.HasContainer(containerProxy) }
 
 // wouldInject applies the proxy injector's rules to w (pkg/inject in
-// linkerd2; linkerd.md §1.3 webhook table). The rules, in order, are quoted
-// above the branches that implement them.
+// linkerd2; linkerd.md §1.3 webhook table).
 func (in *Install) wouldInject(c *model.Cluster, w *model.Workload) bool {
+	return in.wouldInjectIn(namespaceOf(c, w.Namespace), w)
+}
+
+// wouldInjectIn is wouldInject for w in namespace ns. The rules, in order,
+// are quoted above the branches that implement them.
+func (in *Install) wouldInjectIn(ns model.Namespace, w *model.Workload) bool {
 	if !in.injectorRuns() {
 		return false
 	}
@@ -28,7 +33,6 @@ func (in *Install) wouldInject(c *model.Cluster, w *model.Workload) bool {
 	if w.Template.HostNetwork {
 		return false
 	}
-	ns := namespaceOf(c, w.Namespace)
 	// Webhook namespaceSelector: NOT config.linkerd.io/admission-webhooks=disabled
 	// (§1.3; the control-plane namespace carries that label from 2.6, §1.2).
 	if ns.Labels[labelWebhooks] == "disabled" {
@@ -48,6 +52,18 @@ func (in *Install) wouldInject(c *model.Cluster, w *model.Workload) bool {
 	return mode == "enabled" || mode == "ingress"
 }
 
+// MeshedWorkloads reports Meshed for every workload of c, in order: one
+// pass over the cluster instead of one namespace lookup per workload.
+func (in *Install) MeshedWorkloads(c *model.Cluster) []bool {
+	out := make([]bool, len(c.Workloads))
+	nss := namespaceIndex(c)
+	for i := range c.Workloads {
+		w := &c.Workloads[i]
+		out[i] = hasProxy(&w.Template) || in.wouldInjectIn(nss.of(w.Namespace), w)
+	}
+	return out
+}
+
 // injectorRuns reports whether the proxy injector webhook is installed: always
 // from 2.4; before, only with --proxy-auto-inject, i.e. when its pods are in
 // the input (§1.1, §1.2 row 2.4).
@@ -62,6 +78,31 @@ func namespaceOf(c *model.Cluster, name string) model.Namespace {
 		if ns.Name == name {
 			return ns
 		}
+	}
+	return model.Namespace{Name: name, Implicit: true}
+}
+
+// nsIndex finds a cluster's namespaces by name as namespaceOf does (the
+// first one of a name wins).
+type nsIndex struct {
+	c     *model.Cluster
+	index map[string]int
+}
+
+func namespaceIndex(c *model.Cluster) nsIndex {
+	x := nsIndex{c: c, index: make(map[string]int, len(c.Namespaces))}
+	for i := range c.Namespaces {
+		if _, dup := x.index[c.Namespaces[i].Name]; !dup {
+			x.index[c.Namespaces[i].Name] = i
+		}
+	}
+	return x
+}
+
+// of is namespaceOf(c, name).
+func (x nsIndex) of(name string) model.Namespace {
+	if i, ok := x.index[name]; ok {
+		return x.c.Namespaces[i]
 	}
 	return model.Namespace{Name: name, Implicit: true}
 }
