@@ -12,7 +12,14 @@ import (
 type Block struct {
 	a      *Analysis
 	sc     *policy.Scanner
-	lo, hi int // sources: a.nodes[lo:hi]
+	lo, hi int     // sources: a.nodes[lo:hi]
+	buf    *rowBuf // the worker's, for Runs
+}
+
+// rowBuf is what Runs reuses from block to block.
+type rowBuf struct {
+	ids  []int32
+	runs []Run
 }
 
 // Each calls fn, in order of (From, To), for the connections of the
@@ -67,13 +74,13 @@ func Blocks[T any](a *Analysis, workers int, produce func(*Block) (T, error), co
 	n := len(a.nodes)
 	rows := max(1, blockPairs/max(n, 1))
 	nb := (n + rows - 1) / rows
-	block := func(k int, sc *policy.Scanner) *Block {
-		return &Block{a: a, sc: sc, lo: k * rows, hi: min(n, (k+1)*rows)}
+	block := func(k int, sc *policy.Scanner, buf *rowBuf) *Block {
+		return &Block{a: a, sc: sc, lo: k * rows, hi: min(n, (k+1)*rows), buf: buf}
 	}
 	if workers <= 1 || nb <= 1 {
-		sc := a.engine.NewScanner(a.nodes)
+		sc, buf := a.engine.NewScanner(a.nodes), &rowBuf{}
 		for k := range nb {
-			v, err := produce(block(k, sc))
+			v, err := produce(block(k, sc, buf))
 			if err != nil {
 				return err
 			}
@@ -114,9 +121,9 @@ func Blocks[T any](a *Analysis, workers int, produce func(*Block) (T, error), co
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := a.engine.NewScanner(a.nodes)
+			sc, buf := a.engine.NewScanner(a.nodes), &rowBuf{}
 			for k := range jobs {
-				v, err := produce(block(k, sc))
+				v, err := produce(block(k, sc, buf))
 				results[k] <- result{v, err}
 			}
 		}()
@@ -156,8 +163,14 @@ func (a *Analysis) PortSet(id int32) ports.Set { return a.engine.PortSet(id) }
 // node with itself is not a connection). fn may not keep runs: it is
 // reused.
 func (b *Block) Runs(fn func(from int, runs []Run) error) error {
-	ids := make([]int32, len(b.a.nodes))
-	var runs []Run
+	if b.buf == nil {
+		b.buf = &rowBuf{}
+	}
+	if len(b.buf.ids) != len(b.a.nodes) {
+		b.buf.ids = make([]int32, len(b.a.nodes))
+	}
+	ids, runs := b.buf.ids, b.buf.runs
+	defer func() { b.buf.runs = runs[:0] }()
 	for i := b.lo; i < b.hi; i++ {
 		b.sc.Row(b.a.nodes[i])
 		b.sc.IDs(b.a.nodes, ids)
