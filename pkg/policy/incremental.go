@@ -10,10 +10,14 @@ import (
 )
 
 // Incremental is a long-lived engine for a cluster that changes one object
-// at a time (the live mode's watch loop, what-if overlays). Each edit
+// at a time (the live mode's watch loop, what-if overlays, diff). Each edit
 // re-evaluates only what it can affect: the classes a changed policy
+// selects against the classes its peers match (only the side of the pair
+// the policy decides), the pairs of a relabelled pod's old and new class,
+// the rules using a relabelled namespace's selectors.
 type Incremental struct {
-	st *state
+	st   *state
+	memo egressMemo // scratch of swap
 }
 
 // Delta is what one edit changed.
@@ -116,8 +120,7 @@ func (x *Incremental) DeletePolicy(namespace, name string) Delta {
 // it evaluates the pairs they can affect before and after.
 func (x *Incremental) swap(old, new *cpol) Delta {
 	st := x.st
-	pairs := x.policyPairs(old, new)
-	before := st.evalPairs(pairs, nil)
+	ev := st.evalBefore(x.policyPairs(old, new), st.editSides(old, new), &x.memo)
 	var touched []int32
 	for _, p := range []*cpol{old, new} {
 		if p != nil {
@@ -133,7 +136,7 @@ func (x *Incremental) swap(old, new *cpol) Delta {
 	for _, c := range uniq(touched) {
 		st.selectClass(c)
 	}
-	return Delta{Changes: st.changes(pairs, before)}
+	return Delta{Changes: st.changes(ev)}
 }
 
 // SetNamespaceLabels sets the labels of a namespace (added when unknown).
@@ -151,10 +154,9 @@ func (x *Incremental) SetNamespaceLabels(name string, labels map[string]string) 
 		st.nss[id].labels = next
 		return Delta{}
 	}
-	pairs := st.namespacePairs(id, flipped)
-	before := st.evalPairs(pairs, nil)
+	ev := st.evalBefore(st.namespacePairs(id, flipped), nil, nil)
 	st.setNamespaceLabels(name, labels)
-	return Delta{Changes: st.changes(pairs, before)}
+	return Delta{Changes: st.changes(ev)}
 }
 
 // SetLabels sets the labels of endpoint ep (a pod relabelled).

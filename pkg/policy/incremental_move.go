@@ -6,25 +6,106 @@ import "slices"
 // changed: pairs (ep, y) and (y, ep). a and b differ only in labels (the
 // endpoint's addresses and ports did not change), so as a peer they differ
 // only in the rules with pod peers that match one and not the other.
+// Pairs that changed alike share a Change.
 func (st *state) moveChanges(ep, a, b int32) []Change {
 	rows, cols := st.moveCandidates(a, b)
-	me := []int32{ep}
-	var out []Change
-	add := func(from, to []int32, before, after portID) {
-		if before != after && len(from) > 0 && len(to) > 0 {
-			out = append(out, Change{From: from, To: to, Before: st.pool.set(before), After: st.pool.set(after)})
+	var g moveGroups
+	for _, x := range rows {
+		if before, after := st.movedRow(a, b, x); before != after {
+			g.add(moveKey{false, before, after}, st.othersOf(x, ep))
 		}
 	}
-	for _, x := range rows {
-		add(me, st.othersOf(x, ep), st.allowed(a, x), st.allowed(b, x))
-	}
 	for _, x := range cols {
-		add(st.othersOf(x, ep), me, st.allowed(x, a), st.allowed(x, b))
+		if before, after := st.movedCol(a, b, x); before != after {
+			g.add(moveKey{true, before, after}, st.othersOf(x, ep))
+		}
 	}
-	if !st.eps[ep].Single {
-		add(me, me, st.allowed(a, a), st.allowed(b, b))
+	me := []int32{ep}
+	out := make([]Change, 0, len(g.keys)+1)
+	for i, k := range g.keys {
+		c := Change{From: me, To: g.peers[i], Before: st.pool.set(k.before), After: st.pool.set(k.after)}
+		if k.col {
+			c.From, c.To = c.To, c.From
+		}
+		out = append(out, c)
+	}
+	if before, after := st.allowed(a, a), st.allowed(b, b); !st.eps[ep].Single && before != after {
+		out = append(out, Change{From: me, To: me, Before: st.pool.set(before), After: st.pool.set(after)})
 	}
 	return out
+}
+
+// movedRow is allowed(a, x), allowed(b, x). Classes of one egress profile
+// and the same addresses admit the same egress toward x: it evaluates
+// that side once.
+func (st *state) movedRow(a, b, x int32) (pa, pb portID) {
+	ca, cb := &st.classes[a], &st.classes[b]
+	if ca.prof[Egress-1] != cb.prof[Egress-1] || ca.fams != cb.fams {
+		return st.allowed(a, x), st.allowed(b, x)
+	}
+	fs, n := st.families(a, x)
+	pa, pb = allID, allID
+	for _, f := range fs[:n] {
+		ia, ib := st.ingress(x, a, f), st.ingress(x, b, f)
+		if ia == emptyID && ib == emptyID {
+			return emptyID, emptyID
+		}
+		eg := st.egress(a, x, f)
+		pa, pb = st.pool.interOf(pa, st.pool.interOf(ia, eg)), st.pool.interOf(pb, st.pool.interOf(ib, eg))
+	}
+	return pa, pb
+}
+
+// movedCol is allowed(x, a), allowed(x, b): likewise, classes of one
+// ingress profile (which holds the named ports) and the same addresses
+// admit the same ingress from x.
+func (st *state) movedCol(a, b, x int32) (pa, pb portID) {
+	ca, cb := &st.classes[a], &st.classes[b]
+	if ca.prof[Ingress-1] != cb.prof[Ingress-1] || ca.fams != cb.fams {
+		return st.allowed(x, a), st.allowed(x, b)
+	}
+	fs, n := st.families(x, a)
+	pa, pb = allID, allID
+	for _, f := range fs[:n] {
+		in := st.ingress(a, x, f)
+		if in == emptyID {
+			return emptyID, emptyID
+		}
+		pa = st.pool.interOf(pa, st.pool.interOf(in, st.egress(x, a, f)))
+		pb = st.pool.interOf(pb, st.pool.interOf(in, st.egress(x, b, f)))
+	}
+	return pa, pb
+}
+
+// moveKey is a group of moveChanges: pairs (ep, y), or (y, ep) when col,
+// that went from before to after.
+type moveKey struct {
+	col           bool
+	before, after portID
+}
+
+// moveGroups collects the endpoints y of each group, in order of first
+// sight.
+type moveGroups struct {
+	index map[moveKey]int
+	keys  []moveKey
+	peers [][]int32
+}
+
+func (g *moveGroups) add(k moveKey, ys []int32) {
+	if len(ys) == 0 {
+		return
+	}
+	if g.index == nil {
+		g.index = map[moveKey]int{}
+	}
+	i, ok := g.index[k]
+	if !ok {
+		i = len(g.keys)
+		g.index[k] = i
+		g.keys, g.peers = append(g.keys, k), append(g.peers, nil)
+	}
+	g.peers[i] = append(g.peers[i], ys...)
 }
 
 // othersOf returns the members of class x but ep.

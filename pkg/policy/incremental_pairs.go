@@ -24,9 +24,11 @@ func (st *state) directionPairs(out []uint64, old, new *cpol, d int) []uint64 {
 	for _, p := range []*cpol{old, new} {
 		if p != nil && p.has(Direction(d+1)) {
 			sel = append(sel, st.selectedBy(p)...)
-			st.rulePeers(p, d, &peers)
 		}
 	}
+	st.editPeers(old, new, d, &peers)
+	_, portsOnly := changedRules(old, new, d)
+	var pe portEdit
 	var all, others []int32
 	for _, c := range uniq(sel) {
 		toggles := st.togglesIsolation(c, d, old, new)
@@ -40,8 +42,18 @@ func (st *state) directionPairs(out []uint64, old, new *cpol, d int) []uint64 {
 		if toggles {
 			os = all
 		}
+		fast := portsOnly && !toggles && d == int(Ingress-1)
+		if fast {
+			st.portEditAt(old, new, c, &pe)
+		}
 		for _, o := range os {
-			if !toggles && !st.contributionDiffers(old, new, d, c, o) {
+			switch {
+			case toggles:
+			case fast:
+				if !st.portEditDiffers(new, &pe, c, o) {
+					continue
+				}
+			case !st.contributionDiffers(old, new, d, c, o):
 				continue
 			}
 			if d == int(Ingress-1) {
@@ -163,12 +175,9 @@ type peerSet struct {
 // rulePeers adds the classes the rules of p in direction d admit as peers.
 func (st *state) rulePeers(p *cpol, d int, ps *peerSet) {
 	for i := range p.rules[d] {
-		r := &p.rules[d][i]
-		if r.r.allPeers {
-			ps.all = true
+		if st.rulePeersOf(p, &p.rules[d][i], ps); ps.all {
 			return
 		}
-		st.eachPeerClass(p, r, func(c int32, _ uint8) { ps.list = append(ps.list, c) })
 	}
 }
 
@@ -190,8 +199,10 @@ func (st *state) liveClasses() []int32 {
 	return out
 }
 
-func pairOf(s, d int32) uint64     { return uint64(uint32(s))<<32 | uint64(uint32(d)) }
-func unpair(p uint64) (s, d int32) { return int32(p >> 32), int32(uint32(p)) }
+// pairOf packs the class pair (s, d) destination first, so that sorted
+// pairs run by destination (see changes).
+func pairOf(s, d int32) uint64     { return uint64(uint32(d))<<32 | uint64(uint32(s)) }
+func unpair(p uint64) (s, d int32) { return int32(uint32(p)), int32(p >> 32) }
 
 func uniq(xs []int32) []int32 {
 	slices.Sort(xs)
@@ -201,44 +212,4 @@ func uniq(xs []int32) []int32 {
 func uniqPairs(xs []uint64) []uint64 {
 	slices.Sort(xs)
 	return slices.Compact(xs)
-}
-
-// evalPairs evaluates class pairs into out.
-func (st *state) evalPairs(pairs []uint64, out []portID) []portID {
-	out = slices.Grow(out[:0], len(pairs))
-	for _, p := range pairs {
-		s, d := unpair(p)
-		out = append(out, st.allowed(s, d))
-	}
-	return out
-}
-
-// changes re-evaluates pairs and returns those that differ from before,
-// grouped by destination class and answers: one Change per destination
-// class, before and after, from every source class that went that way.
-func (st *state) changes(pairs []uint64, before []portID) []Change {
-	type group struct {
-		d             int32
-		before, after portID
-	}
-	var order []group
-	from := map[group][]int32{}
-	for i, p := range pairs {
-		s, d := unpair(p)
-		after := st.allowed(s, d)
-		if after == before[i] {
-			continue
-		}
-		g := group{d, before[i], after}
-		if _, ok := from[g]; !ok {
-			order = append(order, g)
-		}
-		from[g] = append(from[g], st.classes[s].members...)
-	}
-	out := make([]Change, 0, len(order))
-	for _, g := range order {
-		out = append(out, Change{From: from[g], To: st.classes[g.d].members,
-			Before: st.pool.set(g.before), After: st.pool.set(g.after)})
-	}
-	return out
 }
