@@ -28,6 +28,9 @@ type builder struct {
 	// sources have no meaningful line (see Builder.DecodeServed).
 	served bool
 	valid  map[string]uint8 // label keys (1) and values (2) known valid (validate.go)
+	// parallel is how many goroutines may read one JSON stream; 0 means
+	// GOMAXPROCS (tests set it).
+	parallel int
 }
 
 // objKey identifies an object: a later object with the same key replaces

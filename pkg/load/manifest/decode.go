@@ -34,6 +34,8 @@ type object struct {
 	// raw is the object's JSON when the fast JSON path read it (jsonfast.go);
 	// node is then built from it only when a diagnostic needs a line.
 	raw []byte
+	// typed is raw decoded ahead by a worker, for decodeRaw.
+	typed typedValue
 }
 
 // tree returns the object's node, building it from raw on first use.

@@ -18,39 +18,27 @@ import (
 // the tree (which gives field lines) is built only when a diagnostic needs
 // one. The answers and diagnostics are those of the exact path
 // (jsonDocuments then addDocument), which reads what is not plain.
+// With more than one core, the stream is checked in pieces at once
+// (jsonValues) and workers decode objects ahead of the builder
+// (readahead.go); neither changes an answer.
 //
 // It returns false, having read nothing, when the stream is not plain:
 // invalid JSON, a value that is not an object, a number that is not an
 // integer of at most 18 digits (the exact path rewrites such numbers as
 // goyaml would), or nesting near maxDepth.
 func (b *builder) decodeJSONFast(name string, data []byte) bool {
-	spans, ok := jsonValues(data)
+	procs := b.procs()
+	spans, ok := jsonValues(data, scanPieces(data, procs))
 	if !ok {
 		return false
 	}
+	ahead := startReadAhead(data, spans, procs-1)
+	defer ahead.close()
 	lc := lineCounter{data: data, line: 1}
-	for _, sp := range spans {
-		b.addJSON(name, data, sp, &lc, 0)
+	for i, sp := range spans {
+		b.addJSON(name, data, sp, &lc, 0, ahead.take(i))
 	}
 	return true
-}
-
-// jsonValues returns the spans of the top-level values of a plain stream
-// (each value is checked with json.Valid: splitting valid values by their
-// brackets is exact, and an invalid stream leaves some piece invalid).
-func jsonValues(data []byte) ([][2]int, bool) {
-	var out [][2]int
-	for i := skipSpace(data, 0); i < len(data); i = skipSpace(data, out[len(out)-1][1]) {
-		if data[i] != '{' {
-			return nil, false
-		}
-		end := skipValue(data, i)
-		if v := data[i:end]; !json.Valid(v) || !plainJSON(v) {
-			return nil, false
-		}
-		out = append(out, [2]int{i, end})
-	}
-	return out, true
 }
 
 // jsonHead is what addDocument reads of an object before decoding it.
@@ -118,11 +106,12 @@ func headString(v []byte, out *string, needed bool) bool {
 	return false
 }
 
-// addJSON is addDocument for the object at data[sp[0]:sp[1]].
-func (b *builder) addJSON(file string, data []byte, sp [2]int, lc *lineCounter, depth int) {
+// addJSON is addDocument for the object at data[sp[0]:sp[1]], of which
+// pre, when not nil, is what a worker read ahead (readahead.go).
+func (b *builder) addJSON(file string, data []byte, sp [2]int, lc *lineCounter, depth int, pre *preread) {
 	raw := data[sp[0]:sp[1]]
 	line := lc.at(sp[0])
-	h, ok := peekJSON(raw)
+	h, ok := pre.headOf(raw)
 	list := ok && strings.HasSuffix(h.kind, "List") && h.items != nil
 	if !ok || list && (h.items[0] != '[' && h.items[0] != 'n' || depth >= maxListDepth) {
 		b.addDocument(file, jsonTree(raw, line), depth)
@@ -148,6 +137,9 @@ func (b *builder) addJSON(file string, data []byte, sp [2]int, lc *lineCounter, 
 	if !clusterScoped(h.kind) {
 		o.namespace = cmp.Or(h.namespace, b.opts.defaultNamespace)
 	}
+	if pre != nil {
+		o.typed = pre.typed
+	}
 	hd(o)
 	if cap(o.conv.buf) <= 1<<20 {
 		b.scratch = o.conv.buf[:0]
@@ -159,7 +151,7 @@ func (b *builder) addJSONItems(file string, data []byte, base int, items []byte,
 	for i := skipSpace(items, 1); i < len(items) && items[i] != ']'; {
 		end := skipValue(items, i)
 		if items[i] == '{' {
-			b.addJSON(file, data, [2]int{base + i, base + end}, lc, depth)
+			b.addJSON(file, data, [2]int{base + i, base + end}, lc, depth, nil)
 		} else {
 			b.addDocument(file, jsonTree(items[i:end], lc.at(base+i)), depth)
 		}
@@ -169,28 +161,40 @@ func (b *builder) addJSONItems(file string, data []byte, base int, items []byte,
 	}
 }
 
-// decodeRaw decodes a fast-path object from its bytes. It returns false
-// when the object has no bytes or they do not decode cleanly: decodeAs then
-// reads it from its tree, which locates every error.
+// decodeRaw decodes a fast-path object from its bytes, or takes the value
+// a worker decoded (readahead.go). It returns false when the object has no
+// bytes or they do not decode cleanly: decodeAs then reads it from its
+// tree, which locates every error.
 func decodeRaw[T any](o *object, strict bool) (*T, bool) {
 	if o.raw == nil || o.node != nil {
 		return nil, false
 	}
 	o.b.expand -= len(o.raw)
-	v := new(T)
-	var warnings []error
-	var err error
-	if strict {
-		warnings, err = sigsjson.UnmarshalStrict(o.raw, v)
-	} else {
-		err = sigsjson.UnmarshalCaseSensitivePreserveInts(o.raw, v)
+	tv := o.typed
+	o.typed = typedValue{}
+	if _, ok := tv.v.(*T); !ok || tv.strict != strict {
+		tv = unmarshalTyped[T](o.raw, strict)
 	}
-	if err != nil {
+	if tv.err != nil {
 		o.tree()
 		return nil, false
 	}
-	o.strictWarnings(warnings)
-	return v, true
+	o.strictWarnings(tv.warnings)
+	return tv.v.(*T), true
+}
+
+// unmarshalTyped decodes raw into a new T as the API server would,
+// case-sensitively; with strict set, unknown and duplicate fields are
+// returned as warnings.
+func unmarshalTyped[T any](raw []byte, strict bool) typedValue {
+	v := new(T)
+	tv := typedValue{v: v, strict: strict}
+	if strict {
+		tv.warnings, tv.err = sigsjson.UnmarshalStrict(raw, v)
+	} else {
+		tv.err = sigsjson.UnmarshalCaseSensitivePreserveInts(raw, v)
+	}
+	return tv
 }
 
 // jsonTree is the node tree of a valid JSON object whose first byte is on
