@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end numbers for docs/performance.md: wall time, CPU (user+sys) and
-# peak RSS (/usr/bin/time) of `podreach matrix -o json` (output counted, not
-# kept) and `podreach check --mesh linkerd` on clusters from
-# `podreach generate`, per size and input format.
+# peak RSS (/usr/bin/time) of `podreach matrix -o json` and `-o json-compact`
+# (output counted, not kept) and `podreach check --mesh linkerd` on clusters
+# from `podreach generate`, per size and input format.
 #
 #   hack/bench.sh [SIZE...]        default: S M L dense (XL and XXL by name;
 #                                  they run check only: their matrix has
