@@ -34,30 +34,15 @@ func (w *countWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); retur
 var matrixSizes = []synth.Size{synth.SizeS, synth.SizeM, synth.SizeL, synth.SizeDense}
 
 // BenchmarkMatrixJSON writes the workload-level matrix as JSON.
-func BenchmarkMatrixJSON(b *testing.B) {
-	for _, s := range matrixSizes {
-		b.Run("size="+s.String(), func(b *testing.B) {
-			a, err := reach.Analyze(synth.Generate(s.Config(1)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			var w countWriter
-			start := cpuTime()
-			for b.Loop() {
-				w.n = 0
-				if err := Matrix(&w, a, MatrixJSON); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
-			b.ReportMetric(float64(w.n)/1e6, "out-MB")
-		})
-	}
-}
+func BenchmarkMatrixJSON(b *testing.B) { benchMatrix(b, MatrixJSON) }
 
 // BenchmarkMatrixCompact writes the workload-level matrix as -o
 // json-compact.
-func BenchmarkMatrixCompact(b *testing.B) {
+func BenchmarkMatrixCompact(b *testing.B) { benchMatrix(b, MatrixCompact) }
+
+// benchMatrix writes the workload-level matrix of every size in format f,
+// the model built outside the timer.
+func benchMatrix(b *testing.B, f MatrixFormat) {
 	for _, s := range matrixSizes {
 		b.Run("size="+s.String(), func(b *testing.B) {
 			a, err := reach.Analyze(synth.Generate(s.Config(1)))
@@ -68,7 +53,7 @@ func BenchmarkMatrixCompact(b *testing.B) {
 			start := cpuTime()
 			for b.Loop() {
 				w.n = 0
-				if err := Matrix(&w, a, MatrixCompact); err != nil {
+				if err := Matrix(&w, a, f); err != nil {
 					b.Fatal(err)
 				}
 			}
