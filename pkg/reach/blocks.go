@@ -45,9 +45,6 @@ func (b *Block) Each(fn func(Connection) error) error {
 	return nil
 }
 
-// First is the position in Nodes() of the block's first source.
-func (b *Block) First() int { return b.lo }
-
 // Workers returns how many goroutines are worth scanning a's matrix on:
 // every core, but one for a small matrix (under about a million pairs,
 // handing blocks between goroutines costs more than it saves).

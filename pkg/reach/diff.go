@@ -79,7 +79,14 @@ func Diff(before, after *Analysis) (*Delta, error) {
 		changes = diffScan(before, after, merged)
 	}
 	d.Changes = changes
-	d.Added, d.Removed = nodeDelta(before.Nodes(), after.Nodes())
+	for _, m := range merged {
+		switch {
+		case m.b < 0:
+			d.Added = append(d.Added, m.id)
+		case m.a < 0:
+			d.Removed = append(d.Removed, m.id)
+		}
+	}
 	d.Gaps = append(slices.Clone(before.cluster.Gaps), after.cluster.Gaps...)
 	return d, nil
 }
@@ -95,8 +102,7 @@ func diffScan(before, after *Analysis, merged []mergedNode) []Change {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lo, hi := p*len(merged)/parts, (p+1)*len(merged)/parts
-			changes[p] = diffRows(before, after, merged, merged[lo:hi])
+			changes[p] = diffRows(before, after, merged, p*len(merged)/parts, (p+1)*len(merged)/parts)
 		}()
 	}
 	wg.Wait()
@@ -107,13 +113,14 @@ func diffScan(before, after *Analysis, merged []mergedNode) []Change {
 	return out
 }
 
-// diffRows returns the changes of the rows of srcs, in order.
-func diffRows(before, after *Analysis, merged, srcs []mergedNode) []Change {
+// diffRows returns the changes of the rows of merged[lo:hi], in order.
+func diffRows(before, after *Analysis, merged []mergedNode, lo, hi int) []Change {
 	var out []Change
 	bs, as := before.engine.NewScanner(before.nodes), after.engine.NewScanner(after.nodes)
 	bids, aids := make([]int32, len(before.nodes)), make([]int32, len(after.nodes))
 	var sc setComparer
-	for _, src := range srcs {
+	for k := lo; k < hi; k++ {
+		src := merged[k]
 		// What src reaches in each state, by destination (0: nothing).
 		clear(bids)
 		clear(aids)
@@ -125,7 +132,7 @@ func diffRows(before, after *Analysis, merged, srcs []mergedNode) []Change {
 			as.Row(after.nodes[src.a])
 			as.IDs(after.nodes, aids)
 		}
-		for _, dst := range merged {
+		for o, dst := range merged {
 			var b, a int32
 			if dst.b >= 0 {
 				b = bids[dst.b]
@@ -133,7 +140,7 @@ func diffRows(before, after *Analysis, merged, srcs []mergedNode) []Change {
 			if dst.a >= 0 {
 				a = aids[dst.a]
 			}
-			if b == 0 && a == 0 || dst.id == src.id {
+			if b == 0 && a == 0 || o == k {
 				continue
 			}
 			if ch := sc.compare(before.engine, after.engine, b, a); ch.differ {
@@ -219,27 +226,4 @@ func (c *setComparer) compare(be, ae *policy.Engine, b, a int32) *setChange {
 	}
 	slot.k, slot.ch = k, ch
 	return ch
-}
-
-// nodeDelta returns the node IDs only in after, and only in before.
-func nodeDelta(before, after []Node) (added, removed []string) {
-	in := func(nodes []Node) map[string]bool {
-		m := make(map[string]bool, len(nodes))
-		for _, n := range nodes {
-			m[n.ID] = true
-		}
-		return m
-	}
-	b, a := in(before), in(after)
-	for _, n := range after {
-		if !b[n.ID] {
-			added = append(added, n.ID)
-		}
-	}
-	for _, n := range before {
-		if !a[n.ID] {
-			removed = append(removed, n.ID)
-		}
-	}
-	return added, removed
 }

@@ -52,8 +52,8 @@ func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bo
 		return nil, false, nil
 	}
 
-	// The engine's endpoints are before's nodes, by position in merged
-	// (cur), and after's added ones as they come.
+	// The engine's endpoints are before's nodes, then after's added ones;
+	// cur is the engine endpoint at each merged position (-1: none).
 	eps := make([]policy.Endpoint, len(before.nodes))
 	for i, n := range before.nodes {
 		eps[i] = beps[n]
@@ -70,7 +70,7 @@ func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bo
 			cur[k], pos[m.b] = m.b, k
 		}
 	}
-	r := replay{x: x, pos: &pos, first: map[uint64]ports.Set{}}
+	r := replay{pos: pos, first: map[uint64]ports.Set{}}
 
 	// Removals first, while every pair still answers as before.
 	for _, k := range remove {
@@ -104,7 +104,6 @@ func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bo
 	// Additions last: each pair of theirs allowed nothing before.
 	for _, k := range add {
 		i, _ := x.AddEndpoint(aeps[after.nodes[merged[k].a]])
-		pos = append(pos, k)
 		cur[k] = i
 		for o := range cur {
 			if cur[o] >= 0 && o != k {
@@ -136,8 +135,7 @@ func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bo
 // replay collects, per pair of merged positions, what the first edit
 // that touched it says the pair allowed before.
 type replay struct {
-	x     *policy.Incremental
-	pos   *[]int // merged position of each engine endpoint
+	pos   []int // merged position of each of before's endpoints
 	first map[uint64]ports.Set
 }
 
@@ -149,9 +147,9 @@ func (r *replay) note(from, to int, before ports.Set) {
 }
 
 // record notes the pairs of an edit's delta (an edit of labels or
-// policies: it adds or removes no endpoint).
+// policies: it adds or removes no endpoint, and comes before additions).
 func (r *replay) record(d policy.Delta) {
-	pos := *r.pos
+	pos := r.pos
 	for _, c := range d.Changes {
 		for _, a := range c.From {
 			for _, b := range c.To {

@@ -70,9 +70,10 @@ type connectionJSON struct {
 
 func matrixJSON(w *bufio.Writer, unbuffered io.Writer, a *reach.Analysis) error {
 	fmt.Fprintf(w, `{"level":%q,`+"\n"+` "nodes":[`, a.Level().String())
-	writeNodesJSON(w, a)
+	nodes := a.Nodes()
+	writeNodesJSON(w, nodes)
 	w.WriteString("],\n \"connections\":[")
-	if err := matrixJSONConnections(w, unbuffered, a, a.Workers()); err != nil {
+	if err := matrixJSONConnections(w, unbuffered, a, nodes, a.Workers()); err != nil {
 		return err
 	}
 	w.WriteString("]")
@@ -81,9 +82,9 @@ func matrixJSON(w *bufio.Writer, unbuffered io.Writer, a *reach.Analysis) error 
 	return err
 }
 
-// writeNodesJSON writes the nodes of a's matrix, comma separated.
-func writeNodesJSON(w *bufio.Writer, a *reach.Analysis) {
-	for i, n := range a.Nodes() {
+// writeNodesJSON writes the nodes of a matrix, comma separated.
+func writeNodesJSON(w *bufio.Writer, nodes []reach.Node) {
+	for i, n := range nodes {
 		nj := nodeJSON{ID: n.ID, Namespace: n.Namespace, Name: n.Name, Kind: n.Kind.String(), HostNetwork: n.HostNetwork}
 		switch {
 		case n.Kind == model.KindExternal:

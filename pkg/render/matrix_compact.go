@@ -24,9 +24,10 @@ type compactBlock struct {
 // on every core; the document is written in order.
 func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 	fmt.Fprintf(w, `{"level":%q,"format":"compact/v1",`+"\n"+` "nodes":[`, a.Level().String())
-	writeNodesJSON(w, a)
+	nodes := a.Nodes()
+	writeNodesJSON(w, nodes)
 	w.WriteString("],\n \"rows\":[")
-	pos := make([][]byte, len(a.Nodes())) // the decimal text of each node position, made once
+	pos := make([][]byte, len(nodes)) // the decimal text of each node position, made once
 	for i := range pos {
 		pos[i] = strconv.AppendInt(nil, int64(i), 10)
 	}

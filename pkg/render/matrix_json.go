@@ -74,14 +74,13 @@ func appendJSONString(b []byte, s string) []byte {
 // block's output is a list of pieces of about pieceSize bytes, recycled
 // once written: no buffer grows by copying, and a few MiB are in use
 // however large the matrix.
-// bw is flushed first and the pieces then go to w, bw's writer, as they
+// nodes are a.Nodes(). bw is flushed first and the pieces then go to w, bw's writer, as they
 // are: copying them into bw would only add a copy.
-func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, workers int) error {
+func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nodes []reach.Node, workers int) error {
 	if err := bw.Flush(); err != nil {
 		return err
 	}
 	const pieceSize, pieceSlack = 256 << 10, 16 << 10
-	nodes := a.Nodes()
 	ids := make([][]byte, len(nodes)) // quoted IDs
 	host := make([]bool, len(nodes))
 	for i, n := range nodes {

@@ -74,7 +74,7 @@ func TestMatrixJSONBlocks(t *testing.T) {
 		for _, workers := range workerCounts {
 			var got bytes.Buffer
 			w := bufio.NewWriter(&got)
-			if err := matrixJSONConnections(w, &got, a, workers); err != nil {
+			if err := matrixJSONConnections(w, &got, a, a.Nodes(), workers); err != nil {
 				t.Fatal(err)
 			}
 			w.Flush()
