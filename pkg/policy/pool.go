@@ -71,13 +71,33 @@ func pairKey(a, b portID) uint64 {
 	return uint64(a)<<32 | uint64(uint32(b))
 }
 
-// unionOf returns the id of a ∪ b.
-func (p *pool) unionOf(a, b portID) portID {
+// trivialUnion returns a ∪ b when no set has to be read: equal ids, or
+// one of them empty or all.
+func trivialUnion(a, b portID) (portID, bool) {
 	switch {
 	case a == b || b == emptyID || a == allID:
-		return a
+		return a, true
 	case a == emptyID || b == allID:
-		return b
+		return b, true
+	}
+	return 0, false
+}
+
+// trivialInter is trivialUnion for a ∩ b.
+func trivialInter(a, b portID) (portID, bool) {
+	switch {
+	case a == b || b == allID || a == emptyID:
+		return a, true
+	case b == emptyID || a == allID:
+		return b, true
+	}
+	return 0, false
+}
+
+// unionOf returns the id of a ∪ b.
+func (p *pool) unionOf(a, b portID) portID {
+	if id, ok := trivialUnion(a, b); ok {
+		return id
 	}
 	k := pairKey(a, b)
 	f := &p.fast[0][fastSlot(k)]
@@ -95,11 +115,8 @@ func (p *pool) unionOf(a, b portID) portID {
 
 // interOf returns the id of a ∩ b.
 func (p *pool) interOf(a, b portID) portID {
-	switch {
-	case a == b || b == allID || a == emptyID:
-		return a
-	case b == emptyID || a == allID:
-		return b
+	if id, ok := trivialInter(a, b); ok {
+		return id
 	}
 	k := pairKey(a, b)
 	f := &p.fast[1][fastSlot(k)]

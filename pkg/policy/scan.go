@@ -98,22 +98,16 @@ func (s *Scanner) Row(src int) {
 
 // union is the pool's unionOf through the scanner's memo.
 func (s *Scanner) union(a, b portID) portID {
-	switch {
-	case a == b || b == emptyID || a == allID:
-		return a
-	case a == emptyID || b == allID:
-		return b
+	if id, ok := trivialUnion(a, b); ok {
+		return id
 	}
 	return s.memo(0, a, b)
 }
 
 // inter is the pool's interOf through the scanner's memo.
 func (s *Scanner) inter(a, b portID) portID {
-	switch {
-	case a == b || b == allID || a == emptyID:
-		return a
-	case b == emptyID || a == allID:
-		return b
+	if id, ok := trivialInter(a, b); ok {
+		return id
 	}
 	return s.memo(1, a, b)
 }
