@@ -2,10 +2,9 @@ package check_test
 
 import (
 	"flag"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/podreach/podreach/internal/cputime"
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
@@ -19,14 +18,6 @@ import (
 
 var benchLarge = flag.Bool("podreach.large", false, "also benchmark the XL and XXL sizes")
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func BenchmarkCheck(b *testing.B) {
 	for _, s := range []synth.Size{synth.SizeS, synth.SizeM, synth.SizeL, synth.SizeXL, synth.SizeXXL, synth.SizeDense} {
 		b.Run("size="+s.String(), func(b *testing.B) {
@@ -34,7 +25,7 @@ func BenchmarkCheck(b *testing.B) {
 				b.Skip("XL and XXL run with -podreach.large")
 			}
 			c := synth.Generate(s.Config(1))
-			start := cpuTime()
+			start := cputime.Now()
 			results := 0
 			for b.Loop() {
 				in, _, err := linkerd.Detect(c, "")
@@ -47,7 +38,7 @@ func BenchmarkCheck(b *testing.B) {
 				}
 				results = len(rep.Results)
 			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+			b.ReportMetric(float64(cputime.Now()-start)/float64(b.N)/1e6, "cpu-ms/op")
 			b.ReportMetric(float64(results), "checks")
 		})
 	}

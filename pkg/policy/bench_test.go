@@ -5,12 +5,12 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/podreach/podreach/internal/cputime"
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
@@ -20,25 +20,6 @@ import (
 // shared machine inflate), cpu-ms/op: user+sys CPU time of the process
 // (GC workers included) per operation. Run them with GOMAXPROCS=2 to
 // match the project's machine; docs/performance.md has the numbers.
-
-// cpuNow is the process's user+sys CPU time.
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// loopCPU runs b.Loop() with fn and reports CPU time per operation.
-func loopCPU(b *testing.B, fn func()) {
-	b.Helper()
-	start := cpuNow()
-	for b.Loop() {
-		fn()
-	}
-	b.ReportMetric(float64(cpuNow()-start)/float64(b.N)/1e6, "cpu-ms/op")
-}
 
 // sizes are the preset sizes benchmarked by default; XL and XXL run when
 // named (-bench 'Engine/size=XXL').
@@ -73,7 +54,7 @@ func BenchmarkEngine(b *testing.B) {
 			b.ReportAllocs()
 			var e *policy.Engine
 			open := 0
-			loopCPU(b, func() {
+			cputime.Loop(b, func() {
 				var err error
 				if e, err = policy.New(c, eps); err != nil {
 					b.Fatal(err)
@@ -107,7 +88,7 @@ func BenchmarkAllowedPair(b *testing.B) {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(1, 1))
-	loopCPU(b, func() { e.Allowed(r.IntN(len(eps)), r.IntN(len(eps))) })
+	cputime.Loop(b, func() { e.Allowed(r.IntN(len(eps)), r.IntN(len(eps))) })
 }
 
 // BenchmarkIncremental measures one edit and its Delta on a long-lived
@@ -129,7 +110,7 @@ func BenchmarkIncremental(b *testing.B) {
 				pols := slices.Clone(c.Policies)
 				var times []time.Duration
 				pairs := 0
-				loopCPU(b, func() {
+				cputime.Loop(b, func() {
 					start := time.Now()
 					d := benchEdit(b, x, kind, c, eps, pols, r)
 					times = append(times, time.Since(start))

@@ -9,13 +9,13 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
+	"github.com/podreach/podreach/internal/cputime"
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
@@ -27,23 +27,6 @@ import (
 // run with -podreach.large.
 
 var benchLarge = flag.Bool("podreach.large", false, "also benchmark the XL and XXL sizes")
-
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func loopCPU(b *testing.B, fn func()) {
-	b.Helper()
-	start := cpuNow()
-	for b.Loop() {
-		fn()
-	}
-	b.ReportMetric(float64(cpuNow()-start)/float64(b.N)/1e6, "cpu-ms/op")
-}
 
 var benchClusters sync.Map // synth.Size -> *model.Cluster
 
@@ -77,7 +60,7 @@ func BenchmarkAnalyze(b *testing.B) {
 		b.Run("size="+s.String(), func(b *testing.B) {
 			c := benchCluster(b, s)
 			var a *reach.Analysis
-			loopCPU(b, func() { a = buildAnalysis(b, c) })
+			cputime.Loop(b, func() { a = buildAnalysis(b, c) })
 			b.ReportMetric(float64(a.Engine().Classes()), "classes")
 			b.StopTimer()
 			heap := retained(func() any { return buildAnalysis(b, c) })
@@ -115,7 +98,7 @@ func BenchmarkMatrix(b *testing.B) {
 			b.Run(fmt.Sprintf("size=%s/level=%s", s, lvl), func(b *testing.B) {
 				a := buildAnalysis(b, benchCluster(b, s), reach.WithLevel(lvl))
 				n := 0
-				loopCPU(b, func() {
+				cputime.Loop(b, func() {
 					n = 0
 					a.Matrix(func(reach.Connection) error { n++; return nil })
 				})
@@ -144,7 +127,7 @@ func BenchmarkClassMatrix(b *testing.B) {
 				}
 			}
 			rows := reps[:min(len(reps), 2000)]
-			loopCPU(b, func() {
+			cputime.Loop(b, func() {
 				sc := eng.NewScanner(reps)
 				for _, src := range rows {
 					sc.Row(src)
@@ -169,7 +152,7 @@ func BenchmarkExplain(b *testing.B) {
 			nodes := a.Nodes()
 			r := rand.New(rand.NewPCG(1, 2))
 			var times []time.Duration
-			loopCPU(b, func() {
+			cputime.Loop(b, func() {
 				from, to := nodes[r.IntN(len(nodes))], nodes[r.IntN(len(nodes))]
 				start := time.Now()
 				if _, err := a.Explain(from.ID, to.ID, reach.PortSpec{Number: 8080, Protocol: model.TCP}, "default"); err != nil {
@@ -195,7 +178,7 @@ func BenchmarkWorstCase(b *testing.B) {
 				c := worstCase(benchCluster(b, synth.SizeL), variant)
 				var a *reach.Analysis
 				n := 0
-				loopCPU(b, func() {
+				cputime.Loop(b, func() {
 					a = buildAnalysis(b, c, reach.WithLevel(reach.LevelPod))
 					n = 0
 					if walk == "matrix" { // one goroutine, connection by connection
@@ -281,7 +264,7 @@ func BenchmarkDiff(b *testing.B) {
 			}
 			ba, aa := buildAnalysis(b, c), buildAnalysis(b, &after)
 			var d *reach.Delta
-			loopCPU(b, func() {
+			cputime.Loop(b, func() {
 				var err error
 				if d, err = reach.Diff(ba, aa); err != nil {
 					b.Fatal(err)

@@ -3,10 +3,9 @@ package render
 import (
 	"bytes"
 	"io"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/podreach/podreach/internal/cputime"
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/reach"
@@ -17,14 +16,6 @@ import (
 // memory (parse, build, matrix, JSON to io.Discard). Besides ns/op (wall
 // time, inflated by other processes on a shared machine) they report
 // cpu-ms/op and the output size.
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // countWriter counts bytes written.
 type countWriter struct{ n int64 }
@@ -50,14 +41,14 @@ func benchMatrix(b *testing.B, f MatrixFormat) {
 				b.Fatal(err)
 			}
 			var w countWriter
-			start := cpuTime()
+			start := cputime.Now()
 			for b.Loop() {
 				w.n = 0
 				if err := Matrix(&w, a, f); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+			b.ReportMetric(float64(cputime.Now()-start)/float64(b.N)/1e6, "cpu-ms/op")
 			b.ReportMetric(float64(w.n)/1e6, "out-MB")
 		})
 	}
@@ -74,7 +65,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 					b.Fatal(err)
 				}
 				data := buf.Bytes()
-				start := cpuTime()
+				start := cputime.Now()
 				for b.Loop() {
 					c, _, err := manifest.Decode("in."+f.String(), data)
 					if err != nil {
@@ -88,7 +79,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+				b.ReportMetric(float64(cputime.Now()-start)/float64(b.N)/1e6, "cpu-ms/op")
 				b.ReportMetric(float64(len(data))/1e6, "in-MB")
 			})
 		}

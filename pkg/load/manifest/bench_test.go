@@ -3,10 +3,9 @@ package manifest
 import (
 	"bytes"
 	"flag"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/podreach/podreach/internal/cputime"
 	"github.com/podreach/podreach/internal/synth"
 )
 
@@ -18,14 +17,6 @@ import (
 // XL and XXL run with -podreach.large.
 
 var benchLarge = flag.Bool("podreach.large", false, "also benchmark the XL and XXL sizes")
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func BenchmarkDecode(b *testing.B) {
 	for _, s := range []synth.Size{synth.SizeS, synth.SizeM, synth.SizeL, synth.SizeXL, synth.SizeXXL, synth.SizeDense} {
@@ -44,7 +35,7 @@ func BenchmarkDecode(b *testing.B) {
 				}
 				data := buf.Bytes()
 				b.SetBytes(int64(len(data)))
-				start := cpuTime()
+				start := cputime.Now()
 				for b.Loop() {
 					var err error
 					if format == "json-exact" {
@@ -56,7 +47,7 @@ func BenchmarkDecode(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e6, "cpu-ms/op")
+				b.ReportMetric(float64(cputime.Now()-start)/float64(b.N)/1e6, "cpu-ms/op")
 			})
 		}
 	}
