@@ -13,21 +13,26 @@ import (
 // TestPackageDocs: every package has a package comment saying what it owns.
 func TestPackageDocs(t *testing.T) {
 	for _, dir := range packageDirs(t) {
-		fset := token.NewFileSet()
-		pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments|parser.PackageClauseOnly)
+		entries, err := os.ReadDir(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for name, p := range pkgs {
-			documented := false
-			for _, f := range p.Files {
-				if f.Doc != nil && len(strings.TrimSpace(f.Doc.Text())) > 20 {
-					documented = true
-				}
+		documented, hasCode := false, false
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+				continue
 			}
-			if !documented {
-				t.Errorf("package %s (%s) has no package comment", name, dir)
+			hasCode = true
+			f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, e.Name()), nil, parser.ParseComments|parser.PackageClauseOnly)
+			if err != nil {
+				t.Fatal(err)
 			}
+			if f.Doc != nil && len(strings.TrimSpace(f.Doc.Text())) > 20 {
+				documented = true
+			}
+		}
+		if hasCode && !documented {
+			t.Errorf("package in %s has no package comment", dir)
 		}
 	}
 }

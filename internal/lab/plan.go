@@ -119,7 +119,7 @@ type plan struct {
 func newPlan(a *reach.Analysis) *plan {
 	p := &plan{analysis: a, hosts: map[netip.Addr]*node{}}
 	eps := a.Engine().Endpoints()
-	var externals, excluded []string
+	var excluded []string
 	for _, n := range a.Nodes() {
 		i, _ := a.EndpointIndex(n.ID)
 		ep := &eps[i]
@@ -129,7 +129,6 @@ func newPlan(a *reach.Analysis) *plan {
 			excluded = append(excluded, ep.ID)
 			continue
 		case nd.external:
-			externals = append(externals, ep.ID)
 		default:
 			nd.addrs, nd.own = ep.IPs, ep.IPs
 			for _, ip := range ep.IPs {

@@ -129,7 +129,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	s := r.Summary
 	out := reportJSON{OK: s.OK(), Pods: r.Pods, Externals: r.Externals, Namespaces: r.Namespaces,
 		SetupMS: r.Setup.Milliseconds(), ProbingMS: r.Probing.Milliseconds(), Attempts: r.Attempts,
-		Summary: summaryJSON{s.Connections, s.OpenAllowed, s.BlockedDenied, s.OpenDenied, s.BlockedAllowed, s.Faults, s.NotProbed},
+		Summary: summaryJSON(s),
 		Notices: append([]string{}, r.Notices...), Results: []resultJSON{}}
 	for _, res := range r.Results {
 		out.Results = append(out.Results, resultJSON{From: res.From, To: res.To, Port: res.Port, Protocol: res.Protocol.String(),
