@@ -111,3 +111,18 @@ func YAMLString(s string) string {
 	b.WriteByte('"')
 	return b.String()
 }
+
+// Lines returns a message of several lines for a terminal: its own line
+// feeds are kept, each line is shown as Text shows it. Values from the
+// input must still be quoted (%q) where the message is made, or a line
+// feed in them forges a line here.
+func Lines(s string) string {
+	if plain(s) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = Text(l)
+	}
+	return strings.Join(lines, "\n")
+}
