@@ -87,25 +87,6 @@ func FuzzYAMLString(f *testing.F) {
 	})
 }
 
-// cells splits a GFM table row the two ways implementations read a
-// backslash (escaping only "|", or escaping any next byte) and returns
-// both counts.
-func cells(row string) (pipeOnly, anyByte int) {
-	count := func(skipAny bool) int {
-		n := 0
-		for i := 0; i < len(row); i++ {
-			switch {
-			case row[i] == '\\' && i+1 < len(row) && (skipAny || row[i+1] == '|'):
-				i++
-			case row[i] == '|':
-				n++
-			}
-		}
-		return n - 1
-	}
-	return count(false), count(true)
-}
-
 // checkCell: the cell keeps a row at three cells, is one line, and holds
 // no HTML outside a code span (where CommonMark prints "<" as it is).
 func checkCell(t *testing.T, in, cell string) {
@@ -117,7 +98,7 @@ func checkCell(t *testing.T, in, cell string) {
 	if strings.ContainsAny(cell, specials) {
 		t.Fatalf("%q -> %q: holds a line break or HTML", in, cell)
 	}
-	if a, b := cells("| x | " + cell + " | y |"); a != 3 || b != 3 {
+	if a, b := hostile.TableCells("| x | " + cell + " | y |"); a != 3 || b != 3 {
 		t.Fatalf("%q -> %q: row splits into %d/%d cells, want 3", in, cell, a, b)
 	}
 	for _, r := range cell {
