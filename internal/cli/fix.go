@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/fix"
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
@@ -85,7 +86,7 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 		return rerr
 	}
 	for _, u := range prop.Unfixable {
-		fmt.Fprintf(s.ErrOut, "warning: not fixed: %s\n", u)
+		fmt.Fprintf(s.ErrOut, "warning: not fixed: %s\n", escape.Text(u))
 	}
 	if err != nil {
 		return &exitError{code: ExitNo, err: err}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
 )
 
@@ -39,7 +40,8 @@ func CheckText(w io.Writer, rep *check.Report, o CheckOptions) error {
 		if lines.Len() == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s\n%s\n%s\n", cat.Name, strings.Repeat("-", len(cat.Name)), lines.String())
+		name := escape.Text(cat.Name)
+		fmt.Fprintf(&b, "%s\n%s\n%s\n", name, strings.Repeat("-", len(name)), lines.String())
 	}
 	fmt.Fprintf(&b, "Status check results are %s\n", rep.Status().Symbol())
 	_, err := io.WriteString(w, b.String())
@@ -47,38 +49,45 @@ func CheckText(w io.Writer, rep *check.Report, o CheckOptions) error {
 }
 
 func checkLine(b *strings.Builder, res check.Result, o CheckOptions) {
-	fmt.Fprintf(b, "%s %s\n", res.Status.Symbol(), res.Description)
+	fmt.Fprintf(b, "%s %s\n", res.Status.Symbol(), escape.Text(res.Description))
 	if res.Status == check.StatusOK {
 		return
 	}
 	for _, d := range res.Details {
-		fmt.Fprintf(b, "    %s\n", d)
+		fmt.Fprintf(b, "    %s\n", escape.Text(d))
 	}
 	n := max(o.Examples, 1)
 	for i, p := range res.Blocked {
 		if i == n {
 			break
 		}
-		fmt.Fprintf(b, "    e.g. %s\n", pairText(p))
+		fmt.Fprintf(b, "    e.g. %s\n", escape.Text(pairText(p)))
 		if o.ExplainCommand != "" {
-			fmt.Fprintf(b, "    see: %s --from %s --to %s --port %d", o.ExplainCommand, p.From, p.To, p.Port)
-			if p.Protocol.String() != "TCP" {
-				fmt.Fprintf(b, "/%s", p.Protocol)
-			}
-			b.WriteString("\n")
+			fmt.Fprintf(b, "    see: %s\n", escape.Text(explainCommand(o.ExplainCommand, p)))
 		}
 	}
 	if res.Hint != "" {
-		fmt.Fprintf(b, "    hint: %s\n", res.Hint)
+		fmt.Fprintf(b, "    hint: %s\n", escape.Text(res.Hint))
 	}
 	if res.Fixable && o.FixCommand != "" {
-		fmt.Fprintf(b, "    fix: %s\n", o.FixCommand)
+		fmt.Fprintf(b, "    fix: %s\n", escape.Text(o.FixCommand))
 	}
 	if res.Anchor != "" {
-		fmt.Fprintf(b, "    see %s%s for hints\n", DocsBase, res.Anchor)
+		fmt.Fprintf(b, "    see %s%s for hints\n", DocsBase, escape.Text(res.Anchor))
 	}
 }
 
+// explainCommand is the explain command that reproduces a blocked pair.
+func explainCommand(prefix string, p check.Pair) string {
+	cmd := fmt.Sprintf("%s --from %s --to %s --port %d", prefix, p.From, p.To, p.Port)
+	if p.Protocol.String() != "TCP" {
+		cmd += "/" + p.Protocol.String()
+	}
+	return cmd
+}
+
+// pairText is a blocked pair in words (not escaped: the caller escapes it
+// for its format).
 func pairText(p check.Pair) string {
 	s := fmt.Sprintf("%s → %s %d/%s", p.From, p.To, p.Port, p.Protocol)
 	if p.AppPort != 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/ports"
@@ -26,23 +27,23 @@ type DiffReport struct {
 func DiffText(w io.Writer, r *DiffReport) error {
 	var b strings.Builder
 	d := r.Delta
-	fmt.Fprintf(&b, "Comparing %s (before) with %s (after), %s level\n", r.Before, r.After, d.Level)
+	fmt.Fprintf(&b, "Comparing %s (before) with %s (after), %s level\n", escape.Text(r.Before), escape.Text(r.After), d.Level)
 	diffSection(&b, "Lost", d.Changes, func(c reach.Change) ports.Set { return c.Lost })
 	diffSection(&b, "Gained", d.Changes, func(c reach.Change) ports.Set { return c.Gained })
 	if len(d.Added) > 0 {
-		fmt.Fprintf(&b, "\nOnly after: %s\n", strings.Join(d.Added, ", "))
+		fmt.Fprintf(&b, "\nOnly after: %s\n", textList(d.Added))
 	}
 	if len(d.Removed) > 0 {
-		fmt.Fprintf(&b, "\nOnly before: %s\n", strings.Join(d.Removed, ", "))
+		fmt.Fprintf(&b, "\nOnly before: %s\n", textList(d.Removed))
 	}
 	if len(r.Mesh) > 0 {
 		fmt.Fprintf(&b, "\nMesh checks changed (%d):\n", len(r.Mesh))
 		for _, m := range r.Mesh {
-			fmt.Fprintf(&b, "  %s → %s  %s\n", statusMark(m.Before), statusMark(m.After), m.Description)
+			fmt.Fprintf(&b, "  %s → %s  %s\n", statusMark(m.Before), statusMark(m.After), escape.Text(m.Description))
 		}
 	}
 	for _, g := range d.Gaps {
-		fmt.Fprintf(&b, "\nincomplete: %s\n", g)
+		fmt.Fprintf(&b, "\nincomplete: %s\n", escape.Text(g.String()))
 	}
 	fmt.Fprintf(&b, "\n%s\n", diffSummary(r))
 	_, err := io.WriteString(w, b.String())
@@ -64,7 +65,7 @@ func diffSection(b *strings.Builder, title string, changes []reach.Change, part 
 	fmt.Fprintln(tw, "  FROM\tTO\tPORTS")
 	for _, c := range changes {
 		if s := part(c); !s.IsEmpty() {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.From, c.To, portsText(s))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", escape.Text(c.From), escape.Text(c.To), portsText(s))
 		}
 	}
 	tw.Flush()
@@ -94,6 +95,15 @@ func diffSummary(r *DiffReport) string {
 		s += fmt.Sprintf("; %d mesh %s changed", len(r.Mesh), plural(len(r.Mesh), "check", "checks"))
 	}
 	return s + "."
+}
+
+// textList joins names for a line of text, each escaped.
+func textList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = escape.Text(n)
+	}
+	return strings.Join(out, ", ")
 }
 
 func plural(n int, one, many string) string {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/ports"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -20,7 +21,7 @@ func DiffMarkdown(w io.Writer, r *DiffReport) error {
 	if r.MeshChecked {
 		fmt.Fprintf(&b, ", %d mesh %s changed", len(r.Mesh), plural(len(r.Mesh), "check", "checks"))
 	}
-	fmt.Fprintf(&b, "\n\n%s (before) → %s (after), %s level.\n", mdCode(r.Before), mdCode(r.After), d.Level)
+	fmt.Fprintf(&b, "\n\n%s (before) → %s (after), %s level.\n", escape.MarkdownCode(r.Before), escape.MarkdownCode(r.After), d.Level)
 	if lost+gained > 0 {
 		b.WriteString("\n| Change | From | To | Ports |\n|---|---|---|---|\n")
 		mdRows(&b, d.Changes, "🔴 lost", func(c reach.Change) string { return mdPorts(c.Lost) })
@@ -38,11 +39,11 @@ func DiffMarkdown(w io.Writer, r *DiffReport) error {
 	if len(r.Mesh) > 0 {
 		b.WriteString("\n| Mesh check | Before | After |\n|---|---|---|\n")
 		for _, m := range r.Mesh {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdEscape(m.Description), statusMark(m.Before), statusMark(m.After))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", escape.Markdown(m.Description), statusMark(m.Before), statusMark(m.After))
 		}
 	}
 	for _, g := range d.Gaps {
-		fmt.Fprintf(&b, "\n> **Incomplete:** %s.\n", mdEscape(g.String()))
+		fmt.Fprintf(&b, "\n> **Incomplete:** %s.\n", escape.Markdown(g.String()))
 	}
 	if lost+gained == 0 && len(r.Mesh) == 0 {
 		fmt.Fprintf(&b, "\n%s\n", diffSummary(r))
@@ -54,7 +55,7 @@ func DiffMarkdown(w io.Writer, r *DiffReport) error {
 func mdRows(b *strings.Builder, changes []reach.Change, label string, ports func(reach.Change) string) {
 	for _, c := range changes {
 		if p := ports(c); p != "" {
-			fmt.Fprintf(b, "| %s | `%s` | `%s` | %s |\n", label, c.From, c.To, p)
+			fmt.Fprintf(b, "| %s | %s | %s | %s |\n", label, escape.MarkdownCode(c.From), escape.MarkdownCode(c.To), p)
 		}
 	}
 }
@@ -63,20 +64,13 @@ func mdPorts(s ports.Set) string {
 	if s.IsEmpty() {
 		return ""
 	}
-	return mdEscape(portsText(s))
+	return escape.Markdown(portsText(s))
 }
 
 func mdList(ids []string) string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = "`" + id + "`"
+		out[i] = escape.MarkdownCode(id)
 	}
 	return strings.Join(out, ", ")
-}
-
-func mdCode(s string) string { return "`" + strings.ReplaceAll(s, "`", "'") + "`" }
-
-// mdEscape keeps text from breaking a table cell.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }

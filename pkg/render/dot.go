@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -164,7 +165,7 @@ func writeDOT(w io.Writer, g *graphSpec) error {
 // dotHeader opens the digraph and writes the nodes (sorted IDs), one
 // cluster per namespace.
 func dotHeader(w *bufio.Writer, title string, ids []string) {
-	fmt.Fprintf(w, "digraph podreach {\n  label=%s;\n  labelloc=t;\n  rankdir=LR;\n  fontname=\"Helvetica\";\n", dotQuote(title))
+	fmt.Fprintf(w, "digraph podreach {\n  label=%s;\n  labelloc=t;\n  rankdir=LR;\n  fontname=\"Helvetica\";\n", escape.DOTString(title))
 	w.WriteString("  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef4ff\", color=\"#8098f9\", fontname=\"Helvetica\", fontsize=11];\n")
 	w.WriteString("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#98a2b3\", fontcolor=\"#475467\"];\n")
 	group := "\x00"
@@ -176,14 +177,14 @@ func dotHeader(w *bufio.Writer, title string, ids []string) {
 			}
 			group = ns
 			if ns != "" {
-				fmt.Fprintf(w, "  subgraph %s {\n    label=%s;\n    style=\"rounded\";\n    color=\"#a4bcfd\";\n", dotQuote("cluster_"+ns), dotQuote(ns))
+				fmt.Fprintf(w, "  subgraph %s {\n    label=%s;\n    style=\"rounded\";\n    color=\"#a4bcfd\";\n", escape.DOTString("cluster_"+ns), escape.DOTString(ns))
 			}
 		}
 		indent, attrs := "    ", ""
 		if ns == "" {
 			indent, attrs = "  ", ", shape=diamond, fillcolor=\"#fef0c7\", color=\"#f79009\""
 		}
-		fmt.Fprintf(w, "%s%s [label=%s%s];\n", indent, dotQuote(id), dotQuote(name), attrs)
+		fmt.Fprintf(w, "%s%s [label=%s%s];\n", indent, escape.DOTString(id), escape.DOTString(name), attrs)
 	}
 	if group != "\x00" && group != "" {
 		w.WriteString("  }\n")
@@ -191,7 +192,7 @@ func dotHeader(w *bufio.Writer, title string, ids []string) {
 }
 
 func dotEdge(w *bufio.Writer, e graphEdge) {
-	attrs := "label=" + dotQuote(e.label)
+	attrs := "label=" + escape.DOTString(e.label)
 	if e.kind != edgeAllowed {
 		attrs += fmt.Sprintf(", color=%q, fontcolor=%q, penwidth=2", edgeColors[e.kind], edgeColors[e.kind])
 	}
@@ -202,14 +203,9 @@ func dotEdge(w *bufio.Writer, e graphEdge) {
 		attrs += ", arrowhead=tee"
 	}
 	if e.tooltip != "" {
-		attrs += ", tooltip=" + dotQuote("blocked by "+e.tooltip)
+		attrs += ", tooltip=" + escape.DOTString("blocked by "+e.tooltip)
 	}
-	fmt.Fprintf(w, "  %s -> %s [%s];\n", dotQuote(e.from), dotQuote(e.to), attrs)
-}
-
-// dotQuote quotes s as a DOT string.
-func dotQuote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+	fmt.Fprintf(w, "  %s -> %s [%s];\n", escape.DOTString(e.from), escape.DOTString(e.to), attrs)
 }
 
 // splitID splits "ns/name"; an external's ID has no namespace.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
 	"github.com/podreach/podreach/pkg/reach"
@@ -22,11 +23,11 @@ func ExplainText(w io.Writer, x *reach.Explanation) error {
 	var b strings.Builder
 	for _, t := range []reach.Target{x.From, x.To} {
 		if t.Service != nil || len(t.Endpoints) > 1 {
-			fmt.Fprintf(&b, "%s: %s, %d workload(s)\n", t.Ref, t.What, len(t.Endpoints))
+			fmt.Fprintf(&b, "%s: %s, %d workload(s)\n", escape.Text(t.Ref), escape.Text(t.What), len(t.Endpoints))
 		}
 	}
 	for _, n := range x.Notes {
-		fmt.Fprintf(&b, "note: %s\n", n)
+		fmt.Fprintf(&b, "note: %s\n", escape.Text(n))
 	}
 	for i, d := range x.Decisions {
 		if i > 0 || b.Len() > 0 {
@@ -53,9 +54,9 @@ func decisionText(b *strings.Builder, d policy.Decision) {
 			verdict = "ALLOWED on " + d.Allowed.String()
 		}
 	}
-	fmt.Fprintf(b, "%s → %s on %s: %s\n", d.From, d.To, portLabel(d), verdict)
+	fmt.Fprintf(b, "%s → %s on %s: %s\n", escape.Text(d.From), escape.Text(d.To), portLabel(d), verdict)
 	if d.Contested != "" {
-		fmt.Fprintf(b, "  %s contested: %s\n", SymbolWarn, d.Contested)
+		fmt.Fprintf(b, "  %s contested: %s\n", SymbolWarn, escape.Text(d.Contested))
 	}
 	if d.Code == policy.CodeSelf || d.Code == policy.CodeDisjoint {
 		fmt.Fprintf(b, "  %s\n", d.Code.Describe())
@@ -72,14 +73,14 @@ func sideText(b *strings.Builder, s policy.Side, title string) {
 	if s.Verdict != policy.Allow {
 		sym = SymbolFail
 	}
-	fmt.Fprintf(b, "  %s %s: %s\n", sym, title, s.Verdict)
+	fmt.Fprintf(b, "  %s %s: %s\n", sym, escape.Text(title), s.Verdict)
 	if len(s.Isolating) > 0 {
-		fmt.Fprintf(b, "      isolated for %s by NetworkPolicy %s\n", s.Direction, strings.Join(s.Isolating, ", "))
+		fmt.Fprintf(b, "      isolated for %s by NetworkPolicy %s\n", s.Direction, textList(s.Isolating))
 	}
 	switch s.Code {
 	case policy.CodeAdmitted, policy.CodePartlyAdmitted:
 		for _, r := range s.Admitted {
-			fmt.Fprintf(b, "      admitted by %s: %s\n", ruleName(r), r.Ports)
+			fmt.Fprintf(b, "      admitted by %s: %s\n", escape.Text(ruleName(r)), r.Ports)
 		}
 		if s.Code == policy.CodePartlyAdmitted {
 			fmt.Fprintf(b, "      (%s: %s)\n", s.Code.Describe(), s.Allowed)
@@ -87,7 +88,7 @@ func sideText(b *strings.Builder, s policy.Side, title string) {
 	case policy.CodeNoRuleAdmits:
 		b.WriteString("      no rule of these policies admits the connection:\n")
 		for _, m := range s.Misses {
-			fmt.Fprintf(b, "        %s %s %s\n", SymbolFail, m.Policy, m.Reason)
+			fmt.Fprintf(b, "        %s %s %s\n", SymbolFail, escape.Text(m.Policy), escape.Text(m.Reason))
 		}
 	default:
 		fmt.Fprintf(b, "      %s\n", s.Code.Describe())

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
 )
 
@@ -19,7 +20,7 @@ const maxMarkdownGraph = 60
 // passed checks collapsed.
 func CheckMarkdown(w io.Writer, rep *check.Report, o CheckOptions) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### podreach check: %s\n\nMesh: %s %s.\n", checkCounts(rep), rep.Mesh, rep.Version)
+	fmt.Fprintf(&b, "### podreach check: %s\n\nMesh: %s %s.\n", checkCounts(rep), escape.Markdown(rep.Mesh), escape.Markdown(rep.Version))
 	var bad, passed []check.Result
 	for _, st := range []check.Status{check.StatusError, check.StatusUnknown, check.StatusWarning} {
 		for _, res := range rep.Results {
@@ -36,7 +37,7 @@ func CheckMarkdown(w io.Writer, rep *check.Report, o CheckOptions) error {
 	if len(bad) > 0 {
 		b.WriteString("\n| Status | Check | Blocked by |\n|---|---|---|\n")
 		for _, res := range bad {
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", statusMark(res.Status), mdEscape(res.Description), mdList(res.Policies))
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", statusMark(res.Status), escape.Markdown(res.Description), mdList(res.Policies))
 		}
 		for _, res := range bad {
 			mdDetails(&b, res, o)
@@ -52,7 +53,7 @@ func CheckMarkdown(w io.Writer, rep *check.Report, o CheckOptions) error {
 	if len(passed) > 0 {
 		fmt.Fprintf(&b, "\n<details><summary>✔ %d %s passed</summary>\n\n", len(passed), plural(len(passed), "check", "checks"))
 		for _, res := range passed {
-			fmt.Fprintf(&b, "- ✔ %s\n", mdEscape(res.Description))
+			fmt.Fprintf(&b, "- ✔ %s\n", escape.Markdown(res.Description))
 		}
 		b.WriteString("\n</details>\n")
 	}
@@ -62,26 +63,22 @@ func CheckMarkdown(w io.Writer, rep *check.Report, o CheckOptions) error {
 
 // mdDetails writes one check's causes, example, commands and hint.
 func mdDetails(b *strings.Builder, res check.Result, o CheckOptions) {
-	fmt.Fprintf(b, "\n<details><summary>%s %s</summary>\n\n", res.Status.Symbol(), mdEscape(res.Description))
+	fmt.Fprintf(b, "\n<details><summary>%s %s</summary>\n\n", res.Status.Symbol(), escape.HTML(res.Description))
 	for _, d := range res.Details {
-		fmt.Fprintf(b, "- %s\n", mdEscape(d))
+		fmt.Fprintf(b, "- %s\n", escape.Markdown(d))
 	}
 	if len(res.Blocked) > 0 {
 		p := res.Blocked[0]
-		fmt.Fprintf(b, "- e.g. %s\n", mdCode(pairText(p)))
+		fmt.Fprintf(b, "- e.g. %s\n", escape.MarkdownCode(pairText(p)))
 		if o.ExplainCommand != "" {
-			cmd := fmt.Sprintf("%s --from %s --to %s --port %d", o.ExplainCommand, p.From, p.To, p.Port)
-			if p.Protocol.String() != "TCP" {
-				cmd += "/" + p.Protocol.String()
-			}
-			fmt.Fprintf(b, "- see: %s\n", mdCode(cmd))
+			fmt.Fprintf(b, "- see: %s\n", escape.MarkdownCode(explainCommand(o.ExplainCommand, p)))
 		}
 	}
 	if res.Hint != "" {
-		fmt.Fprintf(b, "- hint: %s\n", mdEscape(res.Hint))
+		fmt.Fprintf(b, "- hint: %s\n", escape.Markdown(res.Hint))
 	}
 	if res.Fixable && o.FixCommand != "" {
-		fmt.Fprintf(b, "- fix: %s\n", mdCode(o.FixCommand))
+		fmt.Fprintf(b, "- fix: %s\n", escape.MarkdownCode(o.FixCommand))
 	}
 	if res.Anchor != "" {
 		fmt.Fprintf(b, "- [docs](%s%s)\n", DocsBase, res.Anchor)

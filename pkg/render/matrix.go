@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -121,7 +122,7 @@ func matrixCSV(w *bufio.Writer, a *reach.Analysis) error {
 			for i, r := range pj.Ports {
 				rs[i] = rangeString(r)
 			}
-			cw.Write([]string{c.From, c.To, pj.Protocol, strings.Join(rs, ";"), fmt.Sprint(c.Contested)})
+			cw.Write([]string{escape.CSVField(c.From), escape.CSVField(c.To), pj.Protocol, strings.Join(rs, ";"), fmt.Sprint(c.Contested)})
 		}
 		return cw.Error()
 	})
@@ -147,6 +148,7 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 	for _, n := range nodes {
 		kinds[n.ID] = n.Kind.String()
 	}
+	text := escapedIDs(nodes)
 	var tw *tabwriter.Writer
 	group, allowed := "\x00", 0
 	err := a.Matrix(func(c reach.Connection) error {
@@ -173,9 +175,9 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 			if c.Contested {
 				note = "contested (host network)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.From, kinds[c.From], c.To, kinds[c.To], set, note)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", text(c.From), kinds[c.From], text(c.To), kinds[c.To], set, note)
 		} else {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", c.From, c.To, set)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", text(c.From), text(c.To), set)
 		}
 		return nil
 	})
@@ -190,9 +192,26 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 	_, err = fmt.Fprintf(w, "%d %ss, %d of %d ordered pairs allow something; the other %d allow nothing.\n",
 		len(nodes), a.Level(), allowed, pairs, pairs-allowed)
 	for _, g := range a.Cluster().Gaps {
-		_, err = fmt.Fprintf(w, "INCOMPLETE: %s; connections involving it are not known.\n", g)
+		_, err = fmt.Fprintf(w, "INCOMPLETE: %s; connections involving it are not known.\n", escape.Text(g.String()))
 	}
 	return err
+}
+
+// escapedIDs returns a function that gives a node ID as escape.Text writes
+// it; the IDs that need escaping (rare) are escaped once.
+func escapedIDs(nodes []reach.Node) func(string) string {
+	escaped := map[string]string{}
+	for _, n := range nodes {
+		if e := escape.Text(n.ID); e != n.ID {
+			escaped[n.ID] = e
+		}
+	}
+	return func(id string) string {
+		if e, ok := escaped[id]; ok {
+			return e
+		}
+		return id
+	}
 }
 
 func namespaceOf(id string) string {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -61,7 +62,7 @@ func writeMermaid(w io.Writer, g *graphSpec) error {
 // mermaidHeader writes the title and the nodes (sorted IDs), one subgraph
 // per namespace, and returns the Mermaid ID of each node ID.
 func mermaidHeader(w *bufio.Writer, title string, ids []string) map[string]string {
-	fmt.Fprintf(w, "---\ntitle: %s\n---\nflowchart LR\n", mermaidText(title))
+	fmt.Fprintf(w, "---\ntitle: %s\n---\nflowchart LR\n", escape.YAMLString(title))
 	index := make(map[string]string, len(ids))
 	group, sub := "\x00", 0
 	for i, id := range ids {
@@ -73,15 +74,15 @@ func mermaidHeader(w *bufio.Writer, title string, ids []string) map[string]strin
 			}
 			group = ns
 			if ns != "" {
-				fmt.Fprintf(w, "  subgraph ns%d[\"%s\"]\n", sub, mermaidText(ns))
+				fmt.Fprintf(w, "  subgraph ns%d[\"%s\"]\n", sub, escape.MermaidLabel(ns))
 				sub++
 			}
 		}
 		if ns == "" {
-			fmt.Fprintf(w, "  %s{{\"%s\"}}\n", index[id], mermaidText(name))
+			fmt.Fprintf(w, "  %s{{\"%s\"}}\n", index[id], escape.MermaidLabel(name))
 			continue
 		}
-		fmt.Fprintf(w, "    %s[\"%s\"]\n", index[id], mermaidText(name))
+		fmt.Fprintf(w, "    %s[\"%s\"]\n", index[id], escape.MermaidLabel(name))
 	}
 	if group != "\x00" && group != "" {
 		w.WriteString("  end\n")
@@ -94,10 +95,5 @@ func mermaidEdge(w *bufio.Writer, index map[string]string, e graphEdge) {
 	if e.kind.dashed() {
 		arrow = "-.->"
 	}
-	fmt.Fprintf(w, "  %s %s|\"%s\"| %s\n", index[e.from], arrow, mermaidText(e.label), index[e.to])
-}
-
-// mermaidText escapes text for a quoted Mermaid label.
-func mermaidText(s string) string {
-	return strings.NewReplacer(`"`, "#quot;", "\n", " ", "|", "#124;").Replace(s)
+	fmt.Fprintf(w, "  %s %s|\"%s\"| %s\n", index[e.from], arrow, escape.MermaidLabel(e.label), index[e.to])
 }

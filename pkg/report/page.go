@@ -8,8 +8,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
+
+	"github.com/podreach/podreach/internal/escape"
 )
 
 //go:embed assets/body.html assets/style.css assets/js/*.js assets/vendor/cytoscape.min.js
@@ -52,7 +53,7 @@ func page(w io.Writer, d *data, title string) (int64, error) {
 	fmt.Fprintf(cw, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"+
 		"<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n"+
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"+
-		"<meta name=\"generator\" content=\"podreach\">\n<title>%s</title>\n<style>\n", csp, html.EscapeString(title))
+		"<meta name=\"generator\" content=\"podreach\">\n<title>%s</title>\n<style>\n", csp, escape.HTML(title))
 	cw.Write(css)
 	io.WriteString(cw, "</style>\n</head>\n<body>\n")
 	cw.Write(body)

@@ -232,3 +232,22 @@ func TestVendoredLibrary(t *testing.T) {
 		t.Error("the page script list lacks main")
 	}
 }
+
+// TestScriptsNeverParseHTML: the page's scripts put names from the input
+// into the page only as text (textContent, attributes, Cytoscape labels),
+// never through an API that parses a string as HTML or code; with the data
+// embedded as base64 and the title escaped, no input becomes markup.
+func TestScriptsNeverParseHTML(t *testing.T) {
+	t.Parallel()
+	for _, s := range scripts {
+		js, err := assets.ReadFile("assets/js/" + s + ".js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sink := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "createContextualFragment", "DOMParser"} {
+			if strings.Contains(string(js), sink) {
+				t.Errorf("%s.js uses %s", s, sink)
+			}
+		}
+	}
+}
