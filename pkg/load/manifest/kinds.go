@@ -22,11 +22,15 @@ func (o *object) meta(m *metav1.ObjectMeta) {
 	} else if m.Namespace == "" {
 		m.Namespace = o.b.opts.defaultNamespace
 	}
-	if m.Name == "" {
+	// An object with only a generateName is named by the API server
+	// (generateName plus five random characters); it is read under its
+	// prefix.
+	generated := m.Name == ""
+	if generated {
 		m.Name = m.GenerateName
 	}
 	o.name, o.namespace = m.Name, m.Namespace
-	validateMeta(o, m)
+	validateMeta(o, m, generated)
 }
 
 func addNamespace(o *object) {
