@@ -72,6 +72,8 @@ func addDeployment(o *object) {
 		return
 	}
 	o.meta(&d.ObjectMeta)
+	validateReplicas(o, "spec.replicas", d.Spec.Replicas)
+	validateControllerSelector(o, d.Spec.Selector, &d.Spec.Template, "spec.template")
 	o.addWorkload(model.KindDeployment, &d.ObjectMeta, &d.Spec.Template, "spec.template", replicas(d.Spec.Replicas, 1))
 }
 
@@ -81,6 +83,8 @@ func addStatefulSet(o *object) {
 		return
 	}
 	o.meta(&s.ObjectMeta)
+	validateReplicas(o, "spec.replicas", s.Spec.Replicas)
+	validateControllerSelector(o, s.Spec.Selector, &s.Spec.Template, "spec.template")
 	o.addWorkload(model.KindStatefulSet, &s.ObjectMeta, &s.Spec.Template, "spec.template", replicas(s.Spec.Replicas, 1))
 }
 
@@ -90,6 +94,7 @@ func addDaemonSet(o *object) {
 		return
 	}
 	o.meta(&d.ObjectMeta)
+	validateControllerSelector(o, d.Spec.Selector, &d.Spec.Template, "spec.template")
 	// A DaemonSet runs one pod per eligible node: the count is not declared.
 	o.addWorkload(model.KindDaemonSet, &d.ObjectMeta, &d.Spec.Template, "spec.template", 0)
 }
@@ -100,6 +105,8 @@ func addReplicaSet(o *object) {
 		return
 	}
 	o.meta(&r.ObjectMeta)
+	validateReplicas(o, "spec.replicas", r.Spec.Replicas)
+	validateControllerSelector(o, r.Spec.Selector, &r.Spec.Template, "spec.template")
 	o.addWorkload(model.KindReplicaSet, &r.ObjectMeta, &r.Spec.Template, "spec.template", replicas(r.Spec.Replicas, 1))
 }
 
@@ -109,6 +116,8 @@ func addReplicationController(o *object) {
 		return
 	}
 	o.meta(&r.ObjectMeta)
+	validateReplicas(o, "spec.replicas", r.Spec.Replicas)
+	validateRCSelector(o, &r.Spec)
 	tmpl := r.Spec.Template
 	if tmpl == nil {
 		tmpl = &corev1.PodTemplateSpec{}
@@ -122,6 +131,8 @@ func addJob(o *object) {
 		return
 	}
 	o.meta(&j.ObjectMeta)
+	js := &j.Spec
+	validateJobSpec(o, "spec", js.ManualSelector, js.Selector, &js.Template, js.Parallelism, js.Completions)
 	o.addWorkload(model.KindJob, &j.ObjectMeta, &j.Spec.Template, "spec.template", replicas(j.Spec.Parallelism, 1))
 }
 
@@ -132,6 +143,7 @@ func addCronJob(o *object) {
 	}
 	o.meta(&c.ObjectMeta)
 	js := &c.Spec.JobTemplate.Spec
+	validateJobSpec(o, "spec.jobTemplate.spec", js.ManualSelector, js.Selector, &js.Template, js.Parallelism, js.Completions)
 	o.addWorkload(model.KindCronJob, &c.ObjectMeta, &js.Template, "spec.jobTemplate.spec.template", replicas(js.Parallelism, 1))
 }
 

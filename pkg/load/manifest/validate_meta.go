@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/validation/path"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // This file checks object metadata as ValidateObjectMeta
@@ -60,7 +59,8 @@ func cronJobName(name string, prefix bool) []string {
 
 // validateMeta checks what ValidateObjectMeta checks on creation: a name
 // or a generateName, each valid for the kind (generateName as a prefix);
-// the namespace; labels; annotations; ownerReferences. generated says the
+// the namespace; labels; annotations. (ownerReferences are not checked:
+// podreach matches owners by kind and name, never by uid.) generated says the
 // object had only a generateName (the API server would name it).
 func validateMeta(o *object, m *metav1.ObjectMeta, generated bool) {
 	rule := nameRule(o.kind)
@@ -84,11 +84,6 @@ func validateMeta(o *object, m *metav1.ObjectMeta, generated bool) {
 	}
 	validateLabels(o, "metadata.labels", m.Labels)
 	validateAnnotations(o, "metadata.annotations", m.Annotations)
-	if len(m.OwnerReferences) > 0 {
-		for _, e := range apivalidation.ValidateOwnerReferences(m.OwnerReferences, field.NewPath("metadata", "ownerReferences")) {
-			o.errorf(e.Field, "%s", e.ErrorBody())
-		}
-	}
 }
 
 // escaped is s, quoted as a Go string when it holds anything but

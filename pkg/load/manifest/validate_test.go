@@ -161,7 +161,7 @@ func TestValidateOtherObjects(t *testing.T) {
 			[]string{`error: np.yaml:6: Pod ns/p: status.podIP: invalid IP "fe80::1%eth0"`}},
 		{"metadata: invalid label value", obj("v1", "ConfigMap", "ns", "cm", "  labels: {app: 'x y'}"),
 			[]string{`error: np.yaml:6: ConfigMap ns/cm: metadata.labels.app: invalid label value "x y"`}},
-		{"metadata: template labels validated", obj("apps/v1", "Deployment", "ns", "d", "spec:", "  template:", "    metadata:", "      labels: {app: 'a/b'}"),
+		{"metadata: template labels validated", obj("apps/v1", "Deployment", "ns", "d", "spec:", "  template:", "    metadata:", "      labels: {app: 'a/b', k: v}", "  selector: {matchLabels: {k: v}}"),
 			[]string{`error: np.yaml:9: Deployment ns/d: spec.template.metadata.labels.app: invalid label value "a/b"`}},
 		{"metadata: invalid namespace name", obj("v1", "ConfigMap", "Shop_1", "cm"),
 			[]string{`error: np.yaml:5: ConfigMap Shop_1/cm: metadata.namespace: invalid namespace name "Shop_1"`}},
