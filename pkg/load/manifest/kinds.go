@@ -185,19 +185,20 @@ func (o *object) podSpec(metaPath string, m *metav1.ObjectMeta, specPath string,
 	if n > 0 {
 		ps.Containers = make([]model.Container, 0, n)
 	}
+	names := map[string]string{} // port name -> path
 	for i := range s.InitContainers {
-		ps.Containers = append(ps.Containers, o.container(&s.InitContainers[i], indexPath(specPath+".initContainers", i), true))
+		ps.Containers = append(ps.Containers, o.container(&s.InitContainers[i], indexPath(specPath+".initContainers", i), true, names))
 	}
 	for i := range s.Containers {
-		ps.Containers = append(ps.Containers, o.container(&s.Containers[i], indexPath(specPath+".containers", i), false))
+		ps.Containers = append(ps.Containers, o.container(&s.Containers[i], indexPath(specPath+".containers", i), false, names))
 	}
 	return ps
 }
 
-func (o *object) container(c *corev1.Container, path string, init bool) model.Container {
+func (o *object) container(c *corev1.Container, path string, init bool, names map[string]string) model.Container {
 	mc := model.Container{Name: c.Name, Image: c.Image, Init: init}
 	for i := range c.Ports {
-		if p, ok := containerPort(o, indexPath(path+".ports", i), c.Name, &c.Ports[i]); ok {
+		if p, ok := containerPort(o, indexPath(path+".ports", i), c.Name, &c.Ports[i], names); ok {
 			mc.Ports = append(mc.Ports, p)
 		}
 	}
@@ -221,6 +222,7 @@ func addService(o *object) {
 	if svc.Type == "" {
 		svc.Type = string(corev1.ServiceTypeClusterIP) // the API default
 	}
+	validateServicePorts(o, s.Spec.Ports)
 	for i := range s.Spec.Ports {
 		if p, ok := servicePort(o, indexPath("spec.ports", i), &s.Spec.Ports[i]); ok {
 			svc.Ports = append(svc.Ports, p)

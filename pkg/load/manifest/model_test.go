@@ -92,7 +92,7 @@ func TestServiceAndObjects(t *testing.T) {
 	t.Parallel()
 	in := docs(
 		obj("v1", "Service", "ns", "s", "spec:", "  selector: {app: web}",
-			"  ports: [{name: http, port: 80, targetPort: web}, {port: 53, protocol: UDP}]"),
+			"  ports: [{name: http, port: 80, targetPort: web}, {name: dns, port: 53, protocol: UDP}]"),
 		obj("v1", "ConfigMap", "ns", "cm", "  labels: {l: v}", "data: {k: v}"),
 		obj("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "", "hook", "webhooks: [{name: a.b.c}]"),
 		obj("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "ignored", "vhook"),
@@ -102,7 +102,7 @@ func TestServiceAndObjects(t *testing.T) {
 	wantSvc := []model.Service{{Namespace: "ns", Name: "s", Type: "ClusterIP", Selector: map[string]string{"app": "web"},
 		Ports: []model.ServicePort{
 			{Name: "http", Port: 80, TargetPort: intstr.FromString("web"), Protocol: model.TCP},
-			{Port: 53, Protocol: model.UDP},
+			{Name: "dns", Port: 53, Protocol: model.UDP},
 		}, Source: model.Source{File: "in.yaml", Line: 1}}}
 	if diff := cmp.Diff(wantSvc, c.Services, cmpOpts...); diff != "" {
 		t.Errorf("services (-want +got):\n%s", diff)
