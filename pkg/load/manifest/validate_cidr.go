@@ -57,7 +57,7 @@ func parseLegacyCIDR(s string) (legacyCIDR, error) {
 		c.prefix = netip.PrefixFrom(addr.Unmap(), bits-96)
 	}
 	p, perr := netip.ParsePrefix(s)
-	if perr == nil && p.String() == s {
+	if perr == nil && p.String() == s && p == c.prefix {
 		return c, nil // canonical
 	}
 	const at = "cidr"
