@@ -32,7 +32,7 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	fl.StringArrayVarP(&f.filenames, "filename", "f", nil, "manifest file, directory (recursive) or - for stdin; repeatable")
 	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace of objects that name none, and of names typed without one (reading a cluster: default the context's namespace)")
 	fl.StringArrayVar(&f.externals, "external", nil, "a non-pod peer NAME=CIDR (e.g. apiserver=172.16.0.2/32); repeatable")
-	fl.BoolVar(&f.strict, "strict", false, "input the API server accepts only with a warning (ipBlock CIDRs with host bits set, IPv4-mapped or with leading zeros; a port name in two containers) is an input error")
+	fl.BoolVar(&f.strict, "strict", false, "input the API server accepts only with a warning (ipBlock and --external CIDRs with host bits set, IPv4-mapped or with leading zeros) is an input error")
 	fl.StringVar(&f.ipBlockPods, "ipblock-pods", "match", "whether ipBlock rules match pod IPs: match (upstream, Calico) or ignore (Cilium)")
 	f.src.add(cmd)
 }

@@ -32,9 +32,11 @@ func protocolOf(o *object, path string, p corev1.Protocol) (model.Protocol, bool
 // IANA_SVC_NAME and unique within the pod." validateContainerPorts
 // (k8s.io/kubernetes pkg/apis/core/validation) refuses an invalid name, a
 // name used twice in one container ("Duplicate value") and an invalid
-// hostPort; a name used in two containers of a pod only warns
-// (pkg/api/pod/warnings.go: "services and probes that select ports by name
-// will use" the first). names maps the pod's port names to their paths.
+// hostPort. A name used in two containers of a pod is accepted; the API
+// server only warns that "services and probes that select ports by name
+// will use" the first (pkg/api/pod/warnings.go), which podreach does not
+// repeat: it concerns Services and probes, and well-known manifests (Linkerd
+// 2.x's controller) carry it. names maps the pod's port names to their paths.
 func containerPort(o *object, path, container string, p *corev1.ContainerPort, names map[string]string) (model.ContainerPort, bool) {
 	ok := validatePortNumber(o, path+".containerPort", p.ContainerPort)
 	proto, pok := protocolOf(o, path+".protocol", p.Protocol)
@@ -57,16 +59,11 @@ func portName(o *object, path, name string, names map[string]string) bool {
 		o.errorf(path+".name", "invalid port name %q: %s", name, strings.Join(msgs, "; "))
 		return false
 	}
-	other, dup := names[name]
-	switch {
-	case !dup:
-		names[name] = path
-	case containerOf(other) == containerOf(path):
+	if other, dup := names[name]; dup && containerOf(other) == containerOf(path) {
 		o.errorf(path+".name", "duplicate port name %q (also %s)", name, other)
 		return false
-	default:
-		o.apiWarnf(path, "duplicate port name %q with %s, services and probes that select ports by name will use %s", name, other, other)
 	}
+	names[name] = path
 	return true
 }
 

@@ -8,8 +8,8 @@ import (
 
 // WithStrict makes what the API server accepts only with a warning an
 // input error: CIDRs with host bits set, IPv4-mapped IPv6 or leading zeros
-// in ipBlocks, and container port names used twice in a pod. Without it
-// they are Warnings and podreach evaluates them as dataplanes do.
+// in ipBlocks. Without it they are Warnings and podreach evaluates them as
+// dataplanes do.
 func WithStrict(strict bool) Option {
 	return func(o *options) { o.strict = strict }
 }
