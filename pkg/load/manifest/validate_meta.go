@@ -67,7 +67,7 @@ func validateMeta(o *object, m *metav1.ObjectMeta, generated bool) {
 	if m.GenerateName != "" {
 		if msgs := rule(m.GenerateName, true); len(msgs) > 0 {
 			o.name = escaped(o.name)
-			o.errorf("metadata.generateName", "invalid generateName %q: %s", m.GenerateName, strings.Join(msgs, "; "))
+			o.errorf("metadata.generateName", "invalid generateName %+q: %s", m.GenerateName, strings.Join(msgs, "; "))
 		}
 	}
 	switch {
@@ -76,7 +76,7 @@ func validateMeta(o *object, m *metav1.ObjectMeta, generated bool) {
 	case !generated:
 		if msgs := rule(m.Name, false); len(msgs) > 0 {
 			o.name = escaped(o.name)
-			o.errorf("metadata.name", "invalid name %q: %s", m.Name, strings.Join(msgs, "; "))
+			o.errorf("metadata.name", "invalid name %+q: %s", m.Name, strings.Join(msgs, "; "))
 		}
 	}
 	if m.Namespace != "" {
@@ -123,7 +123,7 @@ func validateLabels(o *object, path string, labels map[string]string) {
 func validateNamespaceName(o *object, path, name string) {
 	if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
 		o.namespace = escaped(o.namespace)
-		o.errorf(path, "invalid namespace name %q: %s", name, strings.Join(msgs, "; "))
+		o.errorf(path, "invalid namespace name %+q: %s", name, strings.Join(msgs, "; "))
 	}
 }
 
