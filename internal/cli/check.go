@@ -16,7 +16,6 @@ type checkFlags struct {
 	mesh           string
 	linkerdVersion string
 	output         string
-	strict         bool
 }
 
 func newCheckCmd(s Streams) *cobra.Command {
@@ -47,7 +46,8 @@ Exit codes: 0 every required flow is allowed (‼ alone is 0, or 1 with
 	fl.StringVar(&f.mesh, "mesh", "", "the mesh to check: linkerd (required)")
 	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model (e.g. edge-26.8.3, 2.14, stable-2.14.10); default: detected")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, short (only what did not pass), json, md (a pull-request comment), or dot or mermaid (a graph of what did not pass)")
-	fl.BoolVar(&f.strict, "strict", false, "exit 1 on warnings (‼) too")
+	// --strict (inputFlags) also makes ‼ exit 1.
+	fl.Lookup("strict").Usage = "exit 1 on warnings (‼) too, and make input the API server accepts only with a warning an input error"
 	cmd.MarkFlagRequired("mesh")
 	return cmd
 }
@@ -81,7 +81,7 @@ func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
 	if err != nil {
 		return err
 	}
-	if st := rep.Status(); st == check.StatusError || f.strict && st == check.StatusWarning {
+	if st := rep.Status(); st == check.StatusError || f.input.strict && st == check.StatusWarning {
 		return errNo
 	}
 	return nil

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -16,7 +19,12 @@ type inputFlags struct {
 	namespace   string
 	externals   []string
 	ipBlockPods string
+	strict      bool
 	src         sourceFlags // the live cluster and what-if layers (live.go)
+	// warnings gets the --external warnings (build sets it to stderr);
+	// warned has those already printed.
+	warnings io.Writer
+	warned   map[string]bool
 }
 
 func (f *inputFlags) add(cmd *cobra.Command) {
@@ -24,6 +32,7 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	fl.StringArrayVarP(&f.filenames, "filename", "f", nil, "manifest file, directory (recursive) or - for stdin; repeatable")
 	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace of objects that name none, and of names typed without one (reading a cluster: default the context's namespace)")
 	fl.StringArrayVar(&f.externals, "external", nil, "a non-pod peer NAME=CIDR (e.g. apiserver=172.16.0.2/32); repeatable")
+	fl.BoolVar(&f.strict, "strict", false, "input the API server accepts only with a warning (ipBlock and --external CIDRs with host bits set, IPv4-mapped or with leading zeros) is an input error")
 	fl.StringVar(&f.ipBlockPods, "ipblock-pods", "match", "whether ipBlock rules match pod IPs: match (upstream, Calico) or ignore (Cilium)")
 	f.src.add(cmd)
 }
@@ -47,7 +56,7 @@ func (f *inputFlags) load(cmd *cobra.Command, s Streams) (*model.Cluster, error)
 // addExternals adds the --external peers to c.
 func (f *inputFlags) addExternals(c *model.Cluster) error {
 	for _, x := range f.externals {
-		ext, err := reach.ParseExternal(x)
+		ext, err := f.parseExternal(x)
 		if err != nil {
 			return inputError(fmt.Errorf("--external: %w", err))
 		}
@@ -57,6 +66,35 @@ func (f *inputFlags) addExternals(c *model.Cluster) error {
 		c.Externals = append(c.Externals, ext)
 	}
 	return nil
+}
+
+// parseExternal reads NAME=CIDR as reach.ParseExternal does, with the CIDR
+// read as a NetworkPolicy ipBlock's (manifest.ParseCIDR): a form the API
+// server accepts with a warning gets the same warning here (an error with
+// --strict) and is evaluated as dataplanes read it.
+func (f *inputFlags) parseExternal(x string) (model.External, error) {
+	ext, err := reach.ParseExternal(x)
+	name, addr, _ := strings.Cut(x, "=")
+	if name == "" || !strings.Contains(addr, "/") {
+		return ext, err
+	}
+	p, warnings, perr := manifest.ParseCIDR(addr)
+	if perr != nil {
+		return ext, err
+	}
+	for _, w := range warnings {
+		if f.strict {
+			return model.External{}, fmt.Errorf("%s: %s (--strict)", x, w)
+		}
+		if line := fmt.Sprintf("warning: --external %s: %s", x, w); f.warnings != nil && !f.warned[line] {
+			if f.warned == nil {
+				f.warned = map[string]bool{}
+			}
+			f.warned[line] = true
+			fmt.Fprintln(f.warnings, line)
+		}
+	}
+	return model.External{Name: name, Prefix: p}, nil
 }
 
 func (f *inputFlags) options() ([]reach.Option, error) {

@@ -70,6 +70,7 @@ func (l layers) describe(context string) string {
 // returns the clusters in order. Diagnostics go to stderr once each.
 func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*model.Cluster, error) {
 	ctx := requireContext(cmd)
+	f.warnings = s.ErrOut
 	ns := f.namespace
 	anyLive := false
 	for _, st := range states {
@@ -86,7 +87,7 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 	builders := make([]*manifest.Builder, len(states))
 	var tee multiSink
 	for i, st := range states {
-		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(s.In))
+		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(s.In), manifest.WithStrict(f.strict))
 		if st.live {
 			tee = append(tee, builders[i])
 		}

@@ -22,6 +22,7 @@ const shop = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: shop}
 spec:
+  selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
     spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}, {containerPort: 53, protocol: UDP}]}]}
@@ -30,6 +31,7 @@ apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api, namespace: shop}
 spec:
+  selector: {matchLabels: {app: api}}
   template:
     metadata: {labels: {app: api}}
     spec: {containers: [{name: c, image: i}]}

@@ -107,7 +107,7 @@ func (b *builder) skip(apiVersion, kind string) {
 
 func readsKind(kind string) bool {
 	for _, g := range []string{"", "apps", "batch", "admissionregistration.k8s.io", "apiregistration.k8s.io"} {
-		if _, ok := handlerFor(g, "v1", kind); ok {
+		if _, ok := readHandler(g, "v1", kind); ok {
 			return true
 		}
 	}

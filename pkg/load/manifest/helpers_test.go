@@ -86,13 +86,14 @@ func policy(spec ...string) string {
 	return s
 }
 
-// deployment is a Deployment with template labels app=<name>.
+// deployment is a Deployment selecting template labels app=<name>.
 func deployment(ns, name string, body ...string) string {
 	return obj("apps/v1", "Deployment", ns, name, append([]string{
 		"spec:",
 		"  template:",
 		"    metadata: {labels: {app: " + name + "}}",
 		"    spec: {containers: [{name: c, image: img}]}",
+		"  selector: {matchLabels: {app: " + name + "}}",
 	}, body...)...)
 }
 

@@ -22,11 +22,15 @@ func (o *object) meta(m *metav1.ObjectMeta) {
 	} else if m.Namespace == "" {
 		m.Namespace = o.b.opts.defaultNamespace
 	}
-	if m.Name == "" {
+	// An object with only a generateName is named by the API server
+	// (generateName plus five random characters); it is read under its
+	// prefix.
+	generated := m.Name == ""
+	if generated {
 		m.Name = m.GenerateName
 	}
 	o.name, o.namespace = m.Name, m.Namespace
-	validateMeta(o, m)
+	validateMeta(o, m, generated)
 }
 
 func addNamespace(o *object) {
@@ -68,6 +72,8 @@ func addDeployment(o *object) {
 		return
 	}
 	o.meta(&d.ObjectMeta)
+	validateReplicas(o, "spec.replicas", d.Spec.Replicas)
+	validateControllerSelector(o, d.Spec.Selector, &d.Spec.Template, "spec.template")
 	o.addWorkload(model.KindDeployment, &d.ObjectMeta, &d.Spec.Template, "spec.template", replicas(d.Spec.Replicas, 1))
 }
 
@@ -77,6 +83,8 @@ func addStatefulSet(o *object) {
 		return
 	}
 	o.meta(&s.ObjectMeta)
+	validateReplicas(o, "spec.replicas", s.Spec.Replicas)
+	validateControllerSelector(o, s.Spec.Selector, &s.Spec.Template, "spec.template")
 	o.addWorkload(model.KindStatefulSet, &s.ObjectMeta, &s.Spec.Template, "spec.template", replicas(s.Spec.Replicas, 1))
 }
 
@@ -86,6 +94,7 @@ func addDaemonSet(o *object) {
 		return
 	}
 	o.meta(&d.ObjectMeta)
+	validateControllerSelector(o, d.Spec.Selector, &d.Spec.Template, "spec.template")
 	// A DaemonSet runs one pod per eligible node: the count is not declared.
 	o.addWorkload(model.KindDaemonSet, &d.ObjectMeta, &d.Spec.Template, "spec.template", 0)
 }
@@ -96,6 +105,8 @@ func addReplicaSet(o *object) {
 		return
 	}
 	o.meta(&r.ObjectMeta)
+	validateReplicas(o, "spec.replicas", r.Spec.Replicas)
+	validateControllerSelector(o, r.Spec.Selector, &r.Spec.Template, "spec.template")
 	o.addWorkload(model.KindReplicaSet, &r.ObjectMeta, &r.Spec.Template, "spec.template", replicas(r.Spec.Replicas, 1))
 }
 
@@ -105,6 +116,8 @@ func addReplicationController(o *object) {
 		return
 	}
 	o.meta(&r.ObjectMeta)
+	validateReplicas(o, "spec.replicas", r.Spec.Replicas)
+	validateRCSelector(o, &r.Spec)
 	tmpl := r.Spec.Template
 	if tmpl == nil {
 		tmpl = &corev1.PodTemplateSpec{}
@@ -118,6 +131,8 @@ func addJob(o *object) {
 		return
 	}
 	o.meta(&j.ObjectMeta)
+	js := &j.Spec
+	validateJobSpec(o, "spec", js.ManualSelector, js.Selector, &js.Template, js.Parallelism, js.Completions)
 	o.addWorkload(model.KindJob, &j.ObjectMeta, &j.Spec.Template, "spec.template", replicas(j.Spec.Parallelism, 1))
 }
 
@@ -128,6 +143,7 @@ func addCronJob(o *object) {
 	}
 	o.meta(&c.ObjectMeta)
 	js := &c.Spec.JobTemplate.Spec
+	validateJobSpec(o, "spec.jobTemplate.spec", js.ManualSelector, js.Selector, &js.Template, js.Parallelism, js.Completions)
 	o.addWorkload(model.KindCronJob, &c.ObjectMeta, &js.Template, "spec.jobTemplate.spec.template", replicas(js.Parallelism, 1))
 }
 
@@ -169,19 +185,20 @@ func (o *object) podSpec(metaPath string, m *metav1.ObjectMeta, specPath string,
 	if n > 0 {
 		ps.Containers = make([]model.Container, 0, n)
 	}
+	names := map[string]string{} // port name -> path
 	for i := range s.InitContainers {
-		ps.Containers = append(ps.Containers, o.container(&s.InitContainers[i], indexPath(specPath+".initContainers", i), true))
+		ps.Containers = append(ps.Containers, o.container(&s.InitContainers[i], indexPath(specPath+".initContainers", i), true, names))
 	}
 	for i := range s.Containers {
-		ps.Containers = append(ps.Containers, o.container(&s.Containers[i], indexPath(specPath+".containers", i), false))
+		ps.Containers = append(ps.Containers, o.container(&s.Containers[i], indexPath(specPath+".containers", i), false, names))
 	}
 	return ps
 }
 
-func (o *object) container(c *corev1.Container, path string, init bool) model.Container {
+func (o *object) container(c *corev1.Container, path string, init bool, names map[string]string) model.Container {
 	mc := model.Container{Name: c.Name, Image: c.Image, Init: init}
 	for i := range c.Ports {
-		if p, ok := containerPort(o, indexPath(path+".ports", i), c.Name, &c.Ports[i]); ok {
+		if p, ok := containerPort(o, indexPath(path+".ports", i), c.Name, &c.Ports[i], names); ok {
 			mc.Ports = append(mc.Ports, p)
 		}
 	}
@@ -205,6 +222,7 @@ func addService(o *object) {
 	if svc.Type == "" {
 		svc.Type = string(corev1.ServiceTypeClusterIP) // the API default
 	}
+	validateServicePorts(o, s.Spec.Ports)
 	for i := range s.Spec.Ports {
 		if p, ok := servicePort(o, indexPath("spec.ports", i), &s.Spec.Ports[i]); ok {
 			svc.Ports = append(svc.Ports, p)

@@ -55,7 +55,7 @@ var layered = docs(
 	obj("apps/v1", "ReplicaSet", "shop", "web-abc",
 		"  labels: {pod-template-hash: abc}",
 		"  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: u, controller: true}]",
-		"spec: {template: {metadata: {labels: {app: web, pod-template-hash: abc}}, spec: {containers: [{name: c, image: img}]}}}"),
+		"spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web, pod-template-hash: abc}}, spec: {containers: [{name: c, image: img}]}}}"),
 	pod("shop", "web-abc-1", "labels: {app: web, pod-template-hash: abc}", "ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, uid: u, controller: true}]"),
 	pod("shop", "debug", "labels: {app: debug}"),
 	obj("networking.k8s.io/v1", "NetworkPolicy", "shop", "deny", "spec: {podSelector: {}}"),
@@ -116,7 +116,7 @@ func mustRef(t *testing.T, s string) ObjectRef {
 func TestBuilderLayers(t *testing.T) {
 	t.Parallel()
 	b := NewBuilder()
-	served := `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"shop"},"spec":{"replicas":2,"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}
+	served := `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"shop"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}
 {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"shop","labels":{"kubernetes.io/metadata.name":"shop"}},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"Active"}}
 `
 	b.DecodeServed("live:prod.yaml", []byte(served))

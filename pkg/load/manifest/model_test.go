@@ -42,12 +42,12 @@ func TestWorkloadModel(t *testing.T) {
 		kind     model.Kind
 		replicas int32
 	}{
-		{"Deployment: replicas default 1", obj("apps/v1", "Deployment", "ns", "w", append([]string{"spec:"}, tmpl("")...)...), model.KindDeployment, 1},
-		{"Deployment: explicit replicas", obj("apps/v1", "Deployment", "ns", "w", append([]string{"spec:", "  replicas: 3"}, tmpl("")...)...), model.KindDeployment, 3},
+		{"Deployment: replicas default 1", obj("apps/v1", "Deployment", "ns", "w", append([]string{"spec:", "  selector: {matchLabels: {app: x}}"}, tmpl("")...)...), model.KindDeployment, 1},
+		{"Deployment: explicit replicas", obj("apps/v1", "Deployment", "ns", "w", append([]string{"spec:", "  selector: {matchLabels: {app: x}}", "  replicas: 3"}, tmpl("")...)...), model.KindDeployment, 3},
 		{"Deployment: extensions/v1beta1", obj("extensions/v1beta1", "Deployment", "ns", "w", append([]string{"spec:"}, tmpl("")...)...), model.KindDeployment, 1},
-		{"StatefulSet", obj("apps/v1", "StatefulSet", "ns", "w", append([]string{"spec:", "  replicas: 2"}, tmpl("")...)...), model.KindStatefulSet, 2},
-		{"DaemonSet: replicas 0", obj("apps/v1", "DaemonSet", "ns", "w", append([]string{"spec:"}, tmpl("")...)...), model.KindDaemonSet, 0},
-		{"ReplicaSet", obj("apps/v1", "ReplicaSet", "ns", "w", append([]string{"spec:"}, tmpl("")...)...), model.KindReplicaSet, 1},
+		{"StatefulSet", obj("apps/v1", "StatefulSet", "ns", "w", append([]string{"spec:", "  selector: {matchLabels: {app: x}}", "  replicas: 2"}, tmpl("")...)...), model.KindStatefulSet, 2},
+		{"DaemonSet: replicas 0", obj("apps/v1", "DaemonSet", "ns", "w", append([]string{"spec:", "  selector: {matchLabels: {app: x}}"}, tmpl("")...)...), model.KindDaemonSet, 0},
+		{"ReplicaSet", obj("apps/v1", "ReplicaSet", "ns", "w", append([]string{"spec:", "  selector: {matchLabels: {app: x}}"}, tmpl("")...)...), model.KindReplicaSet, 1},
 		{"ReplicationController", obj("v1", "ReplicationController", "ns", "w", append([]string{"spec:"}, tmpl("")...)...), model.KindReplicationController, 1},
 		{"Job: parallelism default 1", obj("batch/v1", "Job", "ns", "w", append([]string{"spec:"}, tmpl("")...)...), model.KindJob, 1},
 		{"Job: parallelism", obj("batch/v1", "Job", "ns", "w", append([]string{"spec:", "  parallelism: 4"}, tmpl("")...)...), model.KindJob, 4},
@@ -92,7 +92,7 @@ func TestServiceAndObjects(t *testing.T) {
 	t.Parallel()
 	in := docs(
 		obj("v1", "Service", "ns", "s", "spec:", "  selector: {app: web}",
-			"  ports: [{name: http, port: 80, targetPort: web}, {port: 53, protocol: UDP}]"),
+			"  ports: [{name: http, port: 80, targetPort: web}, {name: dns, port: 53, protocol: UDP}]"),
 		obj("v1", "ConfigMap", "ns", "cm", "  labels: {l: v}", "data: {k: v}"),
 		obj("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "", "hook", "webhooks: [{name: a.b.c}]"),
 		obj("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", "ignored", "vhook"),
@@ -102,7 +102,7 @@ func TestServiceAndObjects(t *testing.T) {
 	wantSvc := []model.Service{{Namespace: "ns", Name: "s", Type: "ClusterIP", Selector: map[string]string{"app": "web"},
 		Ports: []model.ServicePort{
 			{Name: "http", Port: 80, TargetPort: intstr.FromString("web"), Protocol: model.TCP},
-			{Port: 53, Protocol: model.UDP},
+			{Name: "dns", Port: 53, Protocol: model.UDP},
 		}, Source: model.Source{File: "in.yaml", Line: 1}}}
 	if diff := cmp.Diff(wantSvc, c.Services, cmpOpts...); diff != "" {
 		t.Errorf("services (-want +got):\n%s", diff)
@@ -206,10 +206,10 @@ func TestDuplicateReplaces(t *testing.T) {
 		obj("v1", "Service", "ns", "web"),
 		deployment("ns", "web", "  replicas: 5"),
 	))
-	if len(c.Workloads) != 1 || c.Workloads[0].Replicas != 5 || c.Workloads[0].Source.Line != 18 {
-		t.Errorf("workloads = %+v, want only the later web (5 replicas, line 18)", c.Workloads)
+	if len(c.Workloads) != 1 || c.Workloads[0].Replicas != 5 || c.Workloads[0].Source.Line != 19 {
+		t.Errorf("workloads = %+v, want only the later web (5 replicas, line 19)", c.Workloads)
 	}
-	want := "notice: in.yaml:18: Deployment ns/web: replaces the definition at in.yaml:1"
+	want := "notice: in.yaml:19: Deployment ns/web: replaces the definition at in.yaml:1"
 	if got := diagStrings(diags); len(got) == 0 || got[0] != want {
 		t.Errorf("diagnostics = %q, want first %q", got, want)
 	}
@@ -219,7 +219,7 @@ func TestSorted(t *testing.T) {
 	t.Parallel()
 	c, _ := decodeOK(t, docs(
 		deployment("b", "x"), deployment("a", "yy"), deployment("a", "x"),
-		obj("apps/v1", "StatefulSet", "a", "x"),
+		obj("apps/v1", "StatefulSet", "a", "x", "spec: {selector: {matchLabels: {app: x}}, template: {metadata: {labels: {app: x}}}}"),
 		policy("podSelector: {}"), obj("networking.k8s.io/v1", "NetworkPolicy", "a", "z"),
 	))
 	want := []string{"Deployment a/x:", "StatefulSet a/x:", "Deployment a/yy:", "Deployment b/x:"}

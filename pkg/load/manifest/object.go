@@ -127,7 +127,20 @@ func (b *builder) errorAt(src model.Source, field, msg string) {
 // error: a policy we cannot interpret must not be silently ignored. Policy
 // kinds of other APIs (Calico, Cilium, AdminNetworkPolicy, Linkerd
 // authorization) are skipped with a warning (see skip).
+//
+// An object of a kind podreach reads, in a version the API server does not
+// serve, or of a kind the API server does not serve in a group podreach
+// reads, gets a handler that reports it (validate_kind.go).
 func handlerFor(group, version, kind string) (handler, bool) {
+	h, read := readHandler(group, version, kind)
+	if bad := checkType(group, version, kind, read && kind != "NetworkPolicy"); bad != nil {
+		return bad, true
+	}
+	return h, read
+}
+
+// readHandler returns the handler of a kind podreach reads.
+func readHandler(group, version, kind string) (handler, bool) {
 	switch {
 	case kind == "NetworkPolicy" && (group == "networking.k8s.io" || group == "extensions"):
 		if version == "v1" {

@@ -8,6 +8,7 @@ type Option func(*options)
 type options struct {
 	defaultNamespace string
 	stdin            io.Reader
+	strict           bool // API server warnings are errors (validate_strict.go)
 }
 
 func makeOptions(opts []Option) options {

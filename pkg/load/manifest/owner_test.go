@@ -13,7 +13,7 @@ func TestOwnership(t *testing.T) {
 		for _, m := range meta {
 			body = append(body, "  "+m)
 		}
-		return obj("apps/v1", "ReplicaSet", ns, name, append(body, "spec: {template: {spec: {containers: [{name: c}]}}}")...)
+		return obj("apps/v1", "ReplicaSet", ns, name, append(body, "spec: {selector: {matchLabels: {app: x}}, template: {metadata: {labels: {app: x}}, spec: {containers: [{name: c}]}}}")...)
 	}
 	job := func(name string, meta ...string) string {
 		body := []string{}
@@ -22,6 +22,8 @@ func TestOwnership(t *testing.T) {
 		}
 		return obj("batch/v1", "Job", "ns", name, append(body, "spec: {template: {spec: {containers: [{name: c}]}}}")...)
 	}
+	const selects = "spec: {selector: {matchLabels: {app: x}}, template: {metadata: {labels: {app: x}}}}"
+	sts := func(ns, name string) string { return obj("apps/v1", "StatefulSet", ns, name, selects) }
 	cronJob := obj("batch/v1", "CronJob", "ns", "cj", "spec: {schedule: '@daily', jobTemplate: {spec: {template: {spec: {containers: [{name: c}]}}}}}")
 	tests := []struct {
 		name string
@@ -29,10 +31,10 @@ func TestOwnership(t *testing.T) {
 		want []string // "Kind ns/name:pods"
 	}{
 		{"pod owned by a declared StatefulSet",
-			docs(obj("apps/v1", "StatefulSet", "ns", "db"), pod("ns", "db-0", ownedBy("StatefulSet", "db"))),
+			docs(sts("ns", "db"), pod("ns", "db-0", ownedBy("StatefulSet", "db"))),
 			[]string{"StatefulSet ns/db:db-0"}},
 		{"pod owned by a declared DaemonSet, non-controller reference",
-			docs(obj("apps/v1", "DaemonSet", "ns", "agent"), pod("ns", "agent-x", "ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: u}]")),
+			docs(obj("apps/v1", "DaemonSet", "ns", "agent", selects), pod("ns", "agent-x", "ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: agent, uid: u}]")),
 			[]string{"DaemonSet ns/agent:agent-x"}},
 		{"pod -> ReplicaSet owned by a declared Deployment: ReplicaSet dropped",
 			docs(deployment("ns", "web"), rs("ns", "web-5d8f", ownedBy("Deployment", "web")),
@@ -61,17 +63,17 @@ func TestOwnership(t *testing.T) {
 			docs(rs("ns", "web-1", ownedBy("Deployment", "web")), deployment("other", "web")),
 			[]string{"ReplicaSet ns/web-1:", "Deployment other/web:"}},
 		{"owner in another namespace does not count",
-			docs(obj("apps/v1", "StatefulSet", "other", "db"), pod("ns", "db-0", ownedBy("StatefulSet", "db"))),
+			docs(sts("other", "db"), pod("ns", "db-0", ownedBy("StatefulSet", "db"))),
 			[]string{"Pod ns/db-0:db-0", "StatefulSet other/db:"}},
 		{"undeclared owner: the pod is its own workload",
 			docs(pod("ns", "p", ownedBy("ReplicaSet", "gone"))),
 			[]string{"Pod ns/p:p"}},
 		{"controller reference wins over others",
-			docs(obj("apps/v1", "StatefulSet", "ns", "a"), obj("apps/v1", "StatefulSet", "ns", "b"),
+			docs(sts("ns", "a"), sts("ns", "b"),
 				pod("ns", "p", "ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: a, uid: u}, {apiVersion: apps/v1, kind: StatefulSet, name: b, uid: v, controller: true}]")),
 			[]string{"StatefulSet ns/a:", "StatefulSet ns/b:p"}},
 		{"several pods of one workload are sorted",
-			docs(obj("apps/v1", "StatefulSet", "ns", "db"), pod("ns", "db-1", ownedBy("StatefulSet", "db")), pod("ns", "db-0", ownedBy("StatefulSet", "db"))),
+			docs(sts("ns", "db"), pod("ns", "db-1", ownedBy("StatefulSet", "db")), pod("ns", "db-0", ownedBy("StatefulSet", "db"))),
 			[]string{"StatefulSet ns/db:db-0,db-1"}},
 	}
 	for _, tt := range tests {

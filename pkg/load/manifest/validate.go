@@ -1,8 +1,6 @@
 package manifest
 
 import (
-	"net/netip"
-	"slices"
 	"strings"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -88,40 +86,28 @@ func validatePeer(o *object, path string, p *networkingv1.NetworkPolicyPeer) {
 // validateIPBlock: "cidr is a string representing the IPBlock. Valid
 // examples are "192.168.1.0/24" or "2001:db8::/64"" and "except is a list of
 // CIDRs that should not be included within an IPBlock ... Except values will
-// be rejected if they are outside the cidr range". Current API servers also
-// reject CIDRs with host bits set (10.1.2.3/8) and require each except to be
-// a strict subset of cidr.
+// be rejected if they are outside the cidr range". ValidateIPBlock
+// (k8s.io/kubernetes pkg/apis/networking/validation) requires each except to
+// be "a strict subset of `cidr`": inside it, with a longer prefix length as
+// written. CIDRs in legacy forms are read as validate_cidr.go says.
 func validateIPBlock(o *object, path string, b *networkingv1.IPBlock) {
 	if b.CIDR == "" {
 		o.errorf(path+".cidr", "required")
 		return
 	}
-	cidr, ok := parseCIDR(o, path+".cidr", b.CIDR)
-	for i, s := range b.Except {
-		epath := indexPath(path+".except", i)
-		except, eok := parseCIDR(o, epath, s)
+	written := b.CIDR
+	cidr, ok := o.cidr(path+".cidr", &b.CIDR)
+	for i := range b.Except {
+		epath, s := indexPath(path+".except", i), b.Except[i]
+		except, eok := o.cidr(epath, &b.Except[i])
 		switch {
 		case !ok || !eok:
-		case except.Addr().Is4() != cidr.Addr().Is4():
-			o.errorf(epath, "%q is not the same IP family as cidr %q", s, b.CIDR)
-		case except.Bits() <= cidr.Bits() || !cidr.Contains(except.Addr()):
-			o.errorf(epath, "%q must be a strict subset of cidr %q", s, b.CIDR)
+		case except.prefix.Addr().Is4() != cidr.prefix.Addr().Is4():
+			o.errorf(epath, "%q is not the same IP family as cidr %q", s, written)
+		case except.bits <= cidr.bits || !cidr.prefix.Contains(except.prefix.Addr()):
+			o.errorf(epath, "%q must be a strict subset of cidr %q", s, written)
 		}
 	}
-}
-
-// parseCIDR parses a canonical CIDR: no host bits, no leading zeros.
-func parseCIDR(o *object, path, s string) (netip.Prefix, bool) {
-	p, err := netip.ParsePrefix(s)
-	if err != nil {
-		o.errorf(path, "invalid CIDR %q", s)
-		return netip.Prefix{}, false
-	}
-	if p.Masked() != p {
-		o.errorf(path, "invalid CIDR %q: host bits are set (did you mean %q?)", s, p.Masked().String())
-		return netip.Prefix{}, false
-	}
-	return p, true
 }
 
 // validatePolicyPort: "port ... can either be a numerical or named port on
@@ -176,77 +162,6 @@ func validateSelector(o *object, path string, s *metav1.LabelSelector) {
 	// Everything the engine will do with the selector must work.
 	if _, err := metav1.LabelSelectorAsSelector(s); err != nil {
 		o.errorf(path, "invalid selector: %v", err)
-	}
-}
-
-// validateLabels: label keys are qualified names ([prefix/]name, the
-// prefix a DNS subdomain, the name at most 63 characters); values are empty
-// or at most 63 alphanumerics, '-', '_' or '.', starting and ending with an
-// alphanumeric.
-func validateLabels(o *object, path string, labels map[string]string) {
-	if len(labels) == 0 {
-		return
-	}
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if o.b.validLabel(k, labels[k]) {
-			continue
-		}
-		kpath := childPath(path, k)
-		if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-			o.errorf(kpath, "invalid label key %q: %s", k, strings.Join(msgs, "; "))
-		}
-		if msgs := validation.IsValidLabelValue(labels[k]); len(msgs) > 0 {
-			o.errorf(kpath, "invalid label value %q: %s", labels[k], strings.Join(msgs, "; "))
-		}
-	}
-}
-
-// validLabel reports whether a label key and value are both valid,
-// remembering the strings that are (a cluster repeats a few labels on
-// thousands of objects, and the checks run regular expressions).
-func (b *builder) validLabel(k, v string) bool {
-	if b.valid == nil {
-		b.valid = map[string]uint8{}
-	}
-	const key, value = 1, 2
-	if b.valid[k]&key == 0 {
-		if len(validation.IsQualifiedName(k)) > 0 {
-			return false
-		}
-		b.valid[k] |= key
-	}
-	if b.valid[v]&value == 0 {
-		if len(validation.IsValidLabelValue(v)) > 0 {
-			return false
-		}
-		b.valid[v] |= value
-	}
-	return true
-}
-
-// validateMeta: every object has a name; a namespace name is a DNS-1123
-// label (lowercase alphanumerics and '-', at most 63 characters).
-func validateMeta(o *object, m *metav1.ObjectMeta) {
-	if m.Name == "" {
-		o.errorf("metadata.name", "required")
-	}
-	if o.kind == "Namespace" && m.Name != "" {
-		validateNamespaceName(o, "metadata.name", m.Name)
-	}
-	if m.Namespace != "" {
-		validateNamespaceName(o, "metadata.namespace", m.Namespace)
-	}
-	validateLabels(o, "metadata.labels", m.Labels)
-}
-
-func validateNamespaceName(o *object, path, name string) {
-	if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
-		o.errorf(path, "invalid namespace name %q: %s", name, strings.Join(msgs, "; "))
 	}
 }
 
