@@ -62,7 +62,8 @@ func TestEscape(t *testing.T) {
 		{"CSVField", CSVField, "\t=1", `\t=1`},
 		{"CSVField", CSVField, "\r=1", `\r=1`},
 		{"CSVField", CSVField, "a=1", "a=1"},
-		{"HTML", HTML, "<a href='x'>\n", "&lt;a href=&#39;x&#39;&gt;\\n"},
+		{"HTML", HTML, "```", "&#96;&#96;&#96;"},
+		{"HTML", HTML, "<a href='x'>\n", "&lt;a href=&#39;x&#39;&gt;&#92;n"},
 	}
 	for _, tt := range tests {
 		if got := tt.fn(tt.in); got != tt.want {

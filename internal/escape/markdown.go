@@ -35,6 +35,10 @@ func MarkdownCode(s string) string {
 	return "`" + t + "`"
 }
 
-// HTML returns s for HTML text or a quoted attribute value, for the HTML
-// inside a Markdown document (<summary>): Text, then html.EscapeString.
-func HTML(s string) string { return html.EscapeString(Text(s)) }
+// HTML returns s for HTML text or a quoted attribute value, also for the
+// HTML inside a Markdown document (<summary>): Text, then
+// html.EscapeString, and backquote and backslash as &#96; and &#92;, so
+// that a Markdown reader can take neither for a code fence or an escape.
+func HTML(s string) string { return htmlMarkdown.Replace(html.EscapeString(Text(s))) }
+
+var htmlMarkdown = strings.NewReplacer("`", "&#96;", `\`, "&#92;")
