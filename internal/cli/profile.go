@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"runtime/pprof"
 )
 
@@ -10,19 +9,19 @@ import (
 // for the measurements of docs/performance.md.
 type profile struct {
 	path string
-	f    *os.File
+	f    *outFile
 }
 
 func (p *profile) start() error {
 	if p.path == "" {
 		return nil
 	}
-	f, err := os.Create(p.path)
+	f, err := createOut(p.path)
 	if err != nil {
 		return inputError(fmt.Errorf("--cpuprofile: %w", err))
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
+		f.abort()
 		return inputError(fmt.Errorf("--cpuprofile: %w", err))
 	}
 	p.f = f
@@ -34,5 +33,8 @@ func (p *profile) stop() error {
 		return nil
 	}
 	pprof.StopCPUProfile()
-	return p.f.Close()
+	if err := p.f.commit(); err != nil {
+		return fmt.Errorf("writing %s: %w", p.path, err)
+	}
+	return nil
 }

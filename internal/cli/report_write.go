@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 	"github.com/podreach/podreach/pkg/report"
@@ -30,23 +32,18 @@ func reportDelta(cs []*model.Cluster, rs []reportState, opts []reach.Option) (*r
 	return d, nil
 }
 
+// writeReport writes the page to stdout, or to the --out file whole or
+// not at all.
 func writeReport(s Streams, out string, a *reach.Analysis, opts []report.Option) error {
 	if out == "" {
 		return report.Write(s.Out, a, opts...)
 	}
-	file, err := os.Create(out)
+	err := writeOut("--out", out, func(w io.Writer) error { return report.Write(w, a, opts...) })
 	if err != nil {
-		return inputError(fmt.Errorf("--out: %w", err))
-	}
-	if err := report.Write(file, a, opts...); err != nil {
-		file.Close()
-		return fmt.Errorf("writing %s: %w", out, err)
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", out, err)
+		return err
 	}
 	if fi, err := os.Stat(out); err == nil {
-		fmt.Fprintf(s.ErrOut, "wrote %s (%.1f KiB)\n", out, float64(fi.Size())/1024)
+		fmt.Fprintf(s.ErrOut, "wrote %s (%.1f KiB)\n", escape.Text(out), float64(fi.Size())/1024)
 	}
 	return nil
 }
