@@ -59,6 +59,9 @@ connection or a mesh check was lost, or the live read was incomplete),
 }
 
 func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
+	if err := checkNeeds(cmd, needs{"linkerd-version", "--mesh", f.mesh != ""}); err != nil {
+		return err
+	}
 	switch {
 	case !slices.Contains([]string{"text", "json", "md", "dot", "mermaid"}, f.output):
 		return inputError(fmt.Errorf("--output: want text, json, md, dot or mermaid, got %q", f.output))

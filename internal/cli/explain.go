@@ -57,6 +57,9 @@ func runExplain(cmd *cobra.Command, s Streams, f *explainFlags) error {
 	if f.output != "text" && f.output != "json" {
 		return inputError(fmt.Errorf("--output: want text or json, got %q", f.output))
 	}
+	if err := portProtocolConflict(f.port, f.protocol); err != nil {
+		return err
+	}
 	port, err := reach.ParsePortSpec(f.port, f.protocol)
 	if err != nil {
 		return inputError(fmt.Errorf("--port: %w", err))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/internal/lab"
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
@@ -73,6 +74,9 @@ input error, or this machine cannot run the lab.`,
 }
 
 func runLab(cmd *cobra.Command, s Streams, f *labFlags) error {
+	if err := checkNeeds(cmd, needs{"linkerd-version", "--mesh", f.mesh != ""}); err != nil {
+		return err
+	}
 	pairs, err := lab.ParsePairs(f.pairs)
 	if err != nil {
 		return inputError(fmt.Errorf("--pairs: %w", err))
@@ -120,14 +124,14 @@ func runLabMesh(cmd *cobra.Command, s Streams, f *labFlags, c *model.Cluster, op
 		fmt.Fprintln(s.Out)
 	}
 	for _, id := range m.Changed {
-		fmt.Fprintf(s.ErrOut, "warning: check %s differs between the engine and the kernel\n", id)
+		fmt.Fprintf(s.ErrOut, "warning: check %s differs between the engine and the kernel\n", escape.Text(id))
 	}
 	return finishLab(s, m.Report, f.output, m.OK() && m.Kernel.Status() != check.StatusError)
 }
 
 func finishLab(s Streams, rep *lab.Report, output string, ok bool) error {
 	for _, n := range rep.Notices {
-		fmt.Fprintf(s.ErrOut, "notice: %s\n", n)
+		fmt.Fprintf(s.ErrOut, "notice: %s\n", escape.Lines(n))
 	}
 	var err error
 	if output == "json" {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/klog/v2"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/load/live"
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/model"
@@ -75,6 +76,9 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 	anyLive := false
 	for _, st := range states {
 		anyLive = anyLive || st.live
+	}
+	if err := checkNeeds(cmd, needs{"chunk-size", "a live cluster to read (--live, or no -f)", anyLive}); err != nil {
+		return nil, err
 	}
 	if anyLive && !cmd.Flags().Changed("namespace") {
 		cns, err := f.src.conn.Namespace()
@@ -145,7 +149,7 @@ func finish(b *manifest.Builder, st layers, loadErr error, errOut io.Writer, pri
 	for _, d := range diags {
 		if line := d.String(); d.Severity != model.Error && !printed[line] {
 			printed[line] = true
-			fmt.Fprintln(errOut, line)
+			fmt.Fprintln(errOut, escape.Lines(line))
 		}
 	}
 	if err != nil {

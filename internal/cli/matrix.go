@@ -58,6 +58,9 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	if err != nil {
 		return inputError(fmt.Errorf("--level: %w", err))
 	}
+	if err := checkNeeds(cmd, needs{"expand-replicas", "--level pod", level == reach.LevelPod}); err != nil {
+		return err
+	}
 	a, err := f.input.analyze(cmd, s, reach.WithLevel(level), reach.WithExpandReplicas(f.expand))
 	if err != nil {
 		return err

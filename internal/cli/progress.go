@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/load/live"
 )
 
@@ -40,7 +41,7 @@ func startProgress(w io.Writer) *progress {
 		defer t.Stop()
 		for {
 			p.mu.Lock()
-			fmt.Fprintf(p.w, "\r\033[Kreading the cluster: %s, %d objects…", p.last.Resource, p.last.Objects)
+			fmt.Fprintf(p.w, "\r\033[Kreading the cluster: %s, %d objects…", escape.Text(p.last.Resource), p.last.Objects)
 			p.shown = true
 			p.mu.Unlock()
 			select {

@@ -68,6 +68,9 @@ type reportState struct {
 }
 
 func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
+	if err := checkNeeds(cmd, needs{"linkerd-version", "--mesh", f.mesh != ""}); err != nil {
+		return err
+	}
 	if f.mesh != "" && f.mesh != "linkerd" {
 		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
 	}

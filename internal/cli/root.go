@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/model"
 )
 
@@ -55,6 +56,7 @@ func Run(ctx context.Context, name string, args []string, s Streams) int {
 	root.PersistentFlags().StringVar(&prof.path, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	root.PersistentFlags().MarkHidden("cpuprofile")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error { return prof.start() }
+	refuseRepeatedFlags(root)
 	err := root.ExecuteContext(ctx)
 	if perr := prof.stop(); err == nil && perr != nil {
 		err = perr
@@ -65,11 +67,11 @@ func Run(ctx context.Context, name string, args []string, s Streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(s.ErrOut, "%s: %v\n", root.Name(), ee.err)
+			fmt.Fprintf(s.ErrOut, "%s: %s\n", root.Name(), escape.Lines(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintf(s.ErrOut, "%s: %v\n", root.Name(), err)
+	fmt.Fprintf(s.ErrOut, "%s: %s\n", root.Name(), escape.Lines(err.Error()))
 	return ExitInput
 }
 
@@ -121,7 +123,7 @@ func commandName(name string) string {
 func printDiagnostics(w io.Writer, ds model.Diagnostics) {
 	for _, d := range ds {
 		if d.Severity != model.Error {
-			fmt.Fprintf(w, "%s: %s\n", d.Severity, d.Error())
+			fmt.Fprintf(w, "%s: %s\n", d.Severity, escape.Lines(d.Error()))
 		}
 	}
 }
