@@ -186,11 +186,22 @@ func addrField(s side, v4 bool) string {
 	return "ip6 " + f
 }
 
+// quote makes s an nft comment string. nft's scanner reads a quoted
+// string up to the next double quote, with no escapes, so a name holding
+// a quote could end the comment and add rules: every byte outside letters,
+// digits and " ._:/-[]" becomes "?" (the comment is for people reading the
+// ruleset with --keep), and the comment stays under nft's 128-byte limit.
 func quote(s string) string {
-	if len(s) > 120 {
-		s = s[:120]
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(" ._:/-[]", c) >= 0) {
+			b[i] = '?'
+		}
 	}
-	return strconv.Quote(s)
+	if len(b) > 120 {
+		b = b[:120]
+	}
+	return `"` + string(b) + `"`
 }
 
 func protoOf(p *corev1.Protocol) model.Protocol {

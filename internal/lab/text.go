@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/policy"
 	"github.com/podreach/podreach/pkg/reach"
 	"github.com/podreach/podreach/pkg/render"
@@ -29,7 +30,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-16s %14d   (nothing listened, or the wrong pod answered: a lab fault)\n", "kernel: fault", s.Faults)
 	}
 	for _, line := range r.notProbed() {
-		fmt.Fprintf(&b, "  %s\n", line)
+		fmt.Fprintf(&b, "  %s\n", escape.Text(line))
 	}
 	probed := s.Connections - s.NotProbed
 	sym, pct := render.SymbolOK, 100.0
@@ -78,7 +79,7 @@ func (res *Result) writeText(b *strings.Builder) {
 		engine = "allows"
 	}
 	fmt.Fprintf(b, "%s %s → %s %d/%s: the engine %s it, the kernel: %s (%s)\n",
-		render.SymbolFail, res.From, res.To, res.Port, res.Protocol, engine, res.Kernel, res.Detail)
+		render.SymbolFail, escape.Text(res.From), escape.Text(res.To), res.Port, res.Protocol, engine, res.Kernel, escape.Text(res.Detail))
 	if res.Decision == nil {
 		return
 	}
