@@ -187,3 +187,24 @@ func FuzzCSVField(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHTML: no markup character, quote, backquote or backslash survives,
+// and no unsafe rune; every "&" starts an entity written here.
+func FuzzHTML(f *testing.F) {
+	seed(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		h := HTML(s)
+		if strings.ContainsAny(h, "<>\"'`\\\n\r") {
+			t.Fatalf("HTML(%q) = %q", s, h)
+		}
+		rest := strings.NewReplacer("&lt;", "", "&gt;", "", "&amp;", "", "&#34;", "", "&#39;", "", "&#96;", "", "&#92;", "").Replace(h)
+		if strings.Contains(rest, "&") {
+			t.Fatalf("HTML(%q) = %q: an & that is not an entity", s, h)
+		}
+		for _, r := range h {
+			if unsafeRune(r) {
+				t.Fatalf("HTML(%q) = %q: holds %U", s, h, r)
+			}
+		}
+	})
+}

@@ -55,7 +55,7 @@ func renderAll(t *testing.T, s string) []output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, _, err := check.Run(c, inst)
+	rep, ca, err := check.Run(c, inst)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,10 +113,6 @@ func renderAll(t *testing.T, s string) []output {
 	add("diff dot", "dot", func(w io.Writer) error { return render.DiffDOT(w, d) })
 	add("diff mermaid", "mermaid", func(w io.Writer) error { return render.DiffMermaid(w, d) })
 
-	_, ca, err := check.Run(c, inst)
-	if err != nil {
-		t.Fatal(err)
-	}
 	add("report html", "html", func(w io.Writer) error {
 		return report.Write(w, ca, report.WithCheck(rep, inst), report.WithTitle(s), report.WithSource("-f "+s),
 			report.WithDiff(&report.Diff{Before: d.Before, After: d.After, Delta: d.Delta, Mesh: d.Mesh}))
