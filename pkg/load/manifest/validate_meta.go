@@ -57,6 +57,38 @@ func cronJobName(name string, prefix bool) []string {
 	return msgs
 }
 
+// validName reports, without regular expressions, whether name is
+// certainly valid under nameRule(kind): lower-case alphanumerics and '-'
+// (and '.' between labels of a subdomain), starting and ending with an
+// alphanumeric, within the length limit. When it is not, the rule itself
+// decides (and says why).
+func validName(kind, name string) bool {
+	limit, dots := validation.DNS1123SubdomainMaxLength, true
+	switch kind {
+	case "Namespace", "StatefulSet", "Service":
+		limit, dots = validation.DNS1123LabelMaxLength, false
+	case "CronJob":
+		limit = validation.DNS1035LabelMaxLength - 11
+	case "APIService":
+		return false
+	}
+	if name == "" || len(name) > limit || !alnum(name[0]) || !alnum(name[len(name)-1]) ||
+		kind == "Service" && !('a' <= name[0] && name[0] <= 'z') {
+		return false
+	}
+	for i := 1; i < len(name)-1; i++ {
+		switch c := name[i]; {
+		case alnum(c) || c == '-' && name[i-1] != '.' && name[i+1] != '.':
+		case c == '.' && dots && alnum(name[i-1]) && alnum(name[i+1]):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func alnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+
 // validateMeta checks what ValidateObjectMeta checks on creation: a name
 // or a generateName, each valid for the kind (generateName as a prefix);
 // the namespace; labels; annotations. (ownerReferences are not checked:
@@ -73,7 +105,7 @@ func validateMeta(o *object, m *metav1.ObjectMeta, generated bool) {
 	switch {
 	case m.Name == "":
 		o.errorf("metadata.name", "required (name or generateName)")
-	case !generated:
+	case !generated && !validName(o.kind, m.Name):
 		if msgs := rule(m.Name, false); len(msgs) > 0 {
 			o.name = escaped(o.name)
 			o.errorf("metadata.name", "invalid name %+q: %s", m.Name, strings.Join(msgs, "; "))
@@ -121,6 +153,9 @@ func validateLabels(o *object, path string, labels map[string]string) {
 }
 
 func validateNamespaceName(o *object, path, name string) {
+	if validName("Namespace", name) {
+		return
+	}
 	if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
 		o.namespace = escaped(o.namespace)
 		o.errorf(path, "invalid namespace name %+q: %s", name, strings.Join(msgs, "; "))

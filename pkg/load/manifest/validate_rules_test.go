@@ -172,3 +172,35 @@ func TestValidateKinds(t *testing.T) {
 			obj("batch/v1beta1", "CronJob", "ns", "c", "spec: {schedule: '@daily', jobTemplate: {spec: {template: {spec: {}}}}}"), nil},
 	})
 }
+
+// FuzzValidName: the fast name check never accepts a name the API's rule
+// refuses, for every kind, and accepts the common names.
+func FuzzValidName(f *testing.F) {
+	for _, s := range []string{"web", "web-1", "a.b", "a-.b", "a..b", "1web", "Web", "x\n", strings.Repeat("a", 64), "-a", "a-"} {
+		f.Add(s)
+	}
+	kinds := []string{"Pod", "Service", "Namespace", "StatefulSet", "CronJob", "NetworkPolicy", "APIService"}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, k := range kinds {
+			if validName(k, s) && len(nameRule(k)(s, false)) > 0 {
+				t.Fatalf("validName(%q, %q) but the rule refuses it: %v", k, s, nameRule(k)(s, false))
+			}
+		}
+	})
+}
+
+func TestValidNameFast(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		kind, name string
+		want       bool
+	}{
+		{"Pod", "web-5d8f-x2", true}, {"Pod", "a.b.c", true}, {"Pod", "a-.b", false}, {"Pod", "Web", false},
+		{"Service", "web", true}, {"Service", "1web", false}, {"Service", "a.b", false},
+		{"Namespace", "kube-system", true}, {"CronJob", strings.Repeat("c", 52), true}, {"CronJob", strings.Repeat("c", 53), false},
+	} {
+		if got := validName(tt.kind, tt.name); got != tt.want {
+			t.Errorf("validName(%q, %q) = %v, want %v", tt.kind, tt.name, got, tt.want)
+		}
+	}
+}
