@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
@@ -16,6 +18,7 @@ type inputFlags struct {
 	namespace   string
 	externals   []string
 	ipBlockPods string
+	maxInput    string      // --max-input-size, parsed by inputLimit
 	src         sourceFlags // the live cluster and what-if layers (live.go)
 }
 
@@ -25,6 +28,7 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace of objects that name none, and of names typed without one (reading a cluster: default the context's namespace)")
 	fl.StringArrayVar(&f.externals, "external", nil, "a non-pod peer NAME=CIDR (e.g. apiserver=172.16.0.2/32); repeatable")
 	fl.StringVar(&f.ipBlockPods, "ipblock-pods", "match", "whether ipBlock rules match pod IPs: match (upstream, Calico) or ignore (Cilium)")
+	fl.StringVar(&f.maxInput, "max-input-size", "1Gi", "the most bytes read from one file or standard input (all inputs together: 4 times this); a larger input is an error; e.g. 2Gi, 500Mi")
 	f.src.add(cmd)
 }
 
@@ -84,4 +88,14 @@ func (f *inputFlags) analyze(cmd *cobra.Command, s Streams, extra ...reach.Optio
 		return nil, inputError(err)
 	}
 	return a, nil
+}
+
+// inputLimit parses --max-input-size: the per-file limit, and the total
+// (four times it). Quantities as kubectl writes them: 1Gi, 500Mi, 2G.
+func (f *inputFlags) inputLimit() (perFile, total int64, err error) {
+	q, err := resource.ParseQuantity(f.maxInput)
+	if err != nil || q.Sign() <= 0 || q.Value() > math.MaxInt64/4 {
+		return 0, 0, inputError(fmt.Errorf("--max-input-size: want a positive size such as 1Gi or 500Mi, got %q", f.maxInput))
+	}
+	return q.Value(), 4 * q.Value(), nil
 }

@@ -24,6 +24,7 @@ type builder struct {
 	scratch     []byte // JSON buffer reused across objects
 	expand      int    // JSON bytes the rest of the stream may expand to
 	docs        int    // objects the rest of the stream may hold
+	read        int64  // bytes read from sources so far (read.go)
 	// served: the stream is objects as an API server serves them, whose
 	// sources have no meaningful line (see Builder.DecodeServed).
 	served bool

@@ -3,7 +3,6 @@ package manifest
 import (
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -58,7 +57,7 @@ func (b *builder) load(ctx context.Context, src string) error {
 		return nil
 	}
 	if !info.IsDir() {
-		b.loadFile(src)
+		b.loadFile(src, true)
 		return nil
 	}
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
@@ -79,7 +78,7 @@ func (b *builder) load(ctx context.Context, src string) error {
 				return nil
 			}
 		}
-		b.loadFile(path)
+		b.loadFile(path, false)
 		return nil
 	})
 }
@@ -93,38 +92,9 @@ func isManifestName(path string) bool {
 	return false
 }
 
-func (b *builder) loadStdin() {
-	if b.opts.stdin == nil {
-		b.errorAt(model.Source{File: stdinName}, "", `source "-" given but no standard input is configured`)
-		return
-	}
-	data, err := io.ReadAll(b.opts.stdin)
-	if err != nil {
-		b.ioError(stdinName, err)
-		return
-	}
-	b.decode(stdinName, data)
-}
-
-func (b *builder) loadFile(path string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.ioError(path, err)
-		return
-	}
-	b.decode(path, data)
-}
-
-func (b *builder) ioError(path string, err error) {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	b.errorAt(model.Source{File: path}, "", "cannot read: "+err.Error())
-}
-
 // decode reads one stream of documents.
 func (b *builder) decode(name string, data []byte) {
+	data = toUTF8(data)
 	// The JSON of a stream's objects may not be much larger than the
 	// stream: YAML aliases can expand exponentially.
 	b.expand = min(1<<20+16*len(data), 1<<28)
