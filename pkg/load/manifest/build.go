@@ -32,6 +32,9 @@ type builder struct {
 	// parallel is how many goroutines may read one JSON stream; 0 means
 	// GOMAXPROCS (tests set it).
 	parallel int
+	// listSplit is the least size of a YAML List document read item by
+	// item (yamllist.go); 0 means listSplitSize (tests set it).
+	listSplit int
 }
 
 // objKey identifies an object: a later object with the same key replaces
