@@ -147,6 +147,7 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 	sortCluster(c)
 	b.namespaces(c)
 	b.summarizeSkipped()
+	capDiagnostics(b.diags)
 	if err := b.diags.Err(); err != nil {
 		return nil, b.diags, err
 	}

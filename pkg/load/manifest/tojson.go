@@ -25,6 +25,9 @@ type converter struct {
 	// reported for them (so decoding can go on and report the next one).
 	nulls  map[*yaml.Node]bool
 	active map[*yaml.Node]bool // alias and merge targets being expanded (cycle guard)
+	// open are the mappings and sequences being emitted, outermost
+	// first: an alias or merge key naming one of them is a cycle.
+	open  []*yaml.Node
 	steps  int                 // nodes visited, bounded by limit too
 	err    *convError
 	// boolKeys are mapping keys read as booleans (y: becomes "true":);
@@ -60,6 +63,7 @@ func (c *converter) run(n *yaml.Node) ([]byte, *convError) {
 	c.steps = 0
 	c.boolKeys = c.boolKeys[:0]
 	c.spans = c.spans[:0]
+	c.open = c.open[:0]
 	c.emit(n, "", 0)
 	return c.buf, c.err
 }
@@ -111,9 +115,13 @@ func (c *converter) emit(n *yaml.Node, path string, depth int) {
 		c.emit(n.Content[0], path, depth+1)
 		return
 	case n.Kind == yaml.MappingNode:
+		c.open = append(c.open, n)
 		c.mapping(n, path, depth)
+		c.open = c.open[:len(c.open)-1]
 	case n.Kind == yaml.SequenceNode:
+		c.open = append(c.open, n)
 		c.sequence(n, path, depth)
+		c.open = c.open[:len(c.open)-1]
 	case n.Kind == yaml.ScalarNode:
 		c.scalar(n)
 	default:
@@ -130,7 +138,7 @@ func (c *converter) alias(n *yaml.Node, path string, depth int) {
 		c.buf = append(c.buf, "null"...)
 		return
 	}
-	if c.active[t] {
+	if c.active[t] || c.isOpen(t) {
 		c.fail(n, path, "YAML alias *%s refers to a node that contains it", n.Value)
 		return
 	}
@@ -140,6 +148,17 @@ func (c *converter) alias(n *yaml.Node, path string, depth int) {
 	c.active[t] = true
 	c.emit(t, path, depth+1)
 	delete(c.active, t)
+}
+
+// isOpen reports whether n is being emitted (an ancestor of the value
+// being emitted). Nesting is shallow, so a scan is cheap.
+func (c *converter) isOpen(n *yaml.Node) bool {
+	for _, o := range c.open {
+		if o == n {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *converter) sequence(n *yaml.Node, path string, depth int) {
