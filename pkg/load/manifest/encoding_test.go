@@ -1,9 +1,11 @@
 package manifest
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -75,4 +77,26 @@ func TestUTF16Invalid(t *testing.T) {
 			t.Errorf("toUTF8(% x) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzToUTF8: UTF-16 input always becomes valid UTF-8, and text with a
+// UTF-8 BOM decodes as the same text without it.
+func FuzzToUTF8(f *testing.F) {
+	f.Add([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"))
+	f.Add([]byte{0x3D, 0xD8, 0x00, 0xDE, 'a', 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, bom := range [][]byte{{0xFF, 0xFE}, {0xFE, 0xFF}} {
+			if out := toUTF8(append(bom, data...)); !utf8.Valid(out) {
+				t.Fatalf("toUTF8(% x) = % x: not UTF-8", append(bom, data...), out)
+			}
+		}
+		if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+			return
+		}
+		_, want, _ := Decode("f.yaml", data)
+		_, got, _ := Decode("f.yaml", append([]byte{0xEF, 0xBB, 0xBF}, data...))
+		if diff := cmp.Diff(diagStrings(want), diagStrings(got)); diff != "" {
+			t.Fatalf("with a BOM (-without +with):\n%s", diff)
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strconv"
 
@@ -123,7 +124,7 @@ func (c *converter) emit(n *yaml.Node, path string, depth int) {
 		c.sequence(n, path, depth)
 		c.open = c.open[:len(c.open)-1]
 	case n.Kind == yaml.ScalarNode:
-		c.scalar(n)
+		c.scalar(n, path)
 	default:
 		c.buf = append(c.buf, "null"...)
 	}
@@ -218,7 +219,7 @@ func (c *converter) key(k *yaml.Node, path string) (string, bool) {
 	return key, true
 }
 
-func (c *converter) scalar(n *yaml.Node) {
+func (c *converter) scalar(n *yaml.Node, path string) {
 	if b, ok := yaml11Bool(n); ok {
 		c.buf = strconv.AppendBool(c.buf, b)
 		return
@@ -237,8 +238,26 @@ func (c *converter) scalar(n *yaml.Node) {
 			c.buf = append(c.buf, num...)
 			return
 		}
+	case "!!binary":
+		c.binary(n, path)
+		return
 	}
 	c.buf = appendString(c.buf, n.Value)
+}
+
+// binary writes a !!binary scalar as kubectl does: goyaml v2 decodes its
+// base64 (line breaks ignored) into a string of the decoded bytes, which
+// sigs.k8s.io/yaml then writes as a JSON string (invalid UTF-8 becoming
+// U+FFFD), and fails on invalid base64. So `key: !!binary aGVsbG8=` is
+// "hello" to the API server.
+// https://github.com/kubernetes-sigs/yaml/blob/master/goyaml.v2/decode.go (decoder.scalar)
+func (c *converter) binary(n *yaml.Node, path string) {
+	data, err := base64.StdEncoding.DecodeString(n.Value)
+	if err != nil {
+		c.fail(n, path, "!!binary value contains invalid base64 data")
+		return
+	}
+	c.buf = appendString(c.buf, string(data))
 }
 
 // resolveAlias follows aliases (bounded: the parser never builds chains of

@@ -37,3 +37,22 @@ func decodeErrors(in string) []string {
 	_, diags, _ := Decode("in.yaml", []byte(in))
 	return diagStrings(diags.Errors())
 }
+
+// TestBinaryTag: kubectl (goyaml v2 under sigs.k8s.io/yaml) decodes a
+// !!binary scalar's base64 into the string of its bytes.
+func TestBinaryTag(t *testing.T) {
+	t.Parallel()
+	cm := "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: "
+	c, _ := decodeOK(t, cm+"!!binary c2FsZXM=\n")
+	if got := c.Namespaces[0].Labels["team"]; got != "sales" {
+		t.Errorf("label = %q, want %q", got, "sales")
+	}
+	c, _ = decodeOK(t, cm+"!!binary |\n      c2Fs\n      ZXM=\n")
+	if got := c.Namespaces[0].Labels["team"]; got != "sales" {
+		t.Errorf("multi-line: label = %q, want %q", got, "sales")
+	}
+	want := []string{"error: in.yaml:6: Namespace shop: metadata.labels.team: !!binary value contains invalid base64 data"}
+	if diff := cmp.Diff(want, decodeErrors(cm+"!!binary not*base64\n")); diff != "" {
+		t.Errorf("invalid base64 (-want +got):\n%s", diff)
+	}
+}
