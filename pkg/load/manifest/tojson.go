@@ -29,8 +29,8 @@ type converter struct {
 	// open are the mappings and sequences being emitted, outermost
 	// first: an alias or merge key naming one of them is a cycle.
 	open  []*yaml.Node
-	steps  int                 // nodes visited, bounded by limit too
-	err    *convError
+	steps int // nodes visited, bounded by limit too
+	err   *convError
 	// boolKeys are mapping keys read as booleans (y: becomes "true":);
 	// collected with their paths when tracking.
 	boolKeys    []convError
