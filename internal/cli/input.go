@@ -3,10 +3,12 @@ package cli
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/model"
@@ -20,6 +22,7 @@ type inputFlags struct {
 	externals   []string
 	ipBlockPods string
 	strict      bool
+	maxInput    string      // --max-input-size, parsed by inputLimit
 	src         sourceFlags // the live cluster and what-if layers (live.go)
 	// warnings gets the --external warnings (build sets it to stderr);
 	// warned has those already printed.
@@ -34,6 +37,7 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.externals, "external", nil, "a non-pod peer NAME=CIDR (e.g. apiserver=172.16.0.2/32); repeatable")
 	fl.BoolVar(&f.strict, "strict", false, "input the API server accepts only with a warning (ipBlock and --external CIDRs with host bits set, IPv4-mapped or with leading zeros) is an input error")
 	fl.StringVar(&f.ipBlockPods, "ipblock-pods", "match", "whether ipBlock rules match pod IPs: match (upstream, Calico) or ignore (Cilium)")
+	fl.StringVar(&f.maxInput, "max-input-size", "1Gi", "the most bytes read from one file or standard input (all inputs together: 4 times this); a larger input is an error; e.g. 2Gi, 500Mi")
 	f.src.add(cmd)
 }
 
@@ -122,4 +126,14 @@ func (f *inputFlags) analyze(cmd *cobra.Command, s Streams, extra ...reach.Optio
 		return nil, inputError(err)
 	}
 	return a, nil
+}
+
+// inputLimit parses --max-input-size: the per-file limit, and the total
+// (four times it). Quantities as kubectl writes them: 1Gi, 500Mi, 2G.
+func (f *inputFlags) inputLimit() (perFile, total int64, err error) {
+	q, err := resource.ParseQuantity(f.maxInput)
+	if err != nil || q.Sign() <= 0 || q.Value() > math.MaxInt64/4 {
+		return 0, 0, inputError(fmt.Errorf("--max-input-size: want a positive size such as 1Gi or 500Mi, got %q", f.maxInput))
+	}
+	return q.Value(), 4 * q.Value(), nil
 }

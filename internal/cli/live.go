@@ -88,10 +88,14 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 		ns = cns
 		f.namespace = cns // names typed without a namespace are in the context's
 	}
+	perFile, total, err := f.inputLimit()
+	if err != nil {
+		return nil, err
+	}
 	builders := make([]*manifest.Builder, len(states))
 	var tee multiSink
 	for i, st := range states {
-		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(s.In), manifest.WithStrict(f.strict))
+		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(s.In), manifest.WithStrict(f.strict), manifest.WithMaxInputSize(perFile, total))
 		if st.live {
 			tee = append(tee, builders[i])
 		}

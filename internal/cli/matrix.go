@@ -14,6 +14,7 @@ type matrixFlags struct {
 	input  inputFlags
 	level  string
 	expand bool
+	force  bool
 	output string
 }
 
@@ -33,7 +34,13 @@ input stands for one pod, or one per replica with --expand-replicas).
 -o json streams {"level", "nodes": [...], "connections": [...]}, one entry per
 connection; -o json-compact writes the same answer run-length encoded
 (per source, ranges of destinations that allow the same ports), tens of times
-smaller on large clusters (both schemas in the README).`,
+smaller on large clusters (both schemas in the README).
+
+The output grows with the square of the nodes: when every pair allowing
+something would make it larger than 1 GiB (estimated from the node count and
+name lengths), matrix exits with code 2 and the estimate; --force writes it
+anyway. --expand-replicas lists at most 1,000,000 pods in all; a workload
+declaring more replicas is an input error naming it.`,
 		Example: `  podreach matrix -f examples/emojivoto-linkerd/
   podreach matrix -f cluster/ --level pod -o json > matrix.json
   kubectl get pods,deploy,netpol -A -o yaml | podreach matrix -f - -o csv`,
@@ -44,6 +51,7 @@ smaller on large clusters (both schemas in the README).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.level, "level", "workload", "granularity: workload or pod")
 	fl.BoolVar(&f.expand, "expand-replicas", false, "with --level pod, list one pod per declared replica when the pods are not in the input")
+	fl.BoolVar(&f.force, "force", false, "write the matrix even when its estimated size is over 1 GiB (refused otherwise: exit 2 with the estimate)")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, wide, json, json-compact, csv, dot (Graphviz) or mermaid")
 	return cmd
 }
@@ -63,6 +71,9 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	}
 	a, err := f.input.analyze(cmd, s, reach.WithLevel(level), reach.WithExpandReplicas(f.expand))
 	if err != nil {
+		return err
+	}
+	if err := checkMatrixSize(a, f.output, f.force); err != nil {
 		return err
 	}
 	switch f.output {

@@ -47,6 +47,11 @@ func (n *node) addrOf(v4 bool) (netip.Addr, bool) {
 // Pods without an address get one from labRange, so that the engine and the
 // lab see the same addresses.
 func labCluster(c *model.Cluster, expand, onePer bool) (*model.Cluster, []string, error) {
+	if expand && !onePer {
+		if err := reach.CheckExpansion(c); err != nil {
+			return nil, nil, err
+		}
+	}
 	out := *c
 	out.Workloads = slices.Clone(c.Workloads)
 	used := map[netip.Addr]string{}

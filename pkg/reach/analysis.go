@@ -51,6 +51,12 @@ type Analysis struct {
 func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	n := endpointCount(c)
 	a := &Analysis{cluster: c, opts: makeOptions(opts), byID: make(map[string]int, n)}
+	pod := a.opts.level == LevelPod
+	if pod && a.opts.expand {
+		if err := CheckExpansion(c); err != nil {
+			return nil, err
+		}
+	}
 	eps := make([]policy.Endpoint, 0, n)
 	add := func(ep policy.Endpoint, node bool) {
 		if _, dup := a.byID[ep.ID]; dup {
@@ -62,7 +68,6 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 		}
 		eps = append(eps, ep)
 	}
-	pod := a.opts.level == LevelPod
 	for i := range c.Workloads {
 		w := &c.Workloads[i]
 		if pod {

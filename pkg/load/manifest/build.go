@@ -24,6 +24,7 @@ type builder struct {
 	scratch     []byte // JSON buffer reused across objects
 	expand      int    // JSON bytes the rest of the stream may expand to
 	docs        int    // objects the rest of the stream may hold
+	read        int64  // bytes read from sources so far (read.go)
 	// served: the stream is objects as an API server serves them, whose
 	// sources have no meaningful line (see Builder.DecodeServed).
 	served bool
@@ -31,6 +32,9 @@ type builder struct {
 	// parallel is how many goroutines may read one JSON stream; 0 means
 	// GOMAXPROCS (tests set it).
 	parallel int
+	// listSplit is the least size of a YAML List document read item by
+	// item (yamllist.go); 0 means listSplitSize (tests set it).
+	listSplit int
 }
 
 // objKey identifies an object: a later object with the same key replaces
@@ -143,6 +147,7 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 	sortCluster(c)
 	b.namespaces(c)
 	b.summarizeSkipped()
+	capDiagnostics(b.diags)
 	if err := b.diags.Err(); err != nil {
 		return nil, b.diags, err
 	}

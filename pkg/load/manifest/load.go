@@ -1,9 +1,8 @@
 package manifest
 
 import (
+	"cmp"
 	"context"
-	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -58,7 +57,7 @@ func (b *builder) load(ctx context.Context, src string) error {
 		return nil
 	}
 	if !info.IsDir() {
-		b.loadFile(src)
+		b.loadFile(src, true)
 		return nil
 	}
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
@@ -79,9 +78,41 @@ func (b *builder) load(ctx context.Context, src string) error {
 				return nil
 			}
 		}
-		b.loadFile(path)
+		b.loadFile(path, false)
 		return nil
 	})
+}
+
+// decodeYAML reads a YAML stream document by document, and large Lists
+// item by item (yamldoc.go, yamllist.go).
+func (b *builder) decodeYAML(name string, data []byte) {
+	splitAt := cmp.Or(b.listSplit, listSplitSize)
+	listOK := false // the List whose items come is read
+	yamlDocuments(data, splitAt, func(p yamlPart) {
+		switch p.kind {
+		case partError:
+			b.errorAt(model.Source{File: name, Line: p.line}, "", "invalid YAML: "+p.err.Error())
+		case partListHead:
+			listOK = b.addListHead(name, p.root)
+		case partListItem:
+			if listOK {
+				b.addDocument(name, p.root, 1)
+			}
+		default:
+			b.addDocument(name, p.root, 0)
+		}
+	})
+}
+
+// addListHead reads the head of a List whose items come separately, as
+// addDocument reads a List; false when its items are not to be read.
+func (b *builder) addListHead(file string, n *yaml.Node) bool {
+	src := model.Source{File: file, Line: n.Line}
+	if !b.takeDocument(src) {
+		return false
+	}
+	_, _, ok := b.typeMeta(src, n)
+	return ok
 }
 
 // isManifestName reports whether a directory walk reads the file.
@@ -93,60 +124,22 @@ func isManifestName(path string) bool {
 	return false
 }
 
-func (b *builder) loadStdin() {
-	if b.opts.stdin == nil {
-		b.errorAt(model.Source{File: stdinName}, "", `source "-" given but no standard input is configured`)
-		return
-	}
-	data, err := io.ReadAll(b.opts.stdin)
-	if err != nil {
-		b.ioError(stdinName, err)
-		return
-	}
-	b.decode(stdinName, data)
-}
-
-func (b *builder) loadFile(path string) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		b.ioError(path, err)
-		return
-	}
-	b.decode(path, data)
-}
-
-func (b *builder) ioError(path string, err error) {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	b.errorAt(model.Source{File: path}, "", "cannot read: "+err.Error())
-}
-
 // decode reads one stream of documents.
 func (b *builder) decode(name string, data []byte) {
+	data = toUTF8(data)
 	// The JSON of a stream's objects may not be much larger than the
 	// stream: YAML aliases can expand exponentially.
 	b.expand = min(1<<20+16*len(data), 1<<28)
 	b.docs = 16 + len(data)/4 // an alias to an object takes at least 4 bytes
-	add := func(root *yaml.Node) { b.addDocument(name, root, 0) }
-	var line int
-	var err error
-	if b.served || isJSON(name, data) {
-		if b.decodeJSONFast(name, data) {
-			return
-		}
-		line, err = jsonDocuments(data, add)
-		if err != nil {
-			err = errors.New("invalid JSON: " + err.Error())
-		}
-	} else {
-		line, err = yamlDocuments(data, add)
-		if err != nil {
-			err = errors.New("invalid YAML: " + err.Error())
-		}
+	if !b.served && !isJSON(name, data) {
+		b.decodeYAML(name, data)
+		return
 	}
+	if b.decodeJSONFast(name, data) {
+		return
+	}
+	line, err := jsonDocuments(data, func(root *yaml.Node) { b.addDocument(name, root, 0) })
 	if err != nil {
-		b.errorAt(model.Source{File: name, Line: line}, "", err.Error())
+		b.errorAt(model.Source{File: name, Line: line}, "", "invalid JSON: "+err.Error())
 	}
 }

@@ -46,8 +46,8 @@ func (c *converter) merge(out []entry, seen map[string]bool, src *yaml.Node, pat
 		c.fail(src, "", "merge keys (<<) nest too deeply or expand too much")
 		c.err.tooBig = true
 	}
-	if c.active[src] {
-		c.fail(src, "", "a merge key (<<) names a mapping that contains it")
+	if c.active[src] || c.isOpen(src) {
+		c.fail(src, path, "a merge key (<<) names a mapping that contains it (a cycle)")
 	}
 	if c.err != nil {
 		return out

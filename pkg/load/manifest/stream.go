@@ -26,51 +26,6 @@ func isJSON(name string, data []byte) bool {
 	return len(t) > 0 && t[0] == '{'
 }
 
-// yamlDocuments calls fn with the root node of every non-empty document of a
-// YAML stream. A syntax error ends the stream (the parser cannot resume) and
-// is returned with its line.
-//
-// The parser runs ahead on its own goroutine (a few documents at most), so
-// that parsing the next documents overlaps reading the last: fn still sees
-// every document in order, on the caller's goroutine.
-func yamlDocuments(data []byte, fn func(*yaml.Node)) (line int, err error) {
-	type parsed struct {
-		root *yaml.Node
-		err  error
-	}
-	ch := make(chan parsed, 16)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		defer close(ch)
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		for {
-			var doc yaml.Node
-			err := decodeYAML(dec, &doc)
-			select {
-			case ch <- parsed{docRoot(&doc), err}:
-			case <-done:
-				return
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	for p := range ch {
-		if p.err != nil {
-			if errors.Is(p.err, io.EOF) {
-				return 0, nil
-			}
-			return yamlErrorLine(p.err.Error())
-		}
-		if p.root != nil {
-			fn(p.root)
-		}
-	}
-	return 0, nil
-}
-
 // decodeYAML is dec.Decode, turning the parser's internal panics (it has a
 // few "please report" ones) into errors: library code never panics on input.
 func decodeYAML(dec *yaml.Decoder, n *yaml.Node) (err error) {

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/base64"
 	"fmt"
 	"strconv"
 
@@ -25,8 +26,11 @@ type converter struct {
 	// reported for them (so decoding can go on and report the next one).
 	nulls  map[*yaml.Node]bool
 	active map[*yaml.Node]bool // alias and merge targets being expanded (cycle guard)
-	steps  int                 // nodes visited, bounded by limit too
-	err    *convError
+	// open are the mappings and sequences being emitted, outermost
+	// first: an alias or merge key naming one of them is a cycle.
+	open  []*yaml.Node
+	steps int // nodes visited, bounded by limit too
+	err   *convError
 	// boolKeys are mapping keys read as booleans (y: becomes "true":);
 	// collected with their paths when tracking.
 	boolKeys    []convError
@@ -60,6 +64,7 @@ func (c *converter) run(n *yaml.Node) ([]byte, *convError) {
 	c.steps = 0
 	c.boolKeys = c.boolKeys[:0]
 	c.spans = c.spans[:0]
+	c.open = c.open[:0]
 	c.emit(n, "", 0)
 	return c.buf, c.err
 }
@@ -111,11 +116,15 @@ func (c *converter) emit(n *yaml.Node, path string, depth int) {
 		c.emit(n.Content[0], path, depth+1)
 		return
 	case n.Kind == yaml.MappingNode:
+		c.open = append(c.open, n)
 		c.mapping(n, path, depth)
+		c.open = c.open[:len(c.open)-1]
 	case n.Kind == yaml.SequenceNode:
+		c.open = append(c.open, n)
 		c.sequence(n, path, depth)
+		c.open = c.open[:len(c.open)-1]
 	case n.Kind == yaml.ScalarNode:
-		c.scalar(n)
+		c.scalar(n, path)
 	default:
 		c.buf = append(c.buf, "null"...)
 	}
@@ -130,7 +139,7 @@ func (c *converter) alias(n *yaml.Node, path string, depth int) {
 		c.buf = append(c.buf, "null"...)
 		return
 	}
-	if c.active[t] {
+	if c.active[t] || c.isOpen(t) {
 		c.fail(n, path, "YAML alias *%s refers to a node that contains it", n.Value)
 		return
 	}
@@ -140,6 +149,17 @@ func (c *converter) alias(n *yaml.Node, path string, depth int) {
 	c.active[t] = true
 	c.emit(t, path, depth+1)
 	delete(c.active, t)
+}
+
+// isOpen reports whether n is being emitted (an ancestor of the value
+// being emitted). Nesting is shallow, so a scan is cheap.
+func (c *converter) isOpen(n *yaml.Node) bool {
+	for _, o := range c.open {
+		if o == n {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *converter) sequence(n *yaml.Node, path string, depth int) {
@@ -199,7 +219,7 @@ func (c *converter) key(k *yaml.Node, path string) (string, bool) {
 	return key, true
 }
 
-func (c *converter) scalar(n *yaml.Node) {
+func (c *converter) scalar(n *yaml.Node, path string) {
 	if b, ok := yaml11Bool(n); ok {
 		c.buf = strconv.AppendBool(c.buf, b)
 		return
@@ -218,8 +238,26 @@ func (c *converter) scalar(n *yaml.Node) {
 			c.buf = append(c.buf, num...)
 			return
 		}
+	case "!!binary":
+		c.binary(n, path)
+		return
 	}
 	c.buf = appendString(c.buf, n.Value)
+}
+
+// binary writes a !!binary scalar as kubectl does: goyaml v2 decodes its
+// base64 (line breaks ignored) into a string of the decoded bytes, which
+// sigs.k8s.io/yaml then writes as a JSON string (invalid UTF-8 becoming
+// U+FFFD), and fails on invalid base64. So `key: !!binary aGVsbG8=` is
+// "hello" to the API server.
+// https://github.com/kubernetes-sigs/yaml/blob/master/goyaml.v2/decode.go (decoder.scalar)
+func (c *converter) binary(n *yaml.Node, path string) {
+	data, err := base64.StdEncoding.DecodeString(n.Value)
+	if err != nil {
+		c.fail(n, path, "!!binary value contains invalid base64 data")
+		return
+	}
+	c.buf = appendString(c.buf, string(data))
 }
 
 // resolveAlias follows aliases (bounded: the parser never builds chains of
