@@ -7,15 +7,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/podreach/podreach/pkg/check"
-	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/effective"
 	"github.com/podreach/podreach/pkg/render"
 )
 
 type checkFlags struct {
-	input          inputFlags
-	mesh           string
-	linkerdVersion string
-	output         string
+	input  inputFlags
+	output string
 }
 
 func newCheckCmd(s Streams) *cobra.Command {
@@ -43,17 +41,14 @@ Exit codes: 0 every required flow is allowed (‼ alone is 0, or 1 with
 	}
 	f.input.add(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.mesh, "mesh", "", "the mesh to check: linkerd (required)")
-	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model (e.g. edge-26.8.3, 2.14, stable-2.14.10); default: detected")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, short (only what did not pass), json, md (a pull-request comment), or dot or mermaid (a graph of what did not pass)")
 	// --strict (inputFlags) also makes ‼ exit 1.
 	fl.Lookup("strict").Usage = "exit 1 on warnings (‼) too, and make input the API server accepts only with a warning an input error"
-	cmd.MarkFlagRequired("mesh")
 	return cmd
 }
 
 func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
-	rep, err := meshCheck(cmd, s, &f.input, f.mesh, f.linkerdVersion)
+	rep, err := meshCheck(cmd, s, &f.input)
 	if err != nil {
 		return err
 	}
@@ -63,13 +58,13 @@ func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
 	case "text", "short":
 		err = render.CheckText(s.Out, rep, render.CheckOptions{
 			ExplainCommand: f.input.command("explain"),
-			FixCommand:     f.input.command("fix --mesh " + f.mesh),
+			FixCommand:     f.input.command("fix"),
 			Short:          f.output == "short",
 		})
 	case "md":
 		err = render.CheckMarkdown(s.Out, rep, render.CheckOptions{
 			ExplainCommand: f.input.command("explain"),
-			FixCommand:     f.input.command("fix --mesh " + f.mesh),
+			FixCommand:     f.input.command("fix"),
 		})
 	case "dot":
 		err = render.CheckDOT(s.Out, rep)
@@ -87,12 +82,9 @@ func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
 	return nil
 }
 
-// meshCheck loads the input, detects the mesh and runs the check.
-func meshCheck(cmd *cobra.Command, s Streams, in *inputFlags, mesh, version string) (*check.Report, error) {
-	if mesh != "linkerd" {
-		return nil, inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", mesh))
-	}
-	opts, err := in.options()
+// meshCheck loads the input, finds the mesh and runs the check.
+func meshCheck(cmd *cobra.Command, s Streams, in *inputFlags) (*check.Report, error) {
+	opts, err := in.effective()
 	if err != nil {
 		return nil, err
 	}
@@ -100,12 +92,8 @@ func meshCheck(cmd *cobra.Command, s Streams, in *inputFlags, mesh, version stri
 	if err != nil {
 		return nil, err
 	}
-	inst, diags, err := linkerd.Detect(c, version)
+	rep, _, diags, err := effective.Check(c, opts)
 	printDiagnostics(s.ErrOut, diags)
-	if err != nil {
-		return nil, inputError(err)
-	}
-	rep, _, err := check.Run(c, inst, check.WithReachOptions(opts...))
 	if err != nil {
 		return nil, inputError(err)
 	}
@@ -125,6 +113,12 @@ func (f *inputFlags) command(verb string) string {
 	}
 	for _, x := range f.externals {
 		parts = append(parts, "--external", x)
+	}
+	if f.mesh != "auto" {
+		parts = append(parts, "--mesh", f.mesh)
+	}
+	if f.linkerd != "" {
+		parts = append(parts, "--linkerd-version", f.linkerd)
 	}
 	if f.ipBlockPods != "match" {
 		parts = append(parts, "--ipblock-pods", f.ipBlockPods)

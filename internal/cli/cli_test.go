@@ -79,7 +79,7 @@ func TestExitCodes(t *testing.T) {
 		{"missing file", []string{"matrix", "-f", "does-not-exist.yaml"}, "", ExitInput, "does-not-exist.yaml"},
 		{"bad cidr from stdin", []string{"matrix", "-f", "-"}, badPolicy, ExitInput, `spec.ingress[0].from[0].ipBlock.cidr`},
 		{"bad external", []string{"matrix", "-f", example, "--external", "apiserver"}, "", ExitInput, "NAME=CIDR"},
-		{"unsupported mesh", []string{"check", "--mesh", "istio", "-f", example}, "", ExitInput, "only linkerd"},
+		{"unsupported mesh", []string{"check", "--mesh", "istio", "-f", example}, "", ExitInput, "want linkerd, none or auto"},
 		{"stdin ok", []string{"matrix", "-f", "-"}, goodPolicy, ExitOK, ""},
 	}
 	for _, tt := range tests {

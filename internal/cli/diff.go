@@ -12,12 +12,10 @@ import (
 )
 
 type diffFlags struct {
-	input          inputFlags
-	to             []string
-	mesh           string
-	linkerdVersion string
-	failOn         string
-	output         string
+	input  inputFlags
+	to     []string
+	failOn string
+	output string
 }
 
 func newDiffCmd(s Streams) *cobra.Command {
@@ -51,24 +49,17 @@ connection or a mesh check was lost, or the live read was incomplete),
 	f.input.add(cmd)
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state: manifest file, directory or - ; repeatable, layered in order")
-	fl.StringVar(&f.mesh, "mesh", "", "also compare the mesh checks: linkerd")
-	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model; default: detected in each state")
 	fl.StringVar(&f.failOn, "fail-on", "lost", "exit 1 when this changed: lost, gained, any or none")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, json, md, or dot or mermaid (a graph of the pairs that changed)")
 	return cmd
 }
 
 func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
-	if err := checkNeeds(cmd, needs{"linkerd-version", "--mesh", f.mesh != ""}); err != nil {
-		return err
-	}
 	switch {
 	case !slices.Contains([]string{"text", "json", "md", "dot", "mermaid"}, f.output):
 		return inputError(fmt.Errorf("--output: want text, json, md, dot or mermaid, got %q", f.output))
 	case f.failOn != "lost" && f.failOn != "gained" && f.failOn != "any" && f.failOn != "none":
 		return inputError(fmt.Errorf("--fail-on: want lost, gained, any or none, got %q", f.failOn))
-	case f.mesh != "" && f.mesh != "linkerd":
-		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
 	case len(f.to) == 0 && len(f.input.src.deletes) == 0:
 		return inputError(fmt.Errorf("no after state: give it with --to FILE|DIR (or ask with --delete)"))
 	}
@@ -83,24 +74,9 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if err != nil {
 		return err
 	}
-	opts, err := in.options()
+	as, reps, err := analyzeStates(s, in, cs)
 	if err != nil {
 		return err
-	}
-	var as [2]*reach.Analysis
-	var reps [2]*check.Report
-	for i, c := range cs {
-		if err := in.addExternals(c); err != nil {
-			return err
-		}
-		if as[i], err = reach.Analyze(c, opts...); err != nil {
-			return inputError(err)
-		}
-		if f.mesh != "" {
-			if reps[i], err = runMeshCheck(s, c, f.linkerdVersion, opts); err != nil {
-				return err
-			}
-		}
 	}
 	delta, err := reach.Diff(as[0], as[1])
 	if err != nil {
@@ -110,8 +86,8 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if isLive {
 		ctxName = in.src.conn.Context()
 	}
-	rep := &render.DiffReport{Before: before.describe(ctxName), After: after.describe(ctxName), Delta: delta, MeshChecked: f.mesh != ""}
-	if f.mesh != "" {
+	rep := &render.DiffReport{Before: before.describe(ctxName), After: after.describe(ctxName), Delta: delta, MeshChecked: reps[0] != nil}
+	if reps[0] != nil {
 		rep.Mesh = check.Compare(reps[0], reps[1])
 	}
 	switch f.output {

@@ -1,25 +1,65 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/podreach/podreach/pkg/check"
-	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/effective"
+	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 	"github.com/podreach/podreach/pkg/render"
 )
 
-// runMeshCheck detects the mesh in c and checks it.
-func runMeshCheck(s Streams, c *model.Cluster, version string, opts []reach.Option) (*check.Report, error) {
-	inst, diags, err := linkerd.Detect(c, version)
-	printDiagnostics(s.ErrOut, diags)
+// errNoMesh is the input error of a verb that needs a mesh on an input
+// without one.
+var errNoMesh = errors.New("no service mesh in the input (looked for Linkerd: a control plane, proxies, linkerd.io/inject annotations); name it with --mesh linkerd")
+
+// analyzeStates analyses the two states of a diff, each as it runs. The
+// mesh is decided once for both: with --mesh auto, Linkerd when either
+// state shows it (a change may add the mesh). With a mesh, both states are
+// also checked.
+func analyzeStates(s Streams, in *inputFlags, cs []*model.Cluster) ([2]*reach.Analysis, [2]*check.Report, error) {
+	var as [2]*reach.Analysis
+	var reps [2]*check.Report
+	opts, err := in.effective()
 	if err != nil {
-		return nil, inputError(err)
+		return as, reps, err
 	}
-	rep, _, err := check.Run(c, inst, check.WithReachOptions(opts...))
+	var ps [2]mesh.Profile
+	for i, c := range cs {
+		if err := in.addExternals(c); err != nil {
+			return as, reps, err
+		}
+		if ps[i], err = in.profile(s, c, opts); err != nil {
+			return as, reps, err
+		}
+	}
+	if in.mesh == "auto" && (ps[0] == nil) != (ps[1] == nil) {
+		opts = append(opts, effective.WithMesh(effective.MeshLinkerd))
+		for i, c := range cs {
+			if ps[i] == nil {
+				if ps[i], err = in.profile(s, c, opts); err != nil {
+					return as, reps, err
+				}
+			}
+		}
+	}
+	ropts, err := in.options()
 	if err != nil {
-		return nil, inputError(err)
+		return as, reps, err
 	}
-	return rep, nil
+	for i, c := range cs {
+		if as[i], err = reach.Analyze(c, append(ropts, reach.WithMesh(ps[i]))...); err != nil {
+			return as, reps, inputError(err)
+		}
+		if ps[i] != nil {
+			if reps[i], _, err = check.Run(c, ps[i], check.WithReachOptions(ropts...)); err != nil {
+				return as, reps, inputError(err)
+			}
+		}
+	}
+	return as, reps, nil
 }
 
 // diffExit applies --fail-on. A mesh check counts as lost when its status

@@ -9,15 +9,12 @@ import (
 	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/fix"
-	"github.com/podreach/podreach/pkg/mesh/linkerd"
 	"github.com/podreach/podreach/pkg/render"
 )
 
 type fixFlags struct {
-	input          inputFlags
-	mesh           string
-	linkerdVersion string
-	style          string
+	input inputFlags
+	style string
 }
 
 func newFixCmd(s Streams) *cobra.Command {
@@ -46,10 +43,7 @@ proposal is still printed), 2 usage or input error.`,
 	}
 	f.input.add(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.mesh, "mesh", "", "the mesh: linkerd (required)")
-	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model; default: detected")
 	fl.StringVar(&f.style, "style", "minimal", "minimal (least privilege) or broad (the seed's shape)")
-	cmd.MarkFlagRequired("mesh")
 	return cmd
 }
 
@@ -58,8 +52,9 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 	if err != nil {
 		return inputError(fmt.Errorf("--style: %w", err))
 	}
-	if f.mesh != "linkerd" {
-		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
+	eopts, err := f.input.effective()
+	if err != nil {
+		return err
 	}
 	opts, err := f.input.options()
 	if err != nil {
@@ -69,16 +64,18 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 	if err != nil {
 		return err
 	}
-	inst, diags, err := linkerd.Detect(c, f.linkerdVersion)
-	printDiagnostics(s.ErrOut, diags)
+	p, err := f.input.profile(s, c, eopts)
 	if err != nil {
-		return inputError(err)
+		return err
 	}
-	prop, err := fix.Propose(c, inst, fix.WithStyle(style), fix.WithCheckOptions(check.WithReachOptions(opts...)))
+	if p == nil {
+		return inputError(errNoMesh)
+	}
+	prop, err := fix.Propose(c, p, fix.WithStyle(style), fix.WithCheckOptions(check.WithReachOptions(opts...)))
 	if err != nil && !errors.Is(err, fix.ErrIncomplete) {
 		return inputError(err)
 	}
-	header := f.input.command("fix --mesh " + f.mesh)
+	header := f.input.command("fix")
 	if style != fix.StyleMinimal {
 		header += " --style " + style.String()
 	}

@@ -10,7 +10,9 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/podreach/podreach/pkg/effective"
 	"github.com/podreach/podreach/pkg/load/manifest"
+	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -21,6 +23,8 @@ type inputFlags struct {
 	namespace   string
 	externals   []string
 	ipBlockPods string
+	mesh        string // linkerd, none or auto
+	linkerd     string // --linkerd-version
 	strict      bool
 	maxInput    string      // --max-input-size, parsed by inputLimit
 	src         sourceFlags // the live cluster and what-if layers (live.go)
@@ -37,6 +41,8 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	fl.StringArrayVar(&f.externals, "external", nil, "a non-pod peer NAME=CIDR (e.g. apiserver=172.16.0.2/32); repeatable")
 	fl.BoolVar(&f.strict, "strict", false, "input the API server accepts only with a warning (ipBlock and --external CIDRs with host bits set, IPv4-mapped or with leading zeros) is an input error")
 	fl.StringVar(&f.ipBlockPods, "ipblock-pods", "match", "whether ipBlock rules match pod IPs: match (upstream, Calico) or ignore (Cilium)")
+	fl.StringVar(&f.mesh, "mesh", "auto", "the service mesh the cluster runs: linkerd, none, or auto (Linkerd when the input shows a control plane, proxies or linkerd.io/inject annotations)")
+	fl.StringVar(&f.linkerd, "linkerd-version", "", "Linkerd release to model (e.g. edge-26.8.3, 2.14, stable-2.14.10); default: detected")
 	fl.StringVar(&f.maxInput, "max-input-size", "1Gi", "the most bytes read from one file or standard input (all inputs together: 4 times this); a larger input is an error; e.g. 2Gi, 500Mi")
 	f.src.add(cmd)
 }
@@ -111,9 +117,38 @@ func (f *inputFlags) options() ([]reach.Option, error) {
 	return nil, inputError(fmt.Errorf("--ipblock-pods: want match or ignore, got %q", f.ipBlockPods))
 }
 
-// analyze loads the input and compiles it.
-func (f *inputFlags) analyze(cmd *cobra.Command, s Streams, extra ...reach.Option) (*reach.Analysis, error) {
+// effective maps the input flags to the options of the effective cluster
+// (the mesh, its version, the analysis options).
+func (f *inputFlags) effective(extra ...reach.Option) ([]effective.Option, error) {
+	mode, err := effective.ParseMeshMode(f.mesh)
+	if err != nil {
+		return nil, inputError(fmt.Errorf("--mesh: %w", err))
+	}
+	if mode == effective.MeshNone && f.linkerd != "" {
+		return nil, inputError(fmt.Errorf("--linkerd-version has no effect with --mesh none"))
+	}
 	opts, err := f.options()
+	if err != nil {
+		return nil, err
+	}
+	return []effective.Option{effective.WithMesh(mode), effective.WithLinkerdVersion(f.linkerd),
+		effective.WithReachOptions(append(opts, extra...)...)}, nil
+}
+
+// profile returns the mesh c runs under (nil: none), as --mesh and
+// --linkerd-version say; detection notices go to stderr.
+func (f *inputFlags) profile(s Streams, c *model.Cluster, opts []effective.Option) (mesh.Profile, error) {
+	p, diags, err := effective.Mesh(c, opts...)
+	printDiagnostics(s.ErrOut, diags)
+	if err != nil {
+		return nil, inputError(err)
+	}
+	return p, nil
+}
+
+// analyze loads the input and analyses its effective cluster.
+func (f *inputFlags) analyze(cmd *cobra.Command, s Streams, extra ...reach.Option) (*reach.Analysis, error) {
+	opts, err := f.effective(extra...)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +156,8 @@ func (f *inputFlags) analyze(cmd *cobra.Command, s Streams, extra ...reach.Optio
 	if err != nil {
 		return nil, err
 	}
-	a, err := reach.Analyze(c, append(opts, extra...)...)
+	a, diags, err := effective.Analyze(c, opts...)
+	printDiagnostics(s.ErrOut, diags)
 	if err != nil {
 		return nil, inputError(err)
 	}

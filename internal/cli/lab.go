@@ -9,21 +9,19 @@ import (
 	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/internal/lab"
 	"github.com/podreach/podreach/pkg/check"
-	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/render"
 )
 
 type labFlags struct {
-	input          inputFlags
-	pairs          string
-	keep           bool
-	expand         bool
-	mesh           string
-	linkerdVersion string
-	timeout        time.Duration
-	parallel       int
-	output         string
+	input    inputFlags
+	pairs    string
+	keep     bool
+	expand   bool
+	timeout  time.Duration
+	parallel int
+	output   string
 }
 
 func newLabCmd(s Streams) *cobra.Command {
@@ -65,8 +63,6 @@ input error, or this machine cannot run the lab.`,
 	fl.StringVar(&f.pairs, "pairs", "all", "ordered pairs to probe: all, or sample:N for N of them chosen deterministically")
 	fl.BoolVar(&f.keep, "keep", false, "leave the namespaces and rules for inspection (the next run removes them)")
 	fl.BoolVar(&f.expand, "expand-replicas", false, "one pod per declared replica instead of one per workload")
-	fl.StringVar(&f.mesh, "mesh", "", "probe the flows of this mesh (linkerd) and print them as check does")
-	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "with --mesh: Linkerd release to model; default: detected")
 	fl.DurationVar(&f.timeout, "probe-timeout", 2*time.Second, "how long one connection attempt may take")
 	fl.IntVar(&f.parallel, "parallel", 128, "connection attempts at a time")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
@@ -74,9 +70,6 @@ input error, or this machine cannot run the lab.`,
 }
 
 func runLab(cmd *cobra.Command, s Streams, f *labFlags) error {
-	if err := checkNeeds(cmd, needs{"linkerd-version", "--mesh", f.mesh != ""}); err != nil {
-		return err
-	}
 	pairs, err := lab.ParsePairs(f.pairs)
 	if err != nil {
 		return inputError(fmt.Errorf("--pairs: %w", err))
@@ -93,8 +86,16 @@ func runLab(cmd *cobra.Command, s Streams, f *labFlags) error {
 	}
 	opts := []lab.Option{lab.WithPairs(pairs), lab.WithKeep(f.keep), lab.WithExpandReplicas(f.expand),
 		lab.WithTimeout(f.timeout), lab.WithParallel(f.parallel), lab.WithIPBlockPods(f.input.ipBlockPods != "ignore")}
-	if f.mesh != "" {
-		return runLabMesh(cmd, s, f, c, opts)
+	eopts, err := f.input.effective()
+	if err != nil {
+		return err
+	}
+	p, err := f.input.profile(s, c, eopts)
+	if err != nil {
+		return err
+	}
+	if p != nil {
+		return runLabMesh(cmd, s, f, c, p, opts)
 	}
 	rep, err := lab.Run(requireContext(cmd), c, opts...)
 	if err != nil {
@@ -103,16 +104,8 @@ func runLab(cmd *cobra.Command, s Streams, f *labFlags) error {
 	return finishLab(s, rep, f.output, rep.Summary.OK())
 }
 
-func runLabMesh(cmd *cobra.Command, s Streams, f *labFlags, c *model.Cluster, opts []lab.Option) error {
-	if f.mesh != "linkerd" {
-		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
-	}
-	inst, diags, err := linkerd.Detect(c, f.linkerdVersion)
-	printDiagnostics(s.ErrOut, diags)
-	if err != nil {
-		return inputError(err)
-	}
-	m, err := lab.RunMesh(requireContext(cmd), c, inst, opts...)
+func runLabMesh(cmd *cobra.Command, s Streams, f *labFlags, c *model.Cluster, p mesh.Profile, opts []lab.Option) error {
+	m, err := lab.RunMesh(requireContext(cmd), c, p, opts...)
 	if err != nil {
 		return err
 	}

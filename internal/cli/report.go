@@ -1,24 +1,21 @@
 package cli
 
 import (
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/podreach/podreach/pkg/check"
-	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 	"github.com/podreach/podreach/pkg/report"
 )
 
 type reportFlags struct {
-	input          inputFlags
-	to             []string
-	mesh           string
-	linkerdVersion string
-	out            string
-	title          string
+	input inputFlags
+	to    []string
+	out   string
+	title string
 }
 
 func newReportCmd(s Streams) *cobra.Command {
@@ -53,8 +50,6 @@ input errors.`,
 	f.input.add(cmd)
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state of a diff: manifest file, directory or - ; repeatable, layered in order")
-	fl.StringVar(&f.mesh, "mesh", "", "also check the mesh: linkerd")
-	fl.StringVar(&f.linkerdVersion, "linkerd-version", "", "Linkerd release to model; default: detected")
 	fl.StringVar(&f.out, "out", "", "write the HTML to this file instead of stdout")
 	fl.StringVar(&f.title, "title", "podreach report", "the page title")
 	return cmd
@@ -64,16 +59,10 @@ input errors.`,
 type reportState struct {
 	a       *reach.Analysis
 	check   *check.Report
-	profile *linkerd.Install
+	profile mesh.Profile
 }
 
 func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
-	if err := checkNeeds(cmd, needs{"linkerd-version", "--mesh", f.mesh != ""}); err != nil {
-		return err
-	}
-	if f.mesh != "" && f.mesh != "linkerd" {
-		return inputError(fmt.Errorf("--mesh: only linkerd is supported, got %q", f.mesh))
-	}
 	in := &f.input
 	isLive := in.src.live || len(in.filenames) == 0
 	states := []layers{{live: isLive, files: in.filenames, deletes: in.src.deletes}}
@@ -84,18 +73,9 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 	if err != nil {
 		return err
 	}
-	opts, err := in.options()
+	rs, delta, err := reportStates(s, in, cs)
 	if err != nil {
 		return err
-	}
-	rs := make([]reportState, len(cs))
-	for i, c := range cs {
-		if err := in.addExternals(c); err != nil {
-			return err
-		}
-		if rs[i], err = analyzeState(s, c, f, opts); err != nil {
-			return err
-		}
 	}
 	ctxName := ""
 	if isLive {
@@ -107,10 +87,6 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		ropts = append(ropts, report.WithCheck(cur.check, cur.profile))
 	}
 	if len(rs) == 2 {
-		delta, err := reportDelta(cs, rs, opts)
-		if err != nil {
-			return err
-		}
 		d := &report.Diff{Before: states[0].describe(ctxName), After: states[1].describe(ctxName), Delta: delta}
 		if cur.check != nil {
 			d.Mesh = check.Compare(rs[0].check, cur.check)
@@ -120,20 +96,55 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 	return writeReport(s, f.out, cur.a, ropts)
 }
 
-// analyzeState analyses one state at workload level; with a mesh, the
-// analysis is of what the mesh makes of the cluster (check.Run's).
-func analyzeState(s Streams, c *model.Cluster, f *reportFlags, opts []reach.Option) (reportState, error) {
-	if f.mesh == "" {
+// reportStates analyses the report's states as they run: one, or two
+// compared as diff compares them (the page then shows the after state as
+// check.Run analysed it).
+func reportStates(s Streams, in *inputFlags, cs []*model.Cluster) ([]reportState, *reach.Delta, error) {
+	opts, err := in.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(cs) == 1 {
+		r, err := analyzeState(s, cs[0], in, opts)
+		return []reportState{r}, nil, err
+	}
+	as, reps, err := analyzeStates(s, in, cs)
+	if err != nil {
+		return nil, nil, err
+	}
+	delta, err := reach.Diff(as[0], as[1])
+	if err != nil {
+		return nil, nil, inputError(err)
+	}
+	rs := []reportState{{a: as[0], check: reps[0], profile: as[0].Mesh()}, {a: as[1], check: reps[1], profile: as[1].Mesh()}}
+	if cur := &rs[1]; cur.check != nil {
+		if _, cur.a, err = check.Run(cs[1], cur.profile, check.WithReachOptions(opts...)); err != nil {
+			return nil, nil, inputError(err)
+		}
+	}
+	return rs, delta, nil
+}
+
+// analyzeState analyses one state at workload level, as it runs; with a
+// mesh, the analysis is check.Run's.
+func analyzeState(s Streams, c *model.Cluster, in *inputFlags, opts []reach.Option) (reportState, error) {
+	if err := in.addExternals(c); err != nil {
+		return reportState{}, err
+	}
+	eopts, err := in.effective()
+	if err != nil {
+		return reportState{}, err
+	}
+	inst, err := in.profile(s, c, eopts)
+	if err != nil {
+		return reportState{}, err
+	}
+	if inst == nil {
 		a, err := reach.Analyze(c, opts...)
 		if err != nil {
 			return reportState{}, inputError(err)
 		}
 		return reportState{a: a}, nil
-	}
-	inst, diags, err := linkerd.Detect(c, f.linkerdVersion)
-	printDiagnostics(s.ErrOut, diags)
-	if err != nil {
-		return reportState{}, inputError(err)
 	}
 	rep, a, err := check.Run(c, inst, check.WithReachOptions(opts...))
 	if err != nil {

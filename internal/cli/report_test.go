@@ -21,7 +21,7 @@ func TestReportCommand(t *testing.T) {
 		{"mesh to file", []string{"report", "-f", example, "--mesh", "linkerd", "--out", out}, ExitOK, false, "wrote " + out},
 		{"stdout, no mesh", []string{"report", "-f", example}, ExitOK, true, ""},
 		{"diff", []string{"report", "-f", example, "--to", example, "--to", "../../examples/seed-fix/seed-fix.yaml", "--mesh", "linkerd"}, ExitOK, true, ""},
-		{"bad mesh", []string{"report", "-f", example, "--mesh", "istio"}, ExitInput, false, "only linkerd"},
+		{"bad mesh", []string{"report", "-f", example, "--mesh", "istio"}, ExitInput, false, "want linkerd, none or auto"},
 		{"bad out", []string{"report", "-f", example, "--out", filepath.Join(out, "nope", "x.html")}, ExitInput, false, "--out"},
 	}
 	for _, tt := range tests {

@@ -6,31 +6,9 @@ import (
 	"os"
 
 	"github.com/podreach/podreach/internal/escape"
-	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 	"github.com/podreach/podreach/pkg/report"
 )
-
-// reportDelta compares the states' matrices as diff does: of the clusters
-// as given, not as the mesh injects them, so that both commands agree.
-func reportDelta(cs []*model.Cluster, rs []reportState, opts []reach.Option) (*reach.Delta, error) {
-	as := []*reach.Analysis{rs[0].a, rs[1].a}
-	for i := range as {
-		if rs[i].check == nil {
-			continue
-		}
-		a, err := reach.Analyze(cs[i], opts...)
-		if err != nil {
-			return nil, inputError(err)
-		}
-		as[i] = a
-	}
-	d, err := reach.Diff(as[0], as[1])
-	if err != nil {
-		return nil, inputError(err)
-	}
-	return d, nil
-}
 
 // writeReport writes the page to stdout, or to the --out file whole or
 // not at all.

@@ -51,15 +51,18 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 		f(&o)
 	}
 	flows := p.Flows()
-	injected := p.Inject(c)
+	in := c
 	if slices.ContainsFunc(flows, func(f mesh.Flow) bool { return f.From.Kind == mesh.PeerAny }) {
-		// Inject may share slices with c (copy-on-write): never append in place.
-		injected.Externals = append(slices.Clip(injected.Externals), model.External{Name: anywhere, Prefix: netip.MustParsePrefix("0.0.0.0/0")})
+		cc := *c
+		// Never append in place: c is the caller's.
+		cc.Externals = append(slices.Clip(c.Externals), model.External{Name: anywhere, Prefix: netip.MustParsePrefix("0.0.0.0/0")})
+		in = &cc
 	}
-	a, err := reach.Analyze(injected, append(o.reach, reach.WithLevel(reach.LevelWorkload))...)
+	a, err := reach.Analyze(in, append(o.reach, reach.WithLevel(reach.LevelWorkload), reach.WithMesh(p))...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("analysing the injected cluster: %w", err)
 	}
+	injected := a.Cluster()
 	r := newRunner(p, a, flows, o.judge)
 	rep := &Report{Mesh: p.Name(), Version: p.Version(), Results: preamble(c, injected, p, r.meshed)}
 	for _, f := range flows {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
 	"github.com/podreach/podreach/pkg/ports"
@@ -16,6 +17,7 @@ type options struct {
 	level       Level
 	expand      bool
 	ipBlockPods bool
+	mesh        mesh.Profile
 }
 
 func makeOptions(opts []Option) options {
@@ -33,24 +35,43 @@ func WithLevel(l Level) Option { return func(o *options) { o.level = l } }
 // workloads whose pods are not known.
 func WithExpandReplicas(expand bool) Option { return func(o *options) { o.expand = expand } }
 
+// WithMesh makes the analysis one of the cluster as it runs under mesh p:
+// Analyze applies p.Inject (what the mesh's admission webhook adds to the
+// pods it meshes), and every answer about a connection between two meshed
+// pods is about the port the mesh really sends it on
+// (p.TransportPort). nil (the default) means no mesh.
+func WithMesh(p mesh.Profile) Option { return func(o *options) { o.mesh = p } }
+
 // WithIPBlockPods sets whether ipBlocks match pod IPs (see policy.WithIPBlockPods).
 func WithIPBlockPods(match bool) Option { return func(o *options) { o.ipBlockPods = match } }
 
 // Analysis is a compiled cluster, ready for questions.
 type Analysis struct {
-	cluster *model.Cluster
+	cluster *model.Cluster // the effective cluster (see WithMesh)
+	input   *model.Cluster // as given
 	opts    options
 	engine  *policy.Engine
-	nodes   []int          // endpoints that are matrix nodes, sorted by ID
-	byID    map[string]int // endpoint index by ID
+	// specs and inSpecs are, per endpoint, its pod spec in the effective
+	// and in the input cluster (nil for externals; inSpecs only with a mesh).
+	specs, inSpecs []*model.PodSpec
+	nodes          []int          // endpoints that are matrix nodes, sorted by ID
+	byID           map[string]int // endpoint index by ID
 }
 
 // Analyze compiles c. The endpoints include every workload and every known
 // pod instance, so that names of both resolve; the matrix lists those of the
 // chosen level.
+//
+// With WithMesh, c is first made the effective cluster (the mesh's
+// injection applied); Cluster returns that, Input returns c.
 func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
+	o := makeOptions(opts)
+	in := c
+	if o.mesh != nil {
+		c = o.mesh.Inject(c)
+	}
 	n := endpointCount(c)
-	a := &Analysis{cluster: c, opts: makeOptions(opts), byID: make(map[string]int, n)}
+	a := &Analysis{cluster: c, input: in, opts: o, byID: make(map[string]int, n)}
 	pod := a.opts.level == LevelPod
 	if pod && a.opts.expand {
 		if err := CheckExpansion(c); err != nil {
@@ -58,7 +79,10 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 		}
 	}
 	eps := make([]policy.Endpoint, 0, n)
-	add := func(ep policy.Endpoint, node bool) {
+	a.specs = make([]*model.PodSpec, 0, n)
+	// add adds ep, of pod k of workload i (k -1: the template; i -1: an
+	// external).
+	add := func(ep policy.Endpoint, i, k int, node bool) {
 		if _, dup := a.byID[ep.ID]; dup {
 			return
 		}
@@ -67,21 +91,25 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 			a.nodes = append(a.nodes, len(eps))
 		}
 		eps = append(eps, ep)
+		a.specs = append(a.specs, podSpec(c, i, k))
+		if o.mesh != nil {
+			a.inSpecs = append(a.inSpecs, podSpec(in, i, k))
+		}
 	}
 	for i := range c.Workloads {
 		w := &c.Workloads[i]
 		if pod {
-			for _, ep := range podEndpoints(w, a.opts.expand) {
-				add(ep, true)
+			for k, ep := range podEndpoints(w, a.opts.expand) {
+				add(ep, i, k, true)
 			}
 		}
-		add(workloadEndpoint(w), !pod)
+		add(workloadEndpoint(w), i, -1, !pod)
 		for j := range w.Pods {
-			add(podEndpoint(w, &w.Pods[j]), false)
+			add(podEndpoint(w, &w.Pods[j]), i, j, false)
 		}
 	}
 	for _, x := range c.Externals {
-		add(externalEndpoint(x), true)
+		add(externalEndpoint(x), -1, -1, true)
 	}
 	eng, err := policy.New(c, eps, policy.WithIPBlockPods(a.opts.ipBlockPods))
 	if err != nil {
@@ -104,8 +132,15 @@ func endpointCount(c *model.Cluster) int {
 // Engine returns the compiled engine.
 func (a *Analysis) Engine() *policy.Engine { return a.engine }
 
-// Cluster returns the analysed cluster.
+// Cluster returns the analysed cluster: the effective one, with the mesh's
+// injection applied (see WithMesh).
 func (a *Analysis) Cluster() *model.Cluster { return a.cluster }
+
+// Input returns the cluster as given to Analyze.
+func (a *Analysis) Input() *model.Cluster { return a.input }
+
+// Mesh returns the mesh profile of WithMesh, nil without one.
+func (a *Analysis) Mesh() mesh.Profile { return a.opts.mesh }
 
 // Level returns the matrix level.
 func (a *Analysis) Level() Level { return a.opts.level }

@@ -99,6 +99,21 @@ func podEndpoints(w *model.Workload, expand bool) []policy.Endpoint {
 	return out
 }
 
+// podSpec is the spec of pod k of workload i of c: a known pod instance,
+// else (k -1, or a pod podEndpoints made up) the template; nil for i -1 (an
+// external). Inject keeps workloads and pods in place, so the same i, k
+// name the same pod in the input and the effective cluster.
+func podSpec(c *model.Cluster, i, k int) *model.PodSpec {
+	if i < 0 {
+		return nil
+	}
+	w := &c.Workloads[i]
+	if k >= 0 && k < len(w.Pods) {
+		return &w.Pods[k].Spec
+	}
+	return &w.Template
+}
+
 func externalEndpoint(x model.External) policy.Endpoint {
 	return policy.Endpoint{ID: x.Name, Name: x.Name, Kind: model.KindExternal, Prefix: x.Prefix, Single: true}
 }

@@ -54,7 +54,11 @@ type Explanation struct {
 	From, To  Target
 	Port      PortSpec
 	Decisions []policy.Decision
-	Notes     []string // how names and ports were resolved
+	// Arrivals, one per decision, say on which port the connection really
+	// arrives when the mesh sends it elsewhere than the asked port (the
+	// decision is then about that port); the zero Arrival otherwise.
+	Arrivals []Arrival
+	Notes    []string // how names and ports were resolved, what the mesh changed
 }
 
 // Allowed reports whether every decision allows the connection.
@@ -89,7 +93,15 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 			x.Notes = append(x.Notes, note)
 		}
 		for _, s := range src.Endpoints {
-			x.Decisions = append(x.Decisions, a.engine.Explain(s, d, proto, num))
+			r := a.Transport(s, d, proto, num)
+			wire := num
+			if r.Port != 0 {
+				wire = r.Port
+			}
+			dec := a.engine.Explain(s, d, proto, wire)
+			x.Decisions = append(x.Decisions, dec)
+			x.Arrivals = append(x.Arrivals, r)
+			x.Notes = append(x.Notes, a.injectedNotes(dec, s, d)...)
 		}
 	}
 	return x, nil

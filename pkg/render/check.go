@@ -79,7 +79,11 @@ func checkLine(b *strings.Builder, res check.Result, o CheckOptions) {
 
 // explainCommand is the explain command that reproduces a blocked pair.
 func explainCommand(prefix string, p check.Pair) string {
-	cmd := fmt.Sprintf("%s --from %s --to %s --port %d", prefix, p.From, p.To, p.Port)
+	port := p.Port // explain asks about the application port (it applies the mesh's transport itself)
+	if p.AppPort != 0 {
+		port = p.AppPort
+	}
+	cmd := fmt.Sprintf("%s --from %s --to %s --port %d", prefix, p.From, p.To, port)
 	if p.Protocol.String() != "TCP" {
 		cmd += "/" + p.Protocol.String()
 	}

@@ -33,7 +33,7 @@ func ExplainText(w io.Writer, x *reach.Explanation) error {
 		if i > 0 || b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		decisionText(&b, d)
+		decisionText(&b, d, arrival(x, i))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -46,7 +46,15 @@ func portLabel(d policy.Decision) string {
 	return fmt.Sprintf("%s/%d", d.Protocol, d.Port)
 }
 
-func decisionText(b *strings.Builder, d policy.Decision) {
+// arrival is the i-th decision's Arrival (zero when there is none).
+func arrival(x *reach.Explanation, i int) reach.Arrival {
+	if i < len(x.Arrivals) {
+		return x.Arrivals[i]
+	}
+	return reach.Arrival{}
+}
+
+func decisionText(b *strings.Builder, d policy.Decision, r reach.Arrival) {
 	verdict := "DENIED"
 	if d.Verdict == policy.Allow {
 		verdict = "ALLOWED"
@@ -54,7 +62,11 @@ func decisionText(b *strings.Builder, d policy.Decision) {
 			verdict = "ALLOWED on " + d.Allowed.String()
 		}
 	}
-	fmt.Fprintf(b, "%s → %s on %s: %s\n", escape.Text(d.From), escape.Text(d.To), portLabel(d), verdict)
+	port := portLabel(d)
+	if r.Port != 0 {
+		port = fmt.Sprintf("%s/%d (%s)", d.Protocol, r.AppPort, r)
+	}
+	fmt.Fprintf(b, "%s → %s on %s: %s\n", escape.Text(d.From), escape.Text(d.To), port, verdict)
 	if d.Contested != "" {
 		fmt.Fprintf(b, "  %s contested: %s\n", SymbolWarn, escape.Text(d.Contested))
 	}
@@ -137,6 +149,16 @@ type decisionJSON struct {
 	Allowed   []PortsJSON `json:"allowed"`
 	Egress    sideJSON    `json:"egress"`
 	Ingress   sideJSON    `json:"ingress"`
+	// Arrives is set when the mesh sends the connection to another port
+	// than the asked one; Port is then that port.
+	Arrives *arrivalJSON `json:"arrives,omitempty"`
+}
+
+type arrivalJSON struct {
+	AppPort  int    `json:"appPort"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+	Reason   string `json:"reason"`
 }
 
 type sideJSON struct {
@@ -173,12 +195,15 @@ func ExplainJSON(w io.Writer, x *reach.Explanation) error {
 	if x.Port != (reach.PortSpec{}) {
 		out.Port = &portJSON{Number: x.Port.Number, Name: x.Port.Name, Protocol: x.Port.Protocol.String()}
 	}
-	for _, d := range x.Decisions {
+	for i, d := range x.Decisions {
 		dj := decisionJSON{From: d.From, To: d.To, Port: d.Port, Verdict: d.Verdict.String(), Code: string(d.Code),
 			Reason: d.Code.Describe(), Contested: d.Contested, Allowed: PortSetJSON(d.Allowed),
 			Egress: sideToJSON(d.Egress), Ingress: sideToJSON(d.Ingress)}
 		if d.Protocol != model.ProtocolUnknown {
 			dj.Protocol = d.Protocol.String()
+		}
+		if r := arrival(x, i); r.Port != 0 {
+			dj.Arrives = &arrivalJSON{AppPort: r.AppPort, Port: r.Port, Protocol: r.Proto.String(), Reason: r.Why}
 		}
 		out.Decisions = append(out.Decisions, dj)
 	}

@@ -176,3 +176,26 @@ func detectExtensions(c *model.Cluster, ds *model.Diagnostics) []Extension {
 	}
 	return out
 }
+
+// Present reports whether c shows Linkerd at all: a control plane (as
+// Detect finds it), a pod with the proxy, or a workload or namespace
+// annotated linkerd.io/inject (which the injector acts on). It is what
+// "the mesh is detected" means when no mesh is named.
+func Present(c *model.Cluster) bool {
+	var ds model.Diagnostics
+	if _, found := findControlPlane(c, &ds); found {
+		return true
+	}
+	for i := range c.Workloads {
+		w := &c.Workloads[i]
+		if hasProxy(&w.Template) || w.Template.Annotations[annotationInject] != "" {
+			return true
+		}
+	}
+	for _, ns := range c.Namespaces {
+		if ns.Annotations[annotationInject] != "" {
+			return true
+		}
+	}
+	return false
+}

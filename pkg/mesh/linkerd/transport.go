@@ -26,6 +26,13 @@ func (in *Install) TransportPort(src, dst *model.PodSpec, port int32, proto mode
 	if !hasProxy(src) || !hasProxy(dst) || inList(src.Annotations[annotationSkipOutbound], port, src) {
 		return port, false
 	}
+	// §4 item 5: proxy → control plane connections (identity 8080,
+	// destination 8086, policy 8090) are the proxy's own sockets, which skip
+	// the outbound redirect: they arrive on the controller's port. Nothing
+	// but proxies dials those ports, so a connection to one is the proxy's.
+	if proxyControlPort(dst, port) {
+		return port, false
+	}
 	// §4 item 1: ≤2.9 the client dials the app port; the server's iptables
 	// redirect to 4143 happens inside the pod, after NetworkPolicy.
 	if !in.Release.AtLeast(10) {
@@ -47,6 +54,20 @@ func (in *Install) TransportPort(src, dst *model.PodSpec, port int32, proto mode
 		return portInbound, true
 	}
 	return port, false
+}
+
+// proxyControlPort reports whether port is one of the control-plane ports
+// proxies dial themselves (linkerd.md §3.1 rows 1-3) on a control-plane
+// pod.
+func proxyControlPort(dst *model.PodSpec, port int32) bool {
+	if dst.Labels[labelComponent] == "" {
+		return false
+	}
+	switch port {
+	case 8080, 8086, 8090:
+		return true
+	}
+	return false
 }
 
 // allToInbound reports whether every meshed connection uses 4143 (§4 item 1).
@@ -115,4 +136,16 @@ func portRange(s string) (lo, hi int32, ok bool) {
 		return 0, 0, false
 	}
 	return int32(x), int32(y), true
+}
+
+// TransportReason says, in a few words, why TransportPort rewrites a
+// connection ("Linkerd ≥ 2.18 meshed traffic"); "" when it does not.
+func (in *Install) TransportReason(src, dst *model.PodSpec, port int32, proto model.Protocol) string {
+	if _, rewrote := in.TransportPort(src, dst, port, proto); !rewrote {
+		return ""
+	}
+	if in.allToInbound() {
+		return "Linkerd ≥ 2.18 meshed traffic"
+	}
+	return "Linkerd opaque port, sent to the server's proxy"
 }
