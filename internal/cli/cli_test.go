@@ -81,6 +81,13 @@ func TestExitCodes(t *testing.T) {
 		{"bad external", []string{"matrix", "-f", example, "--external", "apiserver"}, "", ExitInput, "NAME=CIDR"},
 		{"unsupported mesh", []string{"check", "--mesh", "istio", "-f", example}, "", ExitInput, "want linkerd, none or auto"},
 		{"stdin ok", []string{"matrix", "-f", "-"}, goodPolicy, ExitOK, ""},
+		{"no objects", []string{"matrix", "-f", "../../docs/"}, "", ExitInput, "no Kubernetes objects in -f ../../docs/"},
+		{"no objects diff", []string{"diff", "-f", "../../docs/", "--to", "../../docs/"}, "", ExitInput, "no Kubernetes objects"},
+		{"no workloads", []string{"matrix", "-f", "testdata/no-workloads"}, "", ExitInput, "no workloads in -f testdata/no-workloads"},
+		{"unevaluated explain", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "emojivoto/emoji", "--port", "8080"}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
+		{"unevaluated denied stays denied", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "linkerd/linkerd-identity", "--port", "8080"}, "", ExitNo, ""},
+		{"unevaluated diff", []string{"diff", "-f", example, "--to", example, "--to", unevaluated, "--fail-on", "none"}, "", ExitUnknown, "cannot know: AdminNetworkPolicy deny-emoji"},
+		{"unevaluated check", []string{"check", "-f", example, "-f", "../../examples/seed-fix/seed-fix.yaml", "-f", unevaluated, "--strict"}, "", ExitNo, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +101,9 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// unevaluated is an AdminNetworkPolicy selecting every pod of emojivoto.
+const unevaluated = "testdata/unevaluated/admin-deny-emojivoto.yaml"
 
 const badPolicy = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -38,7 +38,9 @@ later ones replace earlier objects of the same kind/namespace/name; without
 -o json is documented in docs/diff.md; -o md writes a pull-request comment.
 Exit codes: 0 nothing that --fail-on names changed, 1 it did (default: a
 connection or a mesh check was lost, or the live read was incomplete),
-2 usage or input error.`,
+2 usage or input error, 3 cannot know: policies podreach does not evaluate
+select an endpoint of a listed change, or differ between the states (they
+are listed on stderr).`,
 		Example: `  podreach diff -f base/ --to head/
   podreach diff --to proposed/ --mesh linkerd -o md > comment.md
   podreach diff --live --delete netpol/emojivoto/allow-web --fail-on any
@@ -105,5 +107,8 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if err != nil {
 		return err
 	}
-	return diffExit(rep, f.failOn)
+	if err := diffExit(rep, f.failOn); err != nil {
+		return err
+	}
+	return diffUnknown(s, as, delta)
 }

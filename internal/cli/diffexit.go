@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/effective"
@@ -77,4 +78,21 @@ func diffExit(rep *render.DiffReport, failOn string) error {
 		return errNo
 	}
 	return nil
+}
+
+// diffUnknown returns errUnknown, and lists on stderr why, when policies
+// podreach does not evaluate could change what the diff says.
+func diffUnknown(s Streams, as [2]*reach.Analysis, d *reach.Delta) error {
+	could := reach.DeltaCouldChange(as[0], as[1], d)
+	if len(could) == 0 {
+		return nil
+	}
+	for _, c := range could {
+		where := "selects " + c.Endpoint
+		if c.Endpoint == "" {
+			where = "differs between the states"
+		}
+		fmt.Fprintf(s.ErrOut, "cannot know: %s is not evaluated and %s\n", c, where)
+	}
+	return errUnknown
 }

@@ -34,7 +34,14 @@ mapped to its targetPort. PORT is a number or a name (resolved on the
 destination pod), optionally with /PROTOCOL; without --port every port is
 considered.
 
-Exit codes: 0 allowed, 1 denied, 2 usage or input error.`,
+Between two meshed pods, the answer is about the port the mesh really uses
+(Linkerd ≥ 2.18 sends meshed traffic to the server's proxy on 4143): the
+output says "arrives as 4143/TCP". Policies of kinds podreach does not
+evaluate (AdminNetworkPolicy, Calico, Cilium, Linkerd authorization…) that
+select an endpoint make an allowed answer "CANNOT KNOW" and are listed
+(JSON: "answer": "unknown", "couldChange").
+
+Exit codes: 0 allowed, 1 denied, 2 usage or input error, 3 cannot know.`,
 		Example: `  podreach explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
   podreach explain -f cluster/ --from emojivoto/web --to svc/emojivoto/emoji-svc --port 8080 -o json
   podreach explain -f cluster/ --external apiserver=172.16.0.2/32 --from apiserver --to linkerd/linkerd-proxy-injector --port 8443`,
@@ -80,6 +87,9 @@ func runExplain(cmd *cobra.Command, s Streams, f *explainFlags) error {
 	}
 	if err != nil {
 		return err
+	}
+	if x.Unknown() {
+		return errUnknown
 	}
 	if !x.Allowed() {
 		return errNo

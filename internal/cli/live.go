@@ -133,7 +133,42 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 		}
 		out[i] = c
 	}
+	if !slices.ContainsFunc(out, func(c *model.Cluster) bool { return len(c.Workloads) > 0 }) {
+		return nil, inputError(noWorkloads(states, out))
+	}
 	return out, nil
+}
+
+// noWorkloads is the error for an input without a single workload: a
+// typo'd path or a folder without manifests must not answer "nothing is
+// reachable" with success.
+func noWorkloads(states []layers, cs []*model.Cluster) error {
+	var files []string
+	live := false
+	objects := 0
+	for i, st := range states {
+		files = append(files, st.files...)
+		live = live || st.live
+		c := cs[i]
+		objects += len(c.Services) + len(c.Policies) + len(c.Objects) + len(c.Unevaluated)
+		for _, ns := range c.Namespaces {
+			if !ns.Implicit {
+				objects++
+			}
+		}
+	}
+	slices.Sort(files)
+	where := "-f " + strings.Join(slices.Compact(files), ", -f ")
+	switch {
+	case live && len(files) == 0:
+		where = "the cluster"
+	case live:
+		where = "the cluster and " + where
+	}
+	if objects == 0 && !live {
+		return fmt.Errorf("no Kubernetes objects in %s: give the files or folders that hold the manifests", where)
+	}
+	return fmt.Errorf("no workloads in %s: podreach needs the pods or workloads (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod…) whose reachability to compute", where)
 }
 
 // finish applies a state's deletions to its builder, which loadErr says

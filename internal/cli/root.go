@@ -26,6 +26,9 @@ const (
 	ExitOK    = 0
 	ExitNo    = 1 // denied, a check failed, diff found what --fail-on names
 	ExitInput = 2 // usage or input error
+	// ExitUnknown: the answer depends on what podreach cannot evaluate
+	// (policies of other APIs select its endpoints); never success.
+	ExitUnknown = 3
 )
 
 // exitError carries an exit code; a nil Err means "no message".
@@ -45,6 +48,10 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // errNo is returned when the answer is "no"; the result is already printed.
 var errNo = &exitError{code: ExitNo}
+
+// errUnknown is returned when the answer cannot be known; the result,
+// saying why, is already printed.
+var errUnknown = &exitError{code: ExitUnknown}
 
 // Run executes the command line args (without the program name) and returns
 // the process exit code. name is the program name as invoked, so the usage
@@ -87,7 +94,8 @@ protocol, and why — from manifests (files, directories, stdin) or from the
 live cluster of the current kubeconfig context (when no -f is given, or with
 --live; read-only), with manifests layered on it to ask "what if?".
 
-Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error.`,
+Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error,
+3 cannot know (policies podreach does not evaluate could change the answer).`,
 		Example: fmt.Sprintf(`  %[1]s explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
   %[1]s matrix -f examples/emojivoto-linkerd/ -o json`, use),
 		SilenceUsage:  true,

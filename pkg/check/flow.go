@@ -43,6 +43,7 @@ func (r *runner) flow(f mesh.Flow) Result {
 		res.Details = describeBlocked(f.From.Name, len(src.eps), res.Blocked)
 		res.Policies = blockingPolicies(res.Blocked)
 	}
+	r.markUnknown(&res, &src, &dst)
 	return res
 }
 

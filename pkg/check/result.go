@@ -3,6 +3,7 @@ package check
 import (
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/reach"
 )
 
 // Status is a check's outcome.
@@ -66,6 +67,9 @@ type Result struct {
 	// Fixable: the blocked pairs are all between pods (or from a known
 	// external), so fix can write policies that admit them.
 	Fixable bool
+	// CouldChange are the policies podreach does not evaluate that select
+	// pods of the flow (one entry per object): an allowed flow is then ‼.
+	CouldChange []reach.CouldChange
 }
 
 // Report is a whole check run.

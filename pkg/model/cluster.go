@@ -20,7 +20,12 @@ type Cluster struct {
 	Services   []Service
 	Policies   []Policy
 	Objects    []Object // other objects a mesh profile may read (ConfigMaps, webhooks)
-	Externals  []External
+	// Unevaluated are the traffic policies of kinds podreach does not
+	// evaluate (AdminNetworkPolicy, Calico, Cilium, Linkerd authorization…):
+	// any answer about a pod they select could be changed by them.
+	// Data["spec"] holds each one's spec as JSON.
+	Unevaluated []Object
+	Externals   []External
 	// Gaps are what a live source could not read; empty for complete input.
 	// Answers involving a gap's namespace are incomplete.
 	Gaps []Gap

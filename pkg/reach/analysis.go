@@ -54,6 +54,7 @@ type Analysis struct {
 	// specs and inSpecs are, per endpoint, its pod spec in the effective
 	// and in the input cluster (nil for externals; inSpecs only with a mesh).
 	specs, inSpecs []*model.PodSpec
+	uneval         *selections    // unevaluated policies and whom they select; nil for none
 	nodes          []int          // endpoints that are matrix nodes, sorted by ID
 	byID           map[string]int // endpoint index by ID
 }
@@ -116,6 +117,7 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 		return nil, err
 	}
 	a.engine = eng
+	a.selectUnevaluated()
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	return a, nil
 }

@@ -2,6 +2,7 @@ package reach
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,10 +60,26 @@ type Explanation struct {
 	// decision is then about that port); the zero Arrival otherwise.
 	Arrivals []Arrival
 	Notes    []string // how names and ports were resolved, what the mesh changed
+	// CouldChange are the policies podreach does not evaluate that select
+	// an endpoint of the answer (see Analysis.CouldChange): when the
+	// NetworkPolicies allow the connection, the answer is unknown.
+	CouldChange []CouldChange
 }
 
-// Allowed reports whether every decision allows the connection.
+// Allowed reports whether every decision allows the connection and no
+// unevaluated policy could change that.
 func (x *Explanation) Allowed() bool {
+	return x.allowedByPolicies() && len(x.CouldChange) == 0
+}
+
+// Unknown reports whether the NetworkPolicies allow the connection but
+// policies podreach does not evaluate could change it: the answer is
+// neither yes nor no.
+func (x *Explanation) Unknown() bool {
+	return x.allowedByPolicies() && len(x.CouldChange) > 0
+}
+
+func (x *Explanation) allowedByPolicies() bool {
 	for _, d := range x.Decisions {
 		if d.Verdict != policy.Allow {
 			return false
@@ -102,6 +119,7 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 			x.Decisions = append(x.Decisions, dec)
 			x.Arrivals = append(x.Arrivals, r)
 			x.Notes = append(x.Notes, a.injectedNotes(dec, s, d)...)
+			x.CouldChange = appendNew(x.CouldChange, a.CouldChange(s, d))
 		}
 	}
 	return x, nil
@@ -149,4 +167,14 @@ func (a *Analysis) targetPort(s *model.Service, sp model.ServicePort, ep *policy
 		return sp.Protocol, sp.TargetPort.IntValue(), fmt.Sprintf("%s → targetPort %d on %s", svc, sp.TargetPort.IntValue(), ep.ID), nil
 	}
 	return sp.Protocol, int(sp.Port), fmt.Sprintf("%s → targetPort %d on %s", svc, sp.Port, ep.ID), nil
+}
+
+// appendNew appends the elements of add not already in to.
+func appendNew(to, add []CouldChange) []CouldChange {
+	for _, c := range add {
+		if !slices.Contains(to, c) {
+			to = append(to, c)
+		}
+	}
+	return to
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
+	"github.com/podreach/podreach/pkg/reach"
 )
 
 // DocsBase is where check anchors are documented.
@@ -125,6 +126,9 @@ type resultJSON struct {
 	Policies    []string   `json:"blockingPolicies"`
 	Blocked     []pairJSON `json:"blocked"`
 	Fixable     bool       `json:"fixable"`
+	// CouldChange: policies podreach does not evaluate that select pods of
+	// the flow (the explain JSON's "couldChange" shape).
+	CouldChange []reach.CouldChange `json:"couldChange"`
 }
 
 type pairJSON struct {
@@ -155,7 +159,8 @@ func CheckJSON(w io.Writer, rep *check.Report) error {
 
 func resultToJSON(res check.Result) resultJSON {
 	rj := resultJSON{ID: res.ID, Description: res.Description, Result: res.Status.String(), Details: append([]string{}, res.Details...),
-		Hint: res.Hint, Anchor: res.Anchor, Sources: res.Sources, Policies: append([]string{}, res.Policies...), Blocked: []pairJSON{}, Fixable: res.Fixable}
+		Hint: res.Hint, Anchor: res.Anchor, Sources: res.Sources, Policies: append([]string{}, res.Policies...), Blocked: []pairJSON{}, Fixable: res.Fixable,
+		CouldChange: append([]reach.CouldChange{}, res.CouldChange...)}
 	if res.Status != check.StatusOK && len(res.Details) > 0 {
 		rj.Error = res.Details[0]
 	}

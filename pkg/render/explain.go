@@ -29,11 +29,17 @@ func ExplainText(w io.Writer, x *reach.Explanation) error {
 	for _, n := range x.Notes {
 		fmt.Fprintf(&b, "note: %s\n", escape.Text(n))
 	}
+	if x.Unknown() {
+		b.WriteString("CANNOT KNOW: the NetworkPolicies allow it, but policies podreach does not evaluate select its endpoints and could change that:\n")
+	}
+	for _, c := range x.CouldChange {
+		fmt.Fprintf(&b, "  %s could change this: %s selects %s\n", SymbolWarn, c, c.Endpoint)
+	}
 	for i, d := range x.Decisions {
 		if i > 0 || b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		decisionText(&b, d, arrival(x, i))
+		decisionText(&b, d, arrival(x, i), x.Unknown())
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -54,12 +60,17 @@ func arrival(x *reach.Explanation, i int) reach.Arrival {
 	return reach.Arrival{}
 }
 
-func decisionText(b *strings.Builder, d policy.Decision, r reach.Arrival) {
+// decisionText writes one decision; unknown says that policies podreach
+// does not evaluate could change an allowed answer.
+func decisionText(b *strings.Builder, d policy.Decision, r reach.Arrival, unknown bool) {
 	verdict := "DENIED"
 	if d.Verdict == policy.Allow {
 		verdict = "ALLOWED"
 		if d.Port == 0 && !d.Allowed.IsAll() {
 			verdict = "ALLOWED on " + d.Allowed.String()
+		}
+		if unknown {
+			verdict = "CANNOT KNOW (" + verdict + " by the NetworkPolicies)"
 		}
 	}
 	port := portLabel(d)
@@ -118,12 +129,16 @@ func ruleName(r policy.RuleRef) string {
 }
 
 type explainJSON struct {
-	From      targetJSON     `json:"from"`
-	To        targetJSON     `json:"to"`
-	Port      *portJSON      `json:"port,omitempty"`
-	Allowed   bool           `json:"allowed"`
-	Notes     []string       `json:"notes"`
-	Decisions []decisionJSON `json:"decisions"`
+	From    targetJSON `json:"from"`
+	To      targetJSON `json:"to"`
+	Port    *portJSON  `json:"port,omitempty"`
+	Allowed bool       `json:"allowed"`
+	Answer  string     `json:"answer"` // allowed, denied or unknown
+	Notes   []string   `json:"notes"`
+	// CouldChange lists the policies podreach does not evaluate that
+	// select an endpoint of the answer (reach.CouldChange's fields).
+	CouldChange []reach.CouldChange `json:"couldChange"`
+	Decisions   []decisionJSON      `json:"decisions"`
 }
 
 type targetJSON struct {
@@ -187,10 +202,12 @@ type missJSON struct {
 // ExplainJSON writes an explanation for machines (schema in the README).
 func ExplainJSON(w io.Writer, x *reach.Explanation) error {
 	out := explainJSON{
-		From:    targetJSON{x.From.Ref, x.From.What},
-		To:      targetJSON{x.To.Ref, x.To.What},
-		Allowed: x.Allowed(),
-		Notes:   append([]string{}, x.Notes...),
+		From:        targetJSON{x.From.Ref, x.From.What},
+		To:          targetJSON{x.To.Ref, x.To.What},
+		Allowed:     x.Allowed(),
+		Answer:      answer(x),
+		Notes:       append([]string{}, x.Notes...),
+		CouldChange: append([]reach.CouldChange{}, x.CouldChange...),
 	}
 	if x.Port != (reach.PortSpec{}) {
 		out.Port = &portJSON{Number: x.Port.Number, Name: x.Port.Name, Protocol: x.Port.Protocol.String()}
@@ -210,6 +227,17 @@ func ExplainJSON(w io.Writer, x *reach.Explanation) error {
 	b := marshal(out)
 	_, err := w.Write(append(b, '\n'))
 	return err
+}
+
+// answer is "allowed", "denied" or "unknown" (see reach.Explanation.Unknown).
+func answer(x *reach.Explanation) string {
+	switch {
+	case x.Unknown():
+		return "unknown"
+	case x.Allowed():
+		return "allowed"
+	}
+	return "denied"
 }
 
 func sideToJSON(s policy.Side) sideJSON {

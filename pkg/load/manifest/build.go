@@ -91,6 +91,8 @@ func sourceOf(v any) model.Source {
 		return v.Source
 	case *model.Object:
 		return v.Source
+	case *unevaluatedRecord:
+		return v.o.Source
 	}
 	return model.Source{}
 }
@@ -141,6 +143,8 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 			c.Policies = append(c.Policies, *v)
 		case *model.Object:
 			c.Objects = append(c.Objects, *v)
+		case *unevaluatedRecord:
+			c.Unevaluated = append(c.Unevaluated, v.o)
 		}
 	}
 	c.Workloads = resolveOwners(workloads, pods)
@@ -272,8 +276,10 @@ func sortCluster(c *model.Cluster) {
 		return cmp.Or(cmp.Compare(a.NetworkPolicy.Namespace, b.NetworkPolicy.Namespace),
 			cmp.Compare(a.NetworkPolicy.Name, b.NetworkPolicy.Name))
 	})
-	slices.SortFunc(c.Objects, func(a, b model.Object) int {
+	byID := func(a, b model.Object) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name),
 			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.APIVersion, b.APIVersion))
-	})
+	}
+	slices.SortFunc(c.Objects, byID)
+	slices.SortFunc(c.Unevaluated, byID)
 }

@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"encoding/json"
+
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -260,6 +262,45 @@ func addMetaObject(o *object) {
 	}
 	o.meta(&m.ObjectMeta)
 	o.putObject(&m.ObjectMeta, nil)
+}
+
+// unevaluatedPolicy is what podreach keeps of a policy it does not
+// evaluate: who it is, and its spec to tell what it selects.
+type unevaluatedPolicy struct {
+	metav1.ObjectMeta `json:"metadata"`
+	Spec              json.RawMessage `json:"spec"`
+}
+
+// unevaluatedRecord is a policy of a kind podreach does not evaluate
+// (policyKind): counted for the warning, kept in Cluster.Unevaluated.
+type unevaluatedRecord struct{ o model.Object }
+
+// addUnevaluated keeps a policy podreach does not evaluate, so that the
+// answers it could change say so.
+func addUnevaluated(o *object) {
+	o.b.unevaluated[o.kind+" "+o.apiVersion]++
+	p := decodeAs[unevaluatedPolicy](o, false)
+	if p == nil {
+		return
+	}
+	ns := p.Namespace
+	if clusterwidePolicy(o.kind) {
+		ns = ""
+	} else if ns == "" {
+		ns = o.b.opts.defaultNamespace
+	}
+	o.b.put(o, &unevaluatedRecord{model.Object{APIVersion: o.apiVersion, Kind: o.kind, Namespace: ns, Name: p.Name,
+		Labels: p.Labels, Data: map[string]string{"spec": string(p.Spec)}, Source: o.source()}})
+}
+
+// clusterwidePolicy reports whether a policy kind of policyKind is cluster-scoped.
+func clusterwidePolicy(kind string) bool {
+	switch kind {
+	case "GlobalNetworkPolicy", "StagedGlobalNetworkPolicy", "CiliumClusterwideNetworkPolicy",
+		"AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy":
+		return true
+	}
+	return false
 }
 
 func (o *object) putObject(m *metav1.ObjectMeta, data map[string]string) {

@@ -147,6 +147,8 @@ func readHandler(group, version, kind string) (handler, bool) {
 			return addNetworkPolicy, true
 		}
 		return unsupportedPolicy, true
+	case policyKind(kind) && group != "":
+		return addUnevaluated, true
 	case group == "":
 		return coreHandler(kind)
 	case group == "apps" || group == "extensions":

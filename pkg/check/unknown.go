@@ -1,0 +1,43 @@
+package check
+
+import (
+	"fmt"
+
+	"github.com/podreach/podreach/pkg/reach"
+)
+
+// markUnknown turns an allowed result into ‼ when policies podreach does
+// not evaluate select an endpoint of its connections: they could deny
+// what the NetworkPolicies allow. A blocked result stays ×, with the
+// objects listed (one of them might also admit it; podreach cannot say).
+func (r *runner) markUnknown(res *Result, src, dst *peerSet) {
+	if !r.a.HasUnevaluated() {
+		return
+	}
+	var could []reach.CouldChange
+	seen := map[string]bool{}
+	for _, s := range src.eps {
+		for _, d := range dst.eps {
+			if s == d {
+				continue
+			}
+			for _, c := range r.a.CouldChange(s, d) {
+				if key := c.Kind + " " + c.Namespace + "/" + c.Name; !seen[key] {
+					seen[key] = true
+					could = append(could, c)
+				}
+			}
+		}
+	}
+	if len(could) == 0 {
+		return
+	}
+	res.CouldChange = could
+	if res.Status == StatusOK {
+		res.Status, res.Fixable = StatusWarning, false
+		res.Details = append([]string{"cannot know: the NetworkPolicies allow it, but policies podreach does not evaluate select its pods"}, res.Details...)
+	}
+	for _, c := range could {
+		res.Details = append(res.Details, fmt.Sprintf("could change this: %s (e.g. %s)", c, c.Endpoint))
+	}
+}
