@@ -34,10 +34,12 @@ carries, so no labels need to be added. API-server flows need
 --external apiserver=CIDR; without it they are written as commented
 placeholders.
 
-Exit codes: 0 the proposal restores every fixable flow, 1 it does not (the
-proposal is still printed), 2 usage or input error.`,
-		Example: `  podreach fix --mesh linkerd -f examples/emojivoto-linkerd/ > fix.yaml
-  podreach check --mesh linkerd -f examples/emojivoto-linkerd/ -f fix.yaml`,
+Exit codes: 0 the proposal restores every flow that did not pass, 1 it
+leaves one unfixed (a fixable flow still fails, or a flow it cannot fix:
+without --external apiserver=CIDR the webhook flows; the proposal is still
+printed and the unfixed flows are listed on stderr), 2 usage or input error.`,
+		Example: `  podreach fix --mesh linkerd -f examples/emojivoto-linkerd/ --external apiserver=172.16.0.2/32 > fix.yaml
+  podreach check --mesh linkerd -f examples/emojivoto-linkerd/ -f fix.yaml --external apiserver=172.16.0.2/32`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runFix(cmd, s, f) },
 	}
@@ -87,6 +89,9 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 	}
 	if err != nil {
 		return &exitError{code: ExitNo, err: err}
+	}
+	if len(prop.Unfixable) > 0 {
+		return &exitError{code: ExitNo, err: fmt.Errorf("%d flows left unfixed (see the warnings)", len(prop.Unfixable))}
 	}
 	return nil
 }

@@ -49,6 +49,9 @@ func TestReadme(t *testing.T) {
 			}
 		}
 		want := "```console\n$ " + b.cmd + "\n" + runLine(t, dir, b.cmd) + "```\n"
+		if b.setup != "" { // the README shows the command that made the file
+			want = "```console\n$ " + b.setup + "\n$ " + b.cmd + "\n" + runLine(t, dir, b.cmd) + "```\n"
+		}
 		re := regexp.MustCompile(`(?s)(<!-- BEGIN ` + b.name + ` -->\n).*?(<!-- END ` + b.name + ` -->)`)
 		loc := re.FindStringSubmatchIndex(readme)
 		if loc == nil {
