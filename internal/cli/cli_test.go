@@ -87,6 +87,7 @@ func TestExitCodes(t *testing.T) {
 		{"unevaluated explain", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "emojivoto/emoji", "--port", "8080"}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
 		{"unevaluated denied stays denied", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "linkerd/linkerd-identity", "--port", "8080"}, "", ExitNo, ""},
 		{"unevaluated diff", []string{"diff", "-f", example, "--to", example, "--to", unevaluated, "--fail-on", "none"}, "", ExitUnknown, "cannot know: AdminNetworkPolicy deny-emoji"},
+		{"app repo without the control plane", []string{"check", "-f", "../../examples/app-repo/"}, "", ExitNo, "modelling the control plane of Linkerd edge-26.8.3"},
 		{"unevaluated check", []string{"check", "-f", example, "-f", "../../examples/seed-fix/seed-fix.yaml", "-f", unevaluated, "--strict"}, "", ExitNo, ""},
 	}
 	for _, tt := range tests {

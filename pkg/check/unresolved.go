@@ -25,9 +25,12 @@ func (r *runner) unresolved(f mesh.Flow, res Result, src, dst peerSet) Result {
 		pods, dir, why = src, policy.Egress, dst.unresolved
 	}
 	res.Sources = len(src.eps)
-	var isolated []string
+	var isolated, blocked []string
 	policies := map[string]bool{}
 	for _, ep := range pods.eps {
+		if r.blockedAnyway(ep, dir, f) {
+			blocked = append(blocked, r.a.Engine().Endpoints()[ep].ID)
+		}
 		if ps := r.a.Engine().Isolating(ep, dir); len(ps) > 0 {
 			isolated = append(isolated, r.a.Engine().Endpoints()[ep].ID)
 			for _, p := range ps {
@@ -41,6 +44,12 @@ func (r *runner) unresolved(f mesh.Flow, res Result, src, dst peerSet) Result {
 	}
 	res.Status, res.Fixable = StatusWarning, false
 	res.Policies = sortedKeys(policies)
+	if len(blocked) > 0 {
+		res.Status, res.Fixable = severityStatus(f.Severity), false
+		res.Details = []string{fmt.Sprintf("blocked whatever the other side is: %s is isolated for %s by NetworkPolicy %s, and no rule of it admits %s from anyone",
+			strings.Join(blocked, ", "), dir, strings.Join(res.Policies, ", "), portList(f.Ports))}
+		return res
+	}
 	res.Details = []string{
 		fmt.Sprintf("cannot prove: %s, and %s is isolated for %s by NetworkPolicy %s", why, strings.Join(isolated, ", "), dir, strings.Join(res.Policies, ", ")),
 	}
@@ -55,11 +64,20 @@ func (r *runner) unresolved(f mesh.Flow, res Result, src, dst peerSet) Result {
 // can be judged: open egress proves nothing is blocked at the source, but
 // the destination's ingress stays unknown.
 func (r *runner) missingDestination(f mesh.Flow, res Result, src peerSet) Result {
-	var isolated []string
+	var isolated, blocked []string
 	for _, ep := range src.eps {
 		if len(r.a.Engine().Isolating(ep, policy.Egress)) > 0 {
 			isolated = append(isolated, r.a.Engine().Endpoints()[ep].ID)
 		}
+		if r.blockedAnyway(ep, policy.Egress, f) {
+			blocked = append(blocked, r.a.Engine().Endpoints()[ep].ID)
+		}
+	}
+	if len(blocked) > 0 {
+		res.Status, res.Fixable = severityStatus(f.Severity), false
+		res.Details = []string{fmt.Sprintf("no %s in the input, but %d of %d source workloads are blocked whatever the destination: their egress policies admit %s to no one (e.g. %s)",
+			f.To.Name, len(blocked), len(src.eps), portList(f.Ports), blocked[0])}
+		return res
 	}
 	if len(isolated) == 0 {
 		res.Details = []string{fmt.Sprintf("no %s in the input; the sources' egress is not isolated, so nothing on their side blocks it", f.To.Name)}
@@ -68,4 +86,13 @@ func (r *runner) missingDestination(f mesh.Flow, res Result, src peerSet) Result
 	res.Status, res.Fixable = StatusWarning, false
 	res.Details = []string{fmt.Sprintf("cannot prove: no %s in the input, and %d source workloads are isolated for egress (e.g. %s); add the destination's manifests", f.To.Name, len(isolated), isolated[0])}
 	return res
+}
+
+// portList is "53/UDP, 53/TCP".
+func portList(ps []mesh.Port) string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("%d/%s", p.Port, p.Protocol))
+	}
+	return strings.Join(out, ", ")
 }

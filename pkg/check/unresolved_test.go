@@ -46,12 +46,14 @@ func TestUnresolvedAPIServer(t *testing.T) {
 		{"injector open", nil, "apiserver-to-proxy-injector", StatusOK,
 			nil, []string{"no pod on the other side is isolated for ingress, so any address is admitted"}},
 		{"another pod isolated", []model.Policy{isolateDestination}, "apiserver-to-proxy-injector", StatusOK, nil, nil},
-		{"validator isolated", []model.Policy{isolateDestination}, "apiserver-to-policy-validator", StatusWarning,
-			[]string{"linkerd/destination-only"}, []string{"linkerd/linkerd-destination is isolated for ingress", "--external apiserver=CIDR"}},
+		// a policy without rules admits the API server from no address at all: ×
+		// (here the flow's severity, a warning), not "cannot prove"
+		{"validator isolated, no rule", []model.Policy{isolateDestination}, "apiserver-to-policy-validator", StatusWarning,
+			[]string{"linkerd/destination-only"}, []string{"blocked whatever the other side is: linkerd/linkerd-destination is isolated for ingress", "9443/TCP from anyone"}},
 		{"viz tap isolated", []model.Policy{denyAllIngress("linkerd-viz")}, "apiserver-to-tap", StatusWarning,
 			[]string{"linkerd-viz/deny-all-ingress"}, []string{"linkerd-viz/tap is isolated for ingress"}},
-		{"controllers' egress isolated", []model.Policy{denyEgress}, "control-plane-to-apiserver", StatusWarning,
-			[]string{"linkerd/deny-egress"}, []string{"is isolated for egress", "--external apiserver=CIDR"}},
+		{"controllers' egress isolated, no rule", []model.Policy{denyEgress}, "control-plane-to-apiserver", StatusError,
+			[]string{"linkerd/deny-egress"}, []string{"blocked whatever the other side is", "is isolated for egress", "443/TCP, 6443/TCP from anyone"}},
 		{"controllers' egress open", nil, "control-plane-to-apiserver", StatusOK,
 			nil, []string{"no pod on the other side is isolated for egress"}},
 	}

@@ -104,7 +104,7 @@ func podEndpoints(w *model.Workload, expand bool) []policy.Endpoint {
 // external). Inject keeps workloads and pods in place, so the same i, k
 // name the same pod in the input and the effective cluster.
 func podSpec(c *model.Cluster, i, k int) *model.PodSpec {
-	if i < 0 {
+	if i < 0 || i >= len(c.Workloads) { // an external; a workload the mesh added (input side)
 		return nil
 	}
 	w := &c.Workloads[i]

@@ -19,7 +19,7 @@ import (
 func TestCloneKnowsModelFields(t *testing.T) {
 	t.Parallel()
 	known := map[reflect.Type][]string{
-		reflect.TypeFor[model.Cluster]():   {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Externals", "Gaps"},
+		reflect.TypeFor[model.Cluster]():   {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Unevaluated", "Externals", "Gaps"},
 		reflect.TypeFor[model.Namespace](): {"Name", "Labels", "Annotations", "Implicit", "Source"},
 		reflect.TypeFor[model.Workload]():  {"Kind", "Namespace", "Name", "Labels", "Annotations", "Template", "Replicas", "Pods", "Source"},
 		reflect.TypeFor[model.PodSpec]():   {"Labels", "Annotations", "Containers", "HostNetwork"},
@@ -82,13 +82,14 @@ func TestCloneIsDeep(t *testing.T) {
 // field this function does not know).
 func cloneCluster(c *model.Cluster) *model.Cluster {
 	out := &model.Cluster{
-		Namespaces: slices.Clone(c.Namespaces),
-		Workloads:  slices.Clone(c.Workloads),
-		Services:   slices.Clone(c.Services),
-		Policies:   slices.Clone(c.Policies),
-		Objects:    slices.Clone(c.Objects),
-		Externals:  slices.Clone(c.Externals),
-		Gaps:       slices.Clone(c.Gaps),
+		Namespaces:  slices.Clone(c.Namespaces),
+		Workloads:   slices.Clone(c.Workloads),
+		Services:    slices.Clone(c.Services),
+		Policies:    slices.Clone(c.Policies),
+		Objects:     slices.Clone(c.Objects),
+		Unevaluated: slices.Clone(c.Unevaluated),
+		Externals:   slices.Clone(c.Externals),
+		Gaps:        slices.Clone(c.Gaps),
 	}
 	for i := range out.Gaps {
 		out.Gaps[i].Resources = slices.Clone(out.Gaps[i].Resources)
@@ -114,9 +115,11 @@ func cloneCluster(c *model.Cluster) *model.Cluster {
 	for i := range out.Policies {
 		out.Policies[i].NetworkPolicy = out.Policies[i].NetworkPolicy.DeepCopy()
 	}
-	for i := range out.Objects {
-		o := &out.Objects[i]
-		o.Labels, o.Annotations, o.Data = maps.Clone(o.Labels), maps.Clone(o.Annotations), maps.Clone(o.Data)
+	for _, os := range [][]model.Object{out.Objects, out.Unevaluated} {
+		for i := range os {
+			o := &os[i]
+			o.Labels, o.Annotations, o.Data = maps.Clone(o.Labels), maps.Clone(o.Annotations), maps.Clone(o.Data)
+		}
 	}
 	return out
 }

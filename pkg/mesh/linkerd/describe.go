@@ -16,6 +16,9 @@ func (in *Install) Describe() []string {
 	if len(in.Components) == 0 {
 		lines[0] = "Linkerd control plane in namespace " + in.Namespace
 	}
+	if in.Modelled {
+		lines[0] = fmt.Sprintf("Linkerd control plane not in the input: modelled in namespace %s (%s)", in.Namespace, strings.Join(in.Components, ", "))
+	}
 	if len(in.Extensions) > 0 {
 		var ext []string
 		for _, e := range in.Extensions {

@@ -24,10 +24,8 @@ func Detect(c *model.Cluster, override string) (*Install, model.Diagnostics, err
 		ov = v
 	}
 	ns, found := findControlPlane(c, &ds)
-	if !found && override == "" {
-		return nil, ds, fmt.Errorf("no Linkerd control plane in the input: looked for pods labelled %s, "+
-			"a namespace labelled %s=true and the %s ConfigMap; include the control-plane manifests "+
-			"or pass --linkerd-version", labelComponent, labelIsControlPlane, configMapName)
+	if !found {
+		return detectModelled(c, ns, ov, &ds)
 	}
 	cfg := readConfig(c, ns, &ds)
 	cands := append(cfg.versions, workloadVersions(c, ns, &ds)...)
@@ -51,6 +49,56 @@ func Detect(c *model.Cluster, override string) (*Install, model.Diagnostics, err
 		return nil, ds, err
 	}
 	return in, ds, nil
+}
+
+// detectModelled is Detect for an input without a control plane (an
+// application repository; the platform team owns the install): the
+// release is ov, else what the meshed pods say (their proxy-version
+// annotation or proxy image), else DefaultVersion; the control plane is
+// modelled from the flow data (Install.Modelled) and one notice says so.
+func detectModelled(c *model.Cluster, ns string, ov Version, ds *model.Diagnostics) (*Install, model.Diagnostics, error) {
+	cands := dataPlaneVersions(c)
+	v, src := ov, VersionSource{Kind: SourceOverride, Where: "--linkerd-version"}
+	switch {
+	case !ov.IsZero():
+	case len(cands) > 0:
+		v, src = cands[0].v, cands[0].src
+	default:
+		v, src = MustParseVersion(DefaultVersion), VersionSource{Kind: SourceDefault, Where: "no version in the input"}
+	}
+	in, err := New(v, WithNamespace(ns), WithVersionSource(src))
+	if err != nil {
+		return nil, *ds, err
+	}
+	in.Modelled = true
+	comps := in.ModelledComponents()
+	in.Components = comps
+	*ds = append(*ds, model.Diagnostic{Severity: model.Notice, Message: fmt.Sprintf(
+		"no Linkerd control plane in the input: modelling the control plane of Linkerd %s (%s) in namespace %s (%s) "+
+			"from podreach's flow data; the NetworkPolicies of %s are not in the input, so flows into it are judged "+
+			"on the sending side", v, src, ns, strings.Join(comps, ", "), ns)})
+	return in, *ds, nil
+}
+
+// dataPlaneVersions reads the release from meshed workloads: the
+// linkerd.io/proxy-version annotation the injector writes, then the tag of
+// their linkerd-proxy image.
+func dataPlaneVersions(c *model.Cluster) []candidate {
+	var annot, images []candidate
+	for _, w := range c.Workloads {
+		what := w.Kind.String() + " " + w.ID()
+		if s := lastField(w.Template.Annotations[annotationProxyVersion]); s != "" {
+			if v, err := ParseVersion(s); err == nil {
+				annot = append(annot, candidate{v, VersionSource{SourceAnnotation, annotationProxyVersion + " on " + what}})
+			}
+		}
+		for _, ct := range w.Template.Containers {
+			if v, ok := imageVersion(ct.Image); ok && ct.Name == containerProxy {
+				images = append(images, candidate{v, VersionSource{SourceImage, ct.Image + " in " + what}})
+			}
+		}
+	}
+	return append(annot, images...)
 }
 
 // findControlPlane returns the control-plane namespace and whether a control

@@ -98,7 +98,27 @@ func TestDetect(t *testing.T) {
 		c:        cluster(nil, []model.Workload{deploy("app", "web", label(labelControlPlaneNS, "mesh"), withProxy)}),
 		override: "edge-19.1.2",
 		want: detected{Namespace: "mesh", Version: "edge-19.1.2", Mode: TransportHeader,
-			Source: "override (--linkerd-version)"},
+			Source: "override (--linkerd-version)", Components: []string{"controller", "grafana", "prometheus", "web"},
+			Diagnostics: []string{"notice: no Linkerd control plane in the input: modelling the control plane of Linkerd edge-19.1.2 " +
+				"(override (--linkerd-version)) in namespace mesh (controller, grafana, prometheus, web) from podreach's flow data; " +
+				"the NetworkPolicies of mesh are not in the input, so flows into it are judged on the sending side"}},
+	}, {
+		name: "no control plane, no version: the proxy-version annotation of meshed pods",
+		c: cluster(nil, []model.Workload{deploy("app", "web", label(labelControlPlaneNS, "linkerd"), withProxy,
+			annotation(annotationProxyVersion, "stable-2.14.10"))}),
+		want: detected{Namespace: "linkerd", Version: "stable-2.14.10", Mode: TransportHeader,
+			Source: "annotation (linkerd.io/proxy-version on Deployment app/web)", Components: []string{"destination", "identity", "proxy-injector"},
+			Diagnostics: []string{"notice: no Linkerd control plane in the input: modelling the control plane of Linkerd stable-2.14.10 " +
+				"(annotation (linkerd.io/proxy-version on Deployment app/web)) in namespace linkerd (destination, identity, proxy-injector) from podreach's flow data; " +
+				"the NetworkPolicies of linkerd are not in the input, so flows into it are judged on the sending side"}},
+	}, {
+		name: "no control plane, no version anywhere: the documented default",
+		c:    cluster([]model.Namespace{namespace("app", nsAnnotation(annotationInject, "enabled"))}, []model.Workload{deploy("app", "web")}),
+		want: detected{Namespace: "linkerd", Version: DefaultVersion, Mode: TransportHeader, Native: true,
+			Source: "podreach's default (no version in the input)", Components: []string{"destination", "identity", "proxy-injector"},
+			Diagnostics: []string{"notice: no Linkerd control plane in the input: modelling the control plane of Linkerd " + DefaultVersion +
+				" (podreach's default (no version in the input)) in namespace linkerd (destination, identity, proxy-injector) from podreach's flow data; " +
+				"the NetworkPolicies of linkerd are not in the input, so flows into it are judged on the sending side"}},
 	}, {
 		name: "extensions by namespace label and by pods",
 		c: cluster([]model.Namespace{cpNS, namespace("linkerd-viz", nsLabel(labelExtension, "viz")),
@@ -157,8 +177,6 @@ func TestDetectErrors(t *testing.T) {
 		c              *model.Cluster
 		want           []string // substrings of the error
 	}{
-		{"no control plane", "", cluster([]model.Namespace{namespace("app")}, []model.Workload{deploy("app", "web")}),
-			[]string{"no Linkerd control plane", labelComponent, labelIsControlPlane, configMapName, "--linkerd-version"}},
 		{"control plane without version", "", cluster(nil, []model.Workload{controlPlane("linkerd", "identity")}),
 			[]string{`namespace "linkerd"`, "cannot tell the Linkerd version", "--linkerd-version"}},
 		{"bad override", "2.x", cluster(nil, nil), []string{"override", `"2.x"`}},

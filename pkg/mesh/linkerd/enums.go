@@ -45,6 +45,7 @@ const (
 	SourceConfig                // the linkerd-config ConfigMap
 	SourceAnnotation            // linkerd.io/created-by or linkerd.io/proxy-version on a control-plane pod template
 	SourceImage                 // the tag of a Linkerd image
+	SourceDefault               // none of the above: DefaultVersion
 )
 
 func (k SourceKind) String() string {
@@ -57,6 +58,8 @@ func (k SourceKind) String() string {
 		return "annotation"
 	case SourceImage:
 		return "image"
+	case SourceDefault:
+		return "podreach's default"
 	}
 	return "unknown"
 }

@@ -11,7 +11,8 @@ import (
 // Inject returns a copy of c in which every workload the injector would
 // mesh (Meshed, but without a proxy yet) and every one of its pods carry
 // what injection adds for this release. It models the cluster once all
-// such pods have been (re)created. c is not modified.
+// such pods have been (re)created. c is not modified. When the control
+// plane is Modelled, its workloads follow c's (same indexes for c's).
 //
 // The copy is copy-on-write: the workloads injection changes get their own
 // template and pods (with their own label and annotation maps and
@@ -24,6 +25,9 @@ func (in *Install) Inject(c *model.Cluster) *model.Cluster {
 	out.Namespaces, out.Services, out.Policies = slices.Clip(c.Namespaces), slices.Clip(c.Services), slices.Clip(c.Policies)
 	out.Objects, out.Externals, out.Gaps = slices.Clip(c.Objects), slices.Clip(c.Externals), slices.Clip(c.Gaps)
 	out.Workloads = slices.Clip(c.Workloads)
+	if in.Modelled {
+		defer in.addModelled(&out, c)
+	}
 	if !in.injectorRuns() {
 		return &out
 	}

@@ -27,6 +27,9 @@ type Install struct {
 	// OpaquePorts is the cluster default opaque-ports list (proxy.opaquePorts);
 	// empty means the release's default (§2).
 	OpaquePorts string
+	// Modelled: the input holds no control plane; Inject adds the one
+	// podreach models for Release from its flow data (model.go).
+	Modelled bool
 
 	table *table
 }
