@@ -78,7 +78,7 @@ func Diff(before, after *Analysis) (*Delta, error) {
 	if !replayed {
 		changes = diffScan(before, after, merged)
 	}
-	d.Changes = changes
+	d.Changes = arrivedChanges(before, after, changes)
 	for _, m := range merged {
 		switch {
 		case m.b < 0:
@@ -89,6 +89,39 @@ func Diff(before, after *Analysis) (*Delta, error) {
 	}
 	d.Gaps = append(slices.Clone(before.cluster.Gaps), after.cluster.Gaps...)
 	return d, nil
+}
+
+// arrivedChanges maps the changes' port sets to the application ports
+// meshed pairs can really use (Analysis.Arrived) and drops the changes
+// that then vanish. Pairs whose NetworkPolicy answer is unchanged keep
+// their application ports too (the mapping depends only on the pair), so
+// no change is missed as long as the pair's meshing is the same in both
+// states.
+func arrivedChanges(before, after *Analysis, cs []Change) []Change {
+	if before.opts.mesh == nil && after.opts.mesh == nil {
+		return cs
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		c.Before, c.After = before.arrivedAt(c.From, c.To, c.Before), after.arrivedAt(c.From, c.To, c.After)
+		if c.Before.Equal(c.After) {
+			continue
+		}
+		c.Lost, c.Gained = c.Before.Subtract(c.After), c.After.Subtract(c.Before)
+		out = append(out, c)
+	}
+	return out
+}
+
+// arrivedAt is Arrived for the endpoints named from and to (set itself
+// when either is not in a).
+func (a *Analysis) arrivedAt(from, to string, set ports.Set) ports.Set {
+	s, ok1 := a.byID[from]
+	d, ok2 := a.byID[to]
+	if !ok1 || !ok2 || set.IsEmpty() {
+		return set
+	}
+	return a.Arrived(s, d, set)
 }
 
 // diffScan compares the two matrices row by row: the sources in as many

@@ -9,6 +9,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/ports"
 )
 
 // transportReasoner is implemented by profiles that say why they rewrite a
@@ -118,4 +119,32 @@ func selectorKeys(s *metav1.LabelSelector) []string {
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys)
+}
+
+// transportSetter is implemented by profiles that give, as a set, the
+// ports TransportPort rewrites for a pair (linkerd.Install.TransportPorts).
+type transportSetter interface {
+	TransportPorts(src, dst *model.PodSpec) ports.Set
+}
+
+// Arrived maps set, the ports NetworkPolicy admits from endpoint s to
+// endpoint d, to the application ports s can really use: a port the mesh
+// sends to another port (4143) is usable when that port is admitted, and
+// only then. Without a mesh (or a profile that cannot say), set itself.
+func (a *Analysis) Arrived(s, d int, set ports.Set) ports.Set {
+	ts, ok := a.opts.mesh.(transportSetter)
+	if !ok || a.specs[s] == nil || a.specs[d] == nil {
+		return set
+	}
+	r := ts.TransportPorts(a.specs[s], a.specs[d])
+	rs := r.Ranges(model.TCP)
+	if len(rs) == 0 {
+		return set
+	}
+	wire, _ := a.opts.mesh.TransportPort(a.specs[s], a.specs[d], int32(rs[0].Lo), model.TCP)
+	out := set.Subtract(r)
+	if set.Contains(model.TCP, int(wire)) {
+		out = out.Union(r)
+	}
+	return out
 }

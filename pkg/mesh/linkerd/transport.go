@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/ports"
 )
 
 // TransportPort returns the port on which a connection from a pod with spec
@@ -148,4 +149,55 @@ func (in *Install) TransportReason(src, dst *model.PodSpec, port int32, proto mo
 		return "Linkerd ≥ 2.18 meshed traffic"
 	}
 	return "Linkerd opaque port, sent to the server's proxy"
+}
+
+// TransportPorts is the set of TCP ports TransportPort rewrites from a pod
+// with spec src to a pod with spec dst (all of them arrive on 4143): the
+// same rules, as a set, so that a whole port set can be mapped at once.
+func (in *Install) TransportPorts(src, dst *model.PodSpec) ports.Set {
+	if src == nil || dst == nil || !hasProxy(src) || !hasProxy(dst) || !in.Release.AtLeast(10) {
+		return ports.Set{}
+	}
+	r := ports.AllOf(model.TCP)
+	if !in.allToInbound() {
+		list, ok := dst.Annotations[annotationOpaquePorts]
+		switch {
+		case ok:
+		case in.OpaquePorts != "":
+			list = in.OpaquePorts
+		default:
+			list = in.defaultOpaquePorts()
+		}
+		r = listSet(list, dst)
+	}
+	r = r.Subtract(listSet(src.Annotations[annotationSkipOutbound], src)).
+		Subtract(listSet(dst.Annotations[annotationSkipInbound], dst)).
+		Subtract(ports.Of(model.TCP, portControl, portControl)).Subtract(ports.Of(model.TCP, portAdmin, portAdmin))
+	if dst.Labels[labelComponent] != "" {
+		for _, p := range []int{8080, 8086, 8090} {
+			r = r.Subtract(ports.Of(model.TCP, p, p))
+		}
+	}
+	return r
+}
+
+// listSet is a Linkerd port list (see inList) as a set of TCP ports.
+func listSet(list string, spec *model.PodSpec) ports.Set {
+	var s ports.Set
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if lo, hi, ok := portRange(item); ok {
+			s = s.Union(ports.Of(model.TCP, int(lo), int(hi)))
+			continue
+		}
+		for _, cp := range spec.Ports() {
+			if cp.Name == item {
+				s = s.Union(ports.Of(model.TCP, int(cp.Port), int(cp.Port)))
+			}
+		}
+	}
+	return s
 }

@@ -79,3 +79,38 @@ func TestTransportPort(t *testing.T) {
 		})
 	}
 }
+
+// TestTransportPortsMatchesTransportPort: the set form answers as the
+// per-port form on every port, for every kind of pair and era.
+func TestTransportPortsMatchesTransportPort(t *testing.T) {
+	t.Parallel()
+	meshed := func(annotations map[string]string, labels map[string]string) *model.PodSpec {
+		return &model.PodSpec{Labels: labels, Annotations: annotations, Containers: []model.Container{
+			{Name: containerProxy}, {Name: "app", Ports: []model.ContainerPort{{Name: "db", Port: 5432, Protocol: model.TCP}}}}}
+	}
+	specs := map[string]*model.PodSpec{
+		"plain":         {Containers: []model.Container{{Name: "app"}}},
+		"meshed":        meshed(nil, nil),
+		"skip-in":       meshed(map[string]string{annotationSkipInbound: "3306, 9000-9100,db"}, nil),
+		"skip-out":      meshed(map[string]string{annotationSkipOutbound: "443"}, nil),
+		"opaque":        meshed(map[string]string{annotationOpaquePorts: "7000-7001"}, nil),
+		"control-plane": meshed(nil, map[string]string{labelComponent: "destination"}),
+	}
+	for _, v := range []string{"2.9", "2.14", "edge-25.3.1", "edge-26.8.3"} {
+		in, err := New(MustParseVersion(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for sn, src := range specs {
+			for dn, dst := range specs {
+				set := in.TransportPorts(src, dst)
+				for port := int32(1); port <= 65535; port++ {
+					_, rewrote := in.TransportPort(src, dst, port, model.TCP)
+					if set.Contains(model.TCP, int(port)) != rewrote {
+						t.Fatalf("%s, %s → %s port %d: TransportPorts says %v, TransportPort %v", v, sn, dn, port, !rewrote, rewrote)
+					}
+				}
+			}
+		}
+	}
+}
