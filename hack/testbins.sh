@@ -5,8 +5,10 @@
 #
 #   hack/testbins.sh            # prints the directory holding kube-apiserver and etcd
 #
-# Recipe: ../shared/reference/env.md section 1 (k8s.io/kubernetes with its
-# staging modules replaced by the published v0.X.Y ones; ~950 CPU-seconds cold).
+# Recipe: build k8s.io/kubernetes/cmd/kube-apiserver from the module proxy,
+# with its staging modules (k8s.io/api, apimachinery, client-go, …) replaced
+# by the published v0.X.Y versions, and go.etcd.io/etcd/server's etcd
+# (~950 CPU-seconds cold).
 set -euo pipefail
 
 K8S_VERSION=${K8S_VERSION:-v1.37.2}

@@ -7,7 +7,8 @@
 //
 // The flows are data: flows.yaml, embedded and decoded strictly once per
 // process. Every fact in it and in the code cites a section of the Linkerd
-// reference notes (linkerd.md, "§N"). Edge releases are mapped onto 2.N
+// reference notes, docs/linkerd.md ("linkerd.md §N"), which name the public
+// sources (the linkerd/linkerd2 repository, linkerd.io). Edge releases are mapped onto 2.N
 // with edges.go; ranges can also pin an exact edge (edge-25.3.2, when all
 // meshed traffic moved to port 4143).
 //

@@ -141,6 +141,10 @@ func portRange(s string) (lo, hi int32, ok bool) {
 
 // TransportReason says, in a few words, why TransportPort rewrites a
 // connection ("Linkerd ≥ 2.18 meshed traffic"); "" when it does not.
+// "Communication between two meshed pods will always have its original
+// target port replaced with the proxy's inbound port (by default, 4143)":
+// https://linkerd.io/2.18/common-errors/network-policy/ (from 2.18; opaque
+// ports only before, https://linkerd.io/2.17/features/protocol-detection/).
 func (in *Install) TransportReason(src, dst *model.PodSpec, port int32, proto model.Protocol) string {
 	if _, rewrote := in.TransportPort(src, dst, port, proto); !rewrote {
 		return ""
