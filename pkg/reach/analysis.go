@@ -67,10 +67,7 @@ type Analysis struct {
 // injection applied); Cluster returns that, Input returns c.
 func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	o := makeOptions(opts)
-	in := c
-	if o.mesh != nil {
-		c = o.mesh.Inject(c)
-	}
+	in, c := c, effective(c, o)
 	n := endpointCount(c)
 	a := &Analysis{cluster: c, input: in, opts: o, byID: make(map[string]int, n)}
 	pod := a.opts.level == LevelPod
@@ -120,6 +117,14 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	a.selectUnevaluated()
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	return a, nil
+}
+
+// effective is c as it runs: with the mesh's injection applied.
+func effective(c *model.Cluster, o options) *model.Cluster {
+	if o.mesh == nil {
+		return c
+	}
+	return o.mesh.Inject(c)
 }
 
 // endpointCount bounds the endpoints of c at any level (to allocate once).
