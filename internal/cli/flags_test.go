@@ -26,8 +26,8 @@ func TestFlagConflicts(t *testing.T) {
 		{"-f repeated is layering", []string{"matrix", "-f", example, "-f", example}, -1, ""},
 		{"--expand-replicas without --level pod", []string{"matrix", "-f", example, "--expand-replicas"}, ExitInput, "--expand-replicas needs --level pod"},
 		{"--expand-replicas at pod level", []string{"matrix", "-f", example, "--level", "pod", "--expand-replicas"}, -1, ""},
-		{"diff --linkerd-version without --mesh", []string{"diff", "-f", example, "--to", example, "--linkerd-version", "2.14"}, ExitInput, "--linkerd-version needs --mesh"},
-		{"report --linkerd-version without --mesh", []string{"report", "-f", example, "--linkerd-version", "2.14"}, ExitInput, "--linkerd-version needs --mesh"},
+		{"diff --linkerd-version with --mesh none", []string{"diff", "-f", example, "--to", example, "--mesh", "none", "--linkerd-version", "2.14"}, ExitInput, "--linkerd-version has no effect with --mesh none"},
+		{"report --linkerd-version with --mesh none", []string{"report", "-f", example, "--mesh", "none", "--linkerd-version", "2.14"}, ExitInput, "--linkerd-version has no effect with --mesh none"},
 		{"--chunk-size with manifests only", []string{"matrix", "-f", example, "--chunk-size", "10"}, ExitInput, "--chunk-size needs a live cluster"},
 	}
 	for _, tt := range tests {

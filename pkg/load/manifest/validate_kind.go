@@ -64,6 +64,9 @@ func servedVersions(group, kind string) []string {
 // in one of the groups podreach reads; nil when the type is served.
 func checkType(group, version, kind string, read bool) handler {
 	if read {
+		if _, builtin := servedKinds[group]; !builtin {
+			return nil // a CRD's kind kept only to be listed (unevaluated policies): any version
+		}
 		if versions := servedVersions(group, kind); !slices.Contains(versions, version) {
 			return unservedVersion(group, versions[0])
 		}
