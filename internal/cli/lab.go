@@ -94,8 +94,14 @@ func runLab(cmd *cobra.Command, s Streams, f *labFlags) error {
 	if err != nil {
 		return err
 	}
-	if p != nil {
+	// --mesh named: probe the mesh's flows as check does. Otherwise every
+	// pair of the cluster as it runs (what the injector adds applied; the
+	// kernel has no proxies, so ports are the application's).
+	if p != nil && cmd.Flags().Changed("mesh") {
 		return runLabMesh(cmd, s, f, c, p, opts)
+	}
+	if p != nil {
+		c = p.Inject(c)
 	}
 	rep, err := lab.Run(requireContext(cmd), c, opts...)
 	if err != nil {
