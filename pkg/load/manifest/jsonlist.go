@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/podreach/podreach/pkg/model"
@@ -52,4 +53,29 @@ func nesting(raw []byte) int {
 		}
 	}
 	return most
+}
+
+// hugeJSONValue reports, and returns true for, a stream of valid JSON
+// holding a top-level value over maxDocument bytes that neither the fast
+// path nor decodeJSONList could read: the exact path would build its tree
+// whole (see maxDocument).
+func (b *builder) hugeJSONValue(name string, data []byte) bool {
+	if len(data) <= maxDocument {
+		return false
+	}
+	lc := lineCounter{data: data, line: 1}
+	for i := skipSpace(data, 0); i < len(data); i = skipSpace(data, i) {
+		end := skipValue(data, i)
+		if !json.Valid(data[i:end]) {
+			return false // the exact path reports it
+		}
+		if end-i > maxDocument {
+			b.errorAt(model.Source{File: name, Line: lc.at(i)}, "", fmt.Sprintf(
+				"invalid JSON: a value of %s, larger than any object the API server accepts (%s read whole at most); only a List (one per stream) may be this large, and it is read item by item",
+				FormatSize(int64(end-i)), FormatSize(maxDocument)))
+			return true
+		}
+		i = end
+	}
+	return false
 }

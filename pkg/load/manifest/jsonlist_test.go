@@ -3,6 +3,8 @@ package manifest
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestJSONListNotPlain: a JSON List with items the fast path cannot take
@@ -29,5 +31,20 @@ func TestJSONListNotPlain(t *testing.T) {
 			t.Parallel()
 			sameAsExact(t, "in.json", []byte(in), false)
 		})
+	}
+}
+
+// TestHugeJSONValueRefused: a top-level JSON value over maxDocument that
+// only the tree path could read is an error, not a tree of gigabytes.
+func TestHugeJSONValueRefused(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds a 64 MiB value")
+	}
+	in := `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"x":1.5,"data":{"k":"` + strings.Repeat("x", maxDocument) + "\"}}\n"
+	_, diags, _ := Decode("in.json", []byte(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}`+"\n"+in))
+	want := []string{"error: in.json:2: invalid JSON: a value of 64.0 MiB, larger than any object the API server accepts (64 MiB read whole at most); only a List (one per stream) may be this large, and it is read item by item"}
+	if diff := cmp.Diff(want, diagStrings(diags.Errors())); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
