@@ -14,8 +14,8 @@ import (
 // message stays readable and stderr does not carry the input back.
 
 const (
-	maxEcho    = 64   // bytes of a quoted value kept in a message
-	maxField   = 256  // bytes of a field path kept
+	maxEcho    = 256  // bytes of a quoted value kept (a name has at most 253)
+	maxField   = 512  // bytes of a field path or object name kept
 	maxMessage = 4096 // bytes of a message kept, whatever it holds
 )
 

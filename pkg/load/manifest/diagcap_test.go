@@ -8,12 +8,12 @@ import (
 )
 
 // TestEchoedValuesCapped: an 8 MiB label value is echoed as its first
-// 64 bytes and its size.
+// 256 bytes and its size.
 func TestEchoedValuesCapped(t *testing.T) {
 	t.Parallel()
 	v := strings.Repeat("a", 8<<20)
 	got := decodeErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    x: " + v + "\n")
-	want := []string{`error: in.yaml:6: ConfigMap default/a: metadata.labels.x: invalid label value "` + v[:64] + `"… (8388608 bytes): must be no more than 63 bytes`}
+	want := []string{`error: in.yaml:6: ConfigMap default/a: metadata.labels.x: invalid label value "` + v[:256] + `"… (8388608 bytes): must be no more than 63 bytes`}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -21,18 +21,18 @@ func TestEchoedValuesCapped(t *testing.T) {
 
 func TestCapQuoted(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("é", 40) // 80 bytes
+	long := strings.Repeat("é", 140) // 280 bytes
 	for in, want := range map[string]string{
 		`short "value" kept`:                    `short "value" kept`,
-		`value "` + long + `" is bad`:           `value "` + strings.Repeat("é", 32) + `"… (80 bytes) is bad`,
+		`value "` + long + `" is bad`:           `value "` + strings.Repeat("é", 128) + `"… (280 bytes) is bad`,
 		`unterminated "` + long:                 `unterminated "` + long,
-		`two "` + long + `" and "` + long + `"`: `two "` + strings.Repeat("é", 32) + `"… (80 bytes) and "` + strings.Repeat("é", 32) + `"… (80 bytes)`,
+		`two "` + long + `" and "` + long + `"`: `two "` + strings.Repeat("é", 128) + `"… (280 bytes) and "` + strings.Repeat("é", 128) + `"… (280 bytes)`,
 	} {
 		if got := capQuoted(in); got != want {
 			t.Errorf("capQuoted(%q)\n = %q\nwant %q", in, got, want)
 		}
 	}
-	if got := capText(strings.Repeat("x", 300), 256); got != strings.Repeat("x", 256)+"… (300 bytes)" {
+	if got := capText(strings.Repeat("x", 600), 512); got != strings.Repeat("x", 512)+"… (600 bytes)" {
 		t.Errorf("capText = %q", got)
 	}
 }

@@ -8,6 +8,10 @@
 // the objects reachability depends on, namespace inference, and
 // de-duplication of pods owned by declared workloads.
 //
+// Reading is bounded whatever the input: only regular files (read.go),
+// at most WithMaxInputSize bytes, large Lists item by item (yamllist.go,
+// jsonlist.go), and echoed values cut short in messages (diagcap.go).
+//
 // It does no network I/O and must not import client-go or cobra (nor
 // net/http); the live loader is a separate package.
 package manifest

@@ -122,7 +122,7 @@ func (b *builder) addJSON(file string, data []byte, sp [2]int, lc *lineCounter, 
 	}
 	if list {
 		if h.items[0] == '[' {
-			b.addJSONItems(file, data, sp[0]+h.itemsAt, h.items, lc, depth+1)
+			b.addJSONItems(file, data, sp[0]+h.itemsAt, h.items, lc, depth+1, true)
 		}
 		return
 	}
@@ -147,10 +147,12 @@ func (b *builder) addJSON(file string, data []byte, sp [2]int, lc *lineCounter, 
 }
 
 // addJSONItems adds the items of a List (the array at data[base:]).
-func (b *builder) addJSONItems(file string, data []byte, base int, items []byte, lc *lineCounter, depth int) {
+// plain says the List is plain; else each item is checked, and one that
+// is not plain is read through its tree.
+func (b *builder) addJSONItems(file string, data []byte, base int, items []byte, lc *lineCounter, depth int, plain bool) {
 	for i := skipSpace(items, 1); i < len(items) && items[i] != ']'; {
 		end := skipValue(items, i)
-		if items[i] == '{' {
+		if items[i] == '{' && (plain || plainJSON(items[i:end])) {
 			b.addJSON(file, data, [2]int{base + i, base + end}, lc, depth, nil)
 		} else {
 			b.addDocument(file, jsonTree(items[i:end], lc.at(base+i)), depth)

@@ -135,7 +135,7 @@ func (b *builder) decode(name string, data []byte) {
 		b.decodeYAML(name, data)
 		return
 	}
-	if b.decodeJSONFast(name, data) {
+	if b.decodeJSONFast(name, data) || b.decodeJSONList(name, data) || b.hugeJSONValue(name, data) {
 		return
 	}
 	line, err := jsonDocuments(data, func(root *yaml.Node) { b.addDocument(name, root, 0) })

@@ -144,7 +144,7 @@ func (b *builder) readAll(name string, r io.Reader, size int64) ([]byte, bool) {
 		b.ioError(name, err)
 		return nil, false
 	case int64(len(data)) > limit:
-		b.tooLarge(name, int64(len(data)), perFile)
+		b.tooLarge(name, 0, perFile)
 		return nil, false
 	}
 	return data, true
@@ -170,13 +170,16 @@ func readLimited(buf []byte, r io.Reader, n int64) ([]byte, error) {
 }
 
 // tooLarge reports an input over the limit: the per-file one, or what is
-// left of the total.
+// left of the total. size is the input's size when known before reading.
 func (b *builder) tooLarge(name string, size int64, perFile bool) {
 	which := fmt.Sprintf("the limit of %s per file", FormatSize(b.opts.maxFile))
 	if !perFile {
 		which = fmt.Sprintf("what is left of the limit of %s for all inputs together", FormatSize(b.opts.maxTotal))
 	}
-	b.errorAt(model.Source{File: name}, "", fmt.Sprintf("input larger than %s (%s or more); not read: raise the input size limit to read it", which, FormatSize(size)))
+	if size > 0 {
+		which += " (it has " + FormatSize(size) + ")"
+	}
+	b.errorAt(model.Source{File: name}, "", fmt.Sprintf("input larger than %s; not read: raise the input size limit to read it", which))
 }
 
 // byteSize formats n bytes in binary units: "512 MiB", "1.5 GiB", "100 B".

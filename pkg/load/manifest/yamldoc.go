@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -122,6 +123,13 @@ func blankOrComment(line []byte) bool {
 	return len(t) == 0 || t[0] == '#' || t[0] == '\n' || t[0] == '\r'
 }
 
+// maxDocument bounds a YAML document parsed whole: its node tree takes
+// some thirty times its bytes. The API server accepts requests of at most
+// 3 MiB (https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apiserver/pkg/server/config.go,
+// MaxRequestBodyBytes), so only a List is ever larger, and a List is read
+// item by item.
+const maxDocument = 64 << 20
+
 // parseDocument parses one document (text starting on line line) and
 // sends its parts; false when the receiver is gone.
 func parseDocument(doc []byte, line, splitAt int, send func(yamlPart) bool) bool {
@@ -131,6 +139,11 @@ func parseDocument(doc []byte, line, splitAt int, send func(yamlPart) bool) bool
 				return sent
 			}
 		}
+	}
+	if len(doc) > maxDocument {
+		return send(yamlPart{kind: partError, line: line, err: fmt.Errorf(
+			"a document of %s, larger than any object the API server accepts (%s read whole at most); only a List (block style, without anchors) may be this large, and it is read item by item",
+			FormatSize(int64(len(doc))), FormatSize(maxDocument))})
 	}
 	return parseYAML(doc, line, partDocument, send)
 }

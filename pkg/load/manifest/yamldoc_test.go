@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,5 +56,26 @@ func TestBinaryTag(t *testing.T) {
 	want := []string{"error: in.yaml:6: Namespace shop: metadata.labels.team: !!binary value contains invalid base64 data"}
 	if diff := cmp.Diff(want, decodeErrors(cm+"!!binary not*base64\n")); diff != "" {
 		t.Errorf("invalid base64 (-want +got):\n%s", diff)
+	}
+}
+
+// TestHugeDocumentRefused: a document over maxDocument that is no List is
+// an error, not a tree of gigabytes; a List that large is read.
+func TestHugeDocumentRefused(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds 64 MiB documents")
+	}
+	big := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  k: " + strings.Repeat("x", maxDocument) + "\n"
+	want := []string{"error: in.yaml:1: invalid YAML: a document of 64.0 MiB, larger than any object the API server accepts (64 MiB read whole at most); only a List (block style, without anchors) may be this large, and it is read item by item"}
+	if diff := cmp.Diff(want, decodeErrors(big)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	var items []string
+	for i := range maxDocument / 200_000 {
+		items = append(items, obj("v1", "ConfigMap", "ns", fmt.Sprintf("cm-%d", i), "data:", "  k: "+strings.Repeat("x", 200_000)))
+	}
+	if errs := decodeErrors(listOf("apiVersion: v1\nkind: List\n", "", items...)); len(errs) > 0 {
+		t.Errorf("List: %v", errs)
 	}
 }
