@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/api/validation/path"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -38,7 +38,7 @@ func nameRule(kind string) apivalidation.ValidateNameFunc {
 	case "APIService":
 		// ValidateAPIService: a path segment (the name must be
 		// version.group, which this loader does not read).
-		return func(name string, _ bool) []string { return path.IsValidPathSegmentName(name) }
+		return func(name string, _ bool) []string { return content.IsPathSegmentName(name) }
 	}
 	// Pods, Deployments, ReplicaSets, DaemonSets, ReplicationControllers,
 	// Jobs, ConfigMaps, NetworkPolicies, webhook configurations: a DNS-1123
