@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/validate/content"
 	apivalidation "k8s.io/apimachinery/pkg/api/validation"
-	"k8s.io/apimachinery/pkg/api/validation/path"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
@@ -36,9 +36,9 @@ func nameRule(kind string) apivalidation.ValidateNameFunc {
 	case "CronJob":
 		return cronJobName
 	case "APIService":
-		// ValidateAPIService: a path segment (the name must be
+		// ValidateAPIService: a path segment (content.IsPathSegmentName) (the name must be
 		// version.group, which this loader does not read).
-		return func(name string, _ bool) []string { return path.IsValidPathSegmentName(name) }
+		return func(name string, _ bool) []string { return content.IsPathSegmentName(name) }
 	}
 	// Pods, Deployments, ReplicaSets, DaemonSets, ReplicationControllers,
 	// Jobs, ConfigMaps, NetworkPolicies, webhook configurations: a DNS-1123
