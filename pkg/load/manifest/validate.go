@@ -6,6 +6,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	metav1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -146,8 +147,9 @@ func validatePolicyPort(o *object, path string, p *networkingv1.NetworkPolicyPor
 
 // validateSelector checks a label selector as the API does: valid label
 // keys and values, and operators with values only where they take them
-// (In, NotIn need values; Exists, DoesNotExist take none).
-func validateSelector(o *object, path string, s *metav1.LabelSelector) {
+// (In, NotIn need values; Exists, DoesNotExist take none). It returns the
+// selector, nil when it is invalid.
+func validateSelector(o *object, path string, s *metav1.LabelSelector) labels.Selector {
 	before := len(o.b.diags)
 	validateLabels(o, path+".matchLabels", s.MatchLabels)
 	for i, r := range s.MatchExpressions {
@@ -157,12 +159,15 @@ func validateSelector(o *object, path string, s *metav1.LabelSelector) {
 		}
 	}
 	if len(o.b.diags) > before {
-		return
+		return nil
 	}
 	// Everything the engine will do with the selector must work.
-	if _, err := metav1.LabelSelectorAsSelector(s); err != nil {
+	sel, err := metav1.LabelSelectorAsSelector(s)
+	if err != nil {
 		o.errorf(path, "invalid selector: %v", err)
+		return nil
 	}
+	return sel
 }
 
 // validatePortNumber: port numbers are 1..65535.

@@ -46,6 +46,9 @@ type legacyCIDR struct {
 }
 
 func parseLegacyCIDR(s string) (legacyCIDR, error) {
+	if p, err := netip.ParsePrefix(s); err == nil && p == p.Masked() && !p.Addr().Is4In6() && p.String() == s {
+		return legacyCIDR{prefix: p, bits: p.Bits()}, nil // canonical: the common case, without net.IPNet
+	}
 	_, ipnet, err := netutils.ParseCIDRSloppy(s)
 	if err != nil {
 		return legacyCIDR{}, fmt.Errorf("invalid CIDR %q: must be a valid CIDR value (e.g. 10.9.8.0/24 or 2001:db8::/64)", s)

@@ -152,3 +152,31 @@ func FuzzParseCIDR(f *testing.F) {
 		}
 	})
 }
+
+// TestCIDRsServed: a live cluster (objects as the API server serves them)
+// holding a CIDR stored with a warning is read with that warning, and the
+// policy evaluates the same prefix as from a manifest; --strict refuses it.
+func TestCIDRsServed(t *testing.T) {
+	t.Parallel()
+	served := `{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"p","namespace":"ns"},` +
+		`"spec":{"podSelector":{},"policyTypes":["Ingress"],"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.1/8","except":["::ffff:10.1.0.0/112"]}}]}]}}`
+	b := NewBuilder()
+	b.DecodeServed("live:prod", []byte(served))
+	c, diags, err := b.Finish()
+	checkResult(t, c, diags, err)
+	want := []string{
+		`warning: live:prod: NetworkPolicy ns/p: spec.ingress[0].from[0].ipBlock.cidr: CIDR value "10.0.0.1/8" is ambiguous`,
+		`warning: live:prod: NetworkPolicy ns/p: spec.ingress[0].from[0].ipBlock.except[0]: non-standard CIDR value "::ffff:10.1.0.0/112" is invalid: use "10.1.0.0/16"`,
+		`notice: namespace used but not declared`,
+	}
+	checkPrefixes(t, diagStrings(diags), want)
+	got := c.Policies[0].NetworkPolicy.Spec.Ingress[0].From[0].IPBlock
+	if diff := cmp.Diff(&networkingv1.IPBlock{CIDR: "10.0.0.0/8", Except: []string{"10.1.0.0/16"}}, got); diff != "" {
+		t.Errorf("ipBlock (-want +got):\n%s", diff)
+	}
+	strict := NewBuilder(WithStrict(true))
+	strict.DecodeServed("live:prod", []byte(served))
+	if _, _, err := strict.Finish(); err == nil {
+		t.Error("WithStrict: no error for a CIDR with host bits")
+	}
+}

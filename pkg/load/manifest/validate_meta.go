@@ -36,7 +36,7 @@ func nameRule(kind string) apivalidation.ValidateNameFunc {
 	case "CronJob":
 		return cronJobName
 	case "APIService":
-		// ValidateAPIService: a path segment (the name must be
+		// ValidateAPIService: a path segment (content.IsPathSegmentName) (the name must be
 		// version.group, which this loader does not read).
 		return func(name string, _ bool) []string { return content.IsPathSegmentName(name) }
 	}

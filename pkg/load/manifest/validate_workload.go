@@ -49,12 +49,7 @@ func validateControllerSelector(o *object, s *metav1.LabelSelector, t *corev1.Po
 		o.errorf("spec.selector", "empty selector is invalid for %s", strings.ToLower(o.kind))
 		return
 	}
-	before := len(o.b.diags)
-	validateSelector(o, "spec.selector", s)
-	if len(o.b.diags) > before {
-		return
-	}
-	if sel, err := metav1.LabelSelectorAsSelector(s); err == nil && !sel.Matches(labels.Set(t.Labels)) {
+	if sel := validateSelector(o, "spec.selector", s); sel != nil && !sel.Matches(labels.Set(t.Labels)) {
 		o.errorf(tpath+".metadata.labels", "`selector` does not match template `labels`")
 	}
 }
@@ -95,12 +90,7 @@ func validateJobSpec(o *object, path string, manual *bool, s *metav1.LabelSelect
 		o.errorf(path+".selector", "required")
 		return
 	}
-	before := len(o.b.diags)
-	validateSelector(o, path+".selector", s)
-	if len(o.b.diags) > before {
-		return
-	}
-	if sel, err := metav1.LabelSelectorAsSelector(s); err == nil && !sel.Matches(labels.Set(t.Labels)) {
+	if sel := validateSelector(o, path+".selector", s); sel != nil && !sel.Matches(labels.Set(t.Labels)) {
 		o.errorf(path+".template.metadata.labels", "`selector` does not match template `labels`")
 	}
 }
