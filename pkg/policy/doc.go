@@ -6,6 +6,10 @@
 // text above the code:
 //   - netpol: NetworkPolicy v1 (compilation, selectors, ipBlock/except,
 //     ports/endPort/named ports, policyTypes);
+//   - tier: the cluster-wide tiers around NetworkPolicy
+//     (ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and
+//     BaselineAdminNetworkPolicy v1alpha1): compilation, matching, and the
+//     order of evaluation (Admin → NetworkPolicy → Baseline → allow);
 //   - reference: a naive evaluator written from the API text, one
 //     connection at a time, that the differential tests (and the lab)
 //     compare the fast paths against.

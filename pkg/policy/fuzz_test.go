@@ -35,7 +35,11 @@ func FuzzEngine(f *testing.F) {
 		if err != nil {
 			t.Fatalf("New rejected a valid cluster: %v", err)
 		}
-		b := built{eng: eng, ref: reference.New(c, ipBlockPods), eps: eps}
+		ref, err := reference.New(c, ipBlockPods)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := built{eng: eng, ref: ref, eps: eps}
 		sample := samplePorts(c, eps, 0)
 		all := indexes(len(eps))
 		sc := eng.NewScanner(all)

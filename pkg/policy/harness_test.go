@@ -87,7 +87,11 @@ func build(t *testing.T, nss []model.Namespace, pols []model.Policy, eps []polic
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	b := built{eng: eng, ref: reference.New(c, ipBlockPods), eps: eps, idx: map[string]int{}}
+	ref, err := reference.New(c, ipBlockPods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := built{eng: eng, ref: ref, eps: eps, idx: map[string]int{}}
 	for i, ep := range eps {
 		b.idx[ep.ID] = i
 	}

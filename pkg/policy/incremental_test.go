@@ -164,7 +164,10 @@ func checkReference(t *testing.T, where string, w *edited, x *policy.Incremental
 	t.Helper()
 	eps, idx := w.liveEndpoints()
 	c := &model.Cluster{Namespaces: w.c.Namespaces, Policies: w.c.Policies}
-	ref := reference.New(c, true)
+	ref, err := reference.New(c, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sample := samplePorts(c, eps, seed)
 	r := rand.New(rand.NewPCG(seed, 3))
 	for range pairs {

@@ -14,7 +14,8 @@ func TestLayering(t *testing.T) {
 	t.Parallel()
 	const root = "github.com/podreach/podreach/pkg/policy"
 	banned := map[string][]string{
-		root + "/netpol":    {root, root + "/reference"},
+		root + "/netpol":    {root, root + "/reference", root + "/tier"},
+		root + "/tier":      {root, root + "/reference", root + "/netpol"},
 		root:                {root + "/reference"},
 		root + "/reference": {root + "/netpol"},
 	}

@@ -11,15 +11,19 @@ import (
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/tier"
 )
 
-// direction decides one side: self is the pod whose policies apply, peer the
-// other end, dst the destination (named ports resolve on it).
-func (r *Evaluator) direction(dir networkingv1.PolicyType, self, peer, dst *policy.Endpoint, proto model.Protocol, port int) bool {
+// direction decides the NetworkPolicy tier of one side: self is the pod
+// whose policies apply, peer the other end, dst the destination (named
+// ports resolve on it). isolated is false when no NetworkPolicy selects
+// self for dir ("If no policies apply to a pod, all traffic ... is
+// allowed"); step names the admitting rule, or the verdict.
+func (r *Evaluator) direction(dir networkingv1.PolicyType, self, peer, dst *policy.Endpoint, proto model.Protocol, port int) (isolated bool, step tier.Step, allowed bool) {
+	step = tier.Step{Layer: "NetworkPolicy", Rule: -1, Action: "denied (isolated, no rule admits)"}
 	if self.Kind == model.KindExternal || self.HostNetwork {
-		return true // no NetworkPolicy applies to it
+		return false, step, true // no NetworkPolicy applies to it
 	}
-	isolated := false
 	for _, np := range r.policies {
 		// "podSelector selects the pods to which this NetworkPolicy object
 		// applies" — pods in the policy's own namespace.
@@ -27,22 +31,28 @@ func (r *Evaluator) direction(dir networkingv1.PolicyType, self, peer, dst *poli
 			continue
 		}
 		isolated = true
+		if step.Policy == "" {
+			step.Policy = np.Namespace + "/" + np.Name
+		}
 		if dir == networkingv1.PolicyTypeIngress {
-			for _, rule := range np.Spec.Ingress {
+			for i, rule := range np.Spec.Ingress {
 				if r.peersMatch(np, rule.From, peer) && portsMatch(rule.Ports, dst, proto, port) {
-					return true
+					return true, admitted(np, i), true
 				}
 			}
 		} else {
-			for _, rule := range np.Spec.Egress {
+			for i, rule := range np.Spec.Egress {
 				if r.peersMatch(np, rule.To, peer) && portsMatch(rule.Ports, dst, proto, port) {
-					return true
+					return true, admitted(np, i), true
 				}
 			}
 		}
 	}
-	// "If no policies apply to a pod, all traffic ... is allowed."
-	return !isolated
+	return isolated, step, !isolated
+}
+
+func admitted(np *networkingv1.NetworkPolicy, rule int) tier.Step {
+	return tier.Step{Layer: "NetworkPolicy", Policy: np.Namespace + "/" + np.Name, Rule: rule, Action: "allowed"}
 }
 
 // hasType: "If this field is not specified, it will default based on the
