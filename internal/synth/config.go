@@ -26,6 +26,10 @@ type Config struct {
 	// components and linkerd-config) and annotates the namespaces labelled
 	// linkerd.io/inject=enabled for injection.
 	Linkerd bool
+	// ClusterPolicies is the number of ClusterNetworkPolicies (half Admin,
+	// half Baseline; tier.go); when positive the cluster's Nodes are
+	// generated too.
+	ClusterPolicies int
 }
 
 // Feature is a set of NetworkPolicy (and cluster) features the generator may

@@ -14,7 +14,7 @@ import (
 // Objects returns c as the Kubernetes objects a cluster would hold, in
 // the order kubectl lists kinds: Namespaces, ConfigMaps, workloads, their
 // pods (owned as their controllers own them, with status IPs), then
-// NetworkPolicies. Loading them back gives c again (externals aside, which
+// NetworkPolicies, then Nodes and cluster policies. Loading them back gives c again (externals aside, which
 // manifests cannot hold).
 func Objects(c *model.Cluster) []any {
 	var out []any
@@ -45,7 +45,7 @@ func Objects(c *model.Cluster) []any {
 	for _, p := range c.Policies {
 		out = append(out, p.NetworkPolicy)
 	}
-	return out
+	return append(out, tierObjects(c)...)
 }
 
 func typeMeta(apiVersion, kind string) metav1.TypeMeta {

@@ -86,3 +86,11 @@ func (s Size) Config(seed int64) Config {
 		PodIPs: true, Nodes: nodes, DaemonSets: sh.daemonSets, Linkerd: true,
 	}
 }
+
+// Tiered is Config with cluster policy tiers: one ClusterNetworkPolicy per
+// ten NetworkPolicies (L: 200, half Admin, half Baseline) and the Nodes.
+func (s Size) Tiered(seed int64) Config {
+	c := s.Config(seed)
+	c.ClusterPolicies = s.Policies() / 10
+	return c
+}

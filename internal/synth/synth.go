@@ -101,6 +101,9 @@ func Generate(cfg Config) *model.Cluster {
 	if cfg.Linkerd {
 		g.linkerd()
 	}
+	if cfg.ClusterPolicies > 0 {
+		g.clusterPolicies()
+	}
 	sortCluster(g.c)
 	return g.c
 }

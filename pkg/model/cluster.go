@@ -29,6 +29,11 @@ type Cluster struct {
 	// Gaps are what a live source could not read; empty for complete input.
 	// Answers involving a gap's namespace are incomplete.
 	Gaps []Gap
+
+	// ClusterPolicies are the cluster-wide policy tiers (tier.go); Nodes
+	// are what their nodes peers select.
+	ClusterPolicies []ClusterPolicy
+	Nodes           []Node
 }
 
 // Namespace is a namespace and its labels. Implicit namespaces were used by

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/podreach/podreach/internal/parallel"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 )
 
 // blockTable interns distinct ipBlocks and finds the blocks an endpoint
@@ -71,51 +72,40 @@ func famIndex(a netip.Addr) int {
 }
 
 // intern returns the id of an ipBlock peer's block and whether it is new.
-func (t *blockTable) intern(p *peer) (int32, bool) {
-	ex := make([]string, len(p.except))
-	for i, e := range p.except {
+func (t *blockTable) intern(p *netpol.Peer) (int32, bool) {
+	ex := make([]string, len(p.Except))
+	for i, e := range p.Except {
 		ex[i] = e.String()
 	}
 	slices.Sort(ex)
-	key := p.cidr.String() + " " + strings.Join(ex, ",")
+	key := p.CIDR.String() + " " + strings.Join(ex, ",")
 	if id, ok := t.index[key]; ok {
 		return id, false
 	}
 	id := int32(len(t.cidr))
 	t.index[key] = id
-	t.cidr = append(t.cidr, p.cidr)
-	t.fam = append(t.fam, p.blockFamily())
-	t.except = append(t.except, p.except)
+	t.cidr = append(t.cidr, p.CIDR)
+	t.fam = append(t.fam, blockFamily(p))
+	t.except = append(t.except, p.Except)
 	t.bits = append(t.bits, nil)
-	f := famIndex(p.cidr.Addr())
-	hi, lo := addrBits(p.cidr.Addr())
-	k := maskedKey(hi, lo, p.cidr.Bits(), f)
+	f := famIndex(p.CIDR.Addr())
+	hi, lo := addrBits(p.CIDR.Addr())
+	k := maskedKey(hi, lo, p.CIDR.Bits(), f)
 	t.byPrefix[k] = append(t.byPrefix[k], id)
-	if i, found := slices.BinarySearch(t.lens[f], p.cidr.Bits()); !found {
-		t.lens[f] = slices.Insert(t.lens[f], i, p.cidr.Bits())
+	if i, found := slices.BinarySearch(t.lens[f], p.CIDR.Bits()); !found {
+		t.lens[f] = slices.Insert(t.lens[f], i, p.CIDR.Bits())
 	}
 	return id, true
 }
 
-// matchesOne reports whether ep matches block b (see blockMatches).
+// matchesOne reports whether ep matches block b, asking package netpol
+// (the plain computation the index replaces).
 func (t *blockTable) matchesOne(b int32, ep *Endpoint, podIPs bool) bool {
+	p := netpol.Peer{Kind: netpol.PeerIPBlock, CIDR: t.cidr[b], Except: t.except[b]}
 	if ep.IsExternal() {
-		return prefixInside(ep.Prefix, t.cidr[b], t.except[b])
+		return p.MatchesPrefix(ep.Prefix)
 	}
-	if !podIPs {
-		return false
-	}
-	f, n := famIndex(t.cidr[b].Addr()), 0
-	for _, a := range ep.IPs {
-		if famIndex(a) != f {
-			continue
-		}
-		n++
-		if !addrInside(a, t.cidr[b], t.except[b]) {
-			return false
-		}
-	}
-	return n > 0
+	return podIPs && p.MatchesAddrs(ep.IPs)
 }
 
 // matching returns the blocks ep matches (see blockMatches), sorted; nil
@@ -169,7 +159,7 @@ func (t *blockTable) find(scratch []int32, ep *Endpoint, podIPs bool) ([]int32, 
 			return nil, out
 		}
 		out = t.candidates(out, p.Addr(), p.Bits())
-		out = slices.DeleteFunc(out, func(b int32) bool { return !prefixInside(p, t.cidr[b], t.except[b]) })
+		out = slices.DeleteFunc(out, func(b int32) bool { return !netpol.PrefixInside(p, t.cidr[b], t.except[b]) })
 	} else if podIPs {
 		for f := range 2 {
 			first := -1
@@ -203,7 +193,7 @@ func (t *blockTable) find(scratch []int32, ep *Endpoint, podIPs bool) ([]int32, 
 // in ips.
 func (t *blockTable) holdsAll(b int32, ips []netip.Addr, f int) bool {
 	for _, a := range ips {
-		if famIndex(a) == f && !addrInside(a, t.cidr[b], t.except[b]) {
+		if famIndex(a) == f && !netpol.AddrInside(a, t.cidr[b], t.except[b]) {
 			return false
 		}
 	}

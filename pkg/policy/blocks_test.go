@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 )
 
 // TestBlockIndex: the blocks found through the prefix index, one endpoint
@@ -20,7 +21,7 @@ func TestBlockIndex(t *testing.T) {
 	edge := newBlockTable()
 	for _, b := range []string{"0.0.0.0/0", "::/0", "10.0.0.0/8", "10.1.2.3/32", "10.1.0.0/16", "10.1.128.0/17",
 		"fd00::/8", "fd00::1/128", "fd00:10::/64", "fd00:10::8000:0/97", "::ffff:10.0.0.0/104", "192.168.0.0/31"} {
-		edge.intern(&peer{kind: peerIPBlock, cidr: netip.MustParsePrefix(b), except: []netip.Prefix{netip.MustParsePrefix("10.1.2.3/32")}})
+		edge.intern(&netpol.Peer{Kind: netpol.PeerIPBlock, CIDR: netip.MustParsePrefix(b), Except: []netip.Prefix{netip.MustParsePrefix("10.1.2.3/32")}})
 	}
 	var edgeEps []Endpoint
 	for _, a := range []string{"10.1.2.3", "10.1.2.4", "10.1.200.1", "0.0.0.0", "255.255.255.255", "192.168.0.1",

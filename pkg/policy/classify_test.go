@@ -7,6 +7,7 @@ import (
 
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 )
 
 // TestClassifyAll: classifying every endpoint at once gives the classes,
@@ -30,7 +31,7 @@ func TestClassifyAll(t *testing.T) {
 	for len(eps) < 5000 {
 		eps = append(eps, eps...)
 	}
-	cps, err := compileAll(c.Policies)
+	cps, err := netpol.CompileAll(c.Policies)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func TestClassifyAll(t *testing.T) {
 	compareClasses(t, got, oneAtATime(t, c, cps, eps))
 }
 
-func addPolicies(t *testing.T, st *state, c *model.Cluster, cps []*compiled) {
+func addPolicies(t *testing.T, st *state, c *model.Cluster, cps []*netpol.Policy) {
 	t.Helper()
 	for _, ns := range c.Namespaces {
 		st.setNamespaceLabels(ns.Name, ns.Labels)
@@ -56,7 +57,7 @@ func addPolicies(t *testing.T, st *state, c *model.Cluster, cps []*compiled) {
 
 // oneAtATime is buildState's classification as it was: classFor on one
 // endpoint after the other.
-func oneAtATime(t *testing.T, c *model.Cluster, cps []*compiled, eps []Endpoint) *state {
+func oneAtATime(t *testing.T, c *model.Cluster, cps []*netpol.Policy, eps []Endpoint) *state {
 	t.Helper()
 	want := newState(makeOptions(nil))
 	addPolicies(t, want, c, cps)

@@ -115,3 +115,7 @@ type Decision struct {
 	Egress    Side
 	Ingress   Side
 }
+
+// side is the index of per-direction data (netpol.IngressSide,
+// netpol.EgressSide).
+func (d Direction) side() int { return int(d) - 1 }

@@ -132,7 +132,7 @@ func compareAll(t *testing.T, c *model.Cluster, eps []policy.Endpoint, ipBlockPo
 					if failures >= 5 {
 						t.Fatal("too many disagreements")
 					}
-					want := b.ref.allowed(b.eps, s, d, proto, port)
+					want := b.ref.Allowed(b.eps, s, d, proto, port)
 					explain := want || want != prev || (i+s+d)%8 == 0
 					if !b.agree(t, set, s, d, proto, port, want, explain) {
 						failures++

@@ -1,9 +1,23 @@
-// Package policy owns the NetworkPolicy v1 semantics: it compiles the
-// policies of a model.Cluster and answers, for a pair of endpoints, which
-// ports and protocols a conformant implementation would let the source open
-// to the destination, and why.
+// Package policy is the fast machinery that answers, for the endpoints of
+// a model.Cluster, which ports and protocols a conformant implementation
+// would let a source open to a destination, and why.
 //
-// Three paths share one set of matching rules (match.go):
+// The meaning lives in sub-packages, one per policy layer, with the API
+// text above the code:
+//   - netpol: NetworkPolicy v1 (compilation, selectors, ipBlock/except,
+//     ports/endPort/named ports, policyTypes);
+//   - tier: the cluster-wide tiers around NetworkPolicy
+//     (ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and
+//     BaselineAdminNetworkPolicy v1alpha1): compilation, matching, and the
+//     order of evaluation (Admin → NetworkPolicy → Baseline → allow);
+//   - reference: a naive evaluator written from the API text, one
+//     connection at a time, that the differential tests (and the lab)
+//     compare the fast paths against.
+//
+// This package imports the meaning and never redefines it; the meaning
+// packages never import this one (layering_test.go).
+//
+// Three paths share one set of compiled rules (netpol.Policy):
 //   - Engine.Allowed and Engine.NewScanner: the fast path (state.go,
 //     class.go, eval.go, scan*.go). Endpoints that every selector, ipBlock
 //     and named port treats alike collapse into classes (keyed by their
@@ -25,8 +39,7 @@
 //   - Engine.Explain: the traced path for one pair; it names the isolating
 //     policies, the admitting rule/peer/port, or the nearest miss.
 //
-// The differential tests keep all of them equal to a naive reference
-// evaluator written from the API text.
+// The differential tests keep all of them equal to package reference.
 //
 // The package does no I/O and must not import client-go, cobra or net/http.
 package policy

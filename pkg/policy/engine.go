@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
@@ -36,7 +37,7 @@ func WithIPBlockPods(match bool) Option { return func(o *options) { o.ipBlockPod
 type Engine struct {
 	opts     options
 	nsLabels map[string]labels.Set
-	policies []*compiled
+	policies []*netpol.Policy
 	byNS     map[string][]int // policy indexes per namespace
 	eps      []Endpoint
 
@@ -59,12 +60,12 @@ func New(c *model.Cluster, eps []Endpoint, opts ...Option) (*Engine, error) {
 		l[model.NamespaceNameLabel] = ns.Name
 		e.nsLabels[ns.Name] = l
 	}
-	cps, err := compileAll(c.Policies)
+	cps, err := netpol.CompileAll(c.Policies)
 	if err != nil {
 		return nil, err
 	}
 	for _, cp := range cps {
-		e.byNS[cp.namespace] = append(e.byNS[cp.namespace], len(e.policies))
+		e.byNS[cp.Namespace] = append(e.byNS[cp.Namespace], len(e.policies))
 		e.policies = append(e.policies, cp)
 	}
 	st, err := buildState(e.opts, c, e.policies, eps)
@@ -103,7 +104,7 @@ func (e *Engine) Allowed(src, dst int) ports.Set {
 func (e *Engine) Isolating(ep int, d Direction) []string {
 	var out []string
 	for _, pi := range e.st.classes[e.st.classOf[ep]].sel[d-1] {
-		out = append(out, e.policies[pi].id)
+		out = append(out, e.policies[pi].ID)
 	}
 	return out
 }

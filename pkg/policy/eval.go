@@ -1,31 +1,35 @@
 package policy
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/podreach/podreach/pkg/policy/netpol"
+)
 
 // resolve returns the ports rule r admits toward a destination whose named
-// ports are signature sig (see rulePorts).
+// ports are signature sig (see netpol.Rule.PortsToward).
 func (st *state) resolve(r *crule, sig int32) portID {
-	if !r.r.named {
+	if !r.r.Named {
 		return r.static
 	}
 	k := [2]int32{r.named, sig}
 	if id, ok := st.resolved[k]; ok {
 		return id
 	}
-	id := st.pool.intern(rulePorts(r.r, &Endpoint{Ports: st.sigs.ports[sig]}))
+	id := st.pool.intern(r.r.PortsToward(st.sigs.ports[sig]))
 	st.resolved[k] = id
 	return id
 }
 
 // portList returns the id of the port list of rule r (which names ports):
-// what rulePorts reads of a rule, whose static part derives from it.
-func (st *state) portList(r *rule) int32 {
+// what PortsToward reads of a rule, whose static part derives from it.
+func (st *state) portList(r *netpol.Rule) int32 {
 	var buf [64]byte
 	k := buf[:0]
-	for _, pm := range r.ports {
-		k = append(k, byte(pm.proto), boolByte(pm.any))
-		k = binary.AppendUvarint(binary.AppendUvarint(k, uint64(pm.lo)), uint64(pm.hi))
-		k = appendString(k, pm.name)
+	for _, pm := range r.Ports {
+		k = append(k, byte(pm.Protocol), boolByte(pm.Any))
+		k = binary.AppendUvarint(binary.AppendUvarint(k, uint64(pm.Lo)), uint64(pm.Hi))
+		k = netpol.AppendString(k, pm.Name)
 	}
 	if id, ok := st.portLists[string(k)]; ok {
 		return id
@@ -59,7 +63,7 @@ func (st *state) peerHas(p *cpol, pe *cpeer, c int32, f ipFamily) bool {
 // ruleHas reports whether rule r of policy p admits class c as its peer
 // on a connection of family f.
 func (st *state) ruleHas(p *cpol, r *crule, c int32, f ipFamily) bool {
-	if r.r.allPeers {
+	if r.r.AllPeers {
 		return true
 	}
 	for i := range r.peers {
@@ -99,11 +103,11 @@ func (st *state) egress(s, d int32, f ipFamily) portID {
 	acc := emptyID
 	for i := range st.profiles.profs[pi].rules {
 		pr := &st.profiles.profs[pi].rules[i]
-		if (!pr.r.r.named && acc == pr.port) || !st.ruleHas(pr.pol, pr.r, d, f) {
+		if (!pr.r.r.Named && acc == pr.port) || !st.ruleHas(pr.pol, pr.r, d, f) {
 			continue
 		}
 		port := pr.port
-		if pr.r.r.named {
+		if pr.r.r.Named {
 			port = st.resolve(pr.r, st.classes[d].sig)
 		}
 		if acc = st.pool.unionOf(acc, port); acc == allID {

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
@@ -78,11 +79,11 @@ func (e *Engine) side(dir Direction, self, other, dst *Endpoint, asked ports.Set
 		sd.Verdict, sd.Code, sd.Allowed = Allow, CodeHostNetwork, ports.All()
 		return sd
 	}
-	var isolating []*compiled
+	var isolating []*netpol.Policy
 	for _, pi := range e.byNS[self.Namespace] {
 		if c := e.policies[pi]; e.applies(c, dir, self) {
 			isolating = append(isolating, c)
-			sd.Isolating = append(sd.Isolating, c.id)
+			sd.Isolating = append(sd.Isolating, c.ID)
 		}
 	}
 	if len(isolating) == 0 {
@@ -90,16 +91,16 @@ func (e *Engine) side(dir Direction, self, other, dst *Endpoint, asked ports.Set
 		return sd
 	}
 	for _, c := range isolating {
-		for r := range c.rules[dir-1] {
-			rl := &c.rules[dir-1][r]
+		for r := range c.Rules[dir.side()] {
+			rl := &c.Rules[dir.side()][r]
 			peerIdx := e.ruleMatchesPeer(c, rl, other)
-			if peerIdx == -2 {
+			if peerIdx == noPeer {
 				continue
 			}
-			rp := rulePorts(rl, dst)
+			rp := rl.PortsToward(dst.Ports)
 			sd.Allowed = sd.Allowed.Union(rp)
 			if got := rp.Intersect(asked); !got.IsEmpty() {
-				sd.Admitted = append(sd.Admitted, RuleRef{Policy: c.id, Rule: rl.index, Peer: peerIdx, Ports: got})
+				sd.Admitted = append(sd.Admitted, RuleRef{Policy: c.ID, Rule: rl.Index, Peer: int(peerIdx), Ports: got})
 			}
 		}
 	}

@@ -1,6 +1,10 @@
 package policy
 
-import "net/netip"
+import (
+	"net/netip"
+
+	"github.com/podreach/podreach/pkg/policy/netpol"
+)
 
 // A connection has one source and one destination address, of one family:
 // an ipBlock "describes a particular CIDR (Ex. "192.168.1.0/24",
@@ -69,11 +73,11 @@ func (ep Endpoint) only(f ipFamily) Endpoint {
 }
 
 // blockFamily is the family of an ipBlock peer, 0 for other peers.
-func (p *peer) blockFamily() ipFamily {
-	if p.kind != peerIPBlock {
+func blockFamily(p *netpol.Peer) ipFamily {
+	if p.Kind != netpol.PeerIPBlock {
 		return 0
 	}
-	if p.cidr.Addr().Is4() {
+	if p.CIDR.Addr().Is4() {
 		return 4
 	}
 	return 6

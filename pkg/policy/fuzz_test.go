@@ -12,6 +12,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/reference"
 )
 
 // FuzzEngine builds a small cluster from the fuzz input (labels, named
@@ -34,7 +35,11 @@ func FuzzEngine(f *testing.F) {
 		if err != nil {
 			t.Fatalf("New rejected a valid cluster: %v", err)
 		}
-		b := built{eng: eng, ref: newReference(c, ipBlockPods), eps: eps}
+		ref, err := reference.New(c, ipBlockPods)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := built{eng: eng, ref: ref, eps: eps}
 		sample := samplePorts(c, eps, 0)
 		all := indexes(len(eps))
 		sc := eng.NewScanner(all)
@@ -50,7 +55,7 @@ func FuzzEngine(f *testing.F) {
 				}
 				for _, proto := range model.Protocols {
 					for _, port := range sample {
-						if !b.agree(t, set, s, d, proto, port, b.ref.allowed(eps, s, d, proto, port), true) {
+						if !b.agree(t, set, s, d, proto, port, b.ref.Allowed(eps, s, d, proto, port), true) {
 							t.Fatalf("disagreement; cluster:\n%s", describeCluster(c, eps))
 						}
 					}

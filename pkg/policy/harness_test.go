@@ -7,6 +7,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/reference"
 )
 
 // worldNamespaces are the namespaces every semantics row runs in.
@@ -74,7 +75,7 @@ func (c conn) String() string {
 // built is an engine with its reference twin.
 type built struct {
 	eng *policy.Engine
-	ref *reference
+	ref *reference.Evaluator
 	eps []policy.Endpoint
 	idx map[string]int
 }
@@ -86,7 +87,11 @@ func build(t *testing.T, nss []model.Namespace, pols []model.Policy, eps []polic
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	b := built{eng: eng, ref: newReference(c, ipBlockPods), eps: eps, idx: map[string]int{}}
+	ref, err := reference.New(c, ipBlockPods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := built{eng: eng, ref: ref, eps: eps, idx: map[string]int{}}
 	for i, ep := range eps {
 		b.idx[ep.ID] = i
 	}
@@ -126,7 +131,7 @@ func (b built) check(t *testing.T, w conn) {
 	s, d := b.index(t, w.from), b.index(t, w.to)
 	got := b.eng.Allowed(s, d).Contains(w.proto, w.port)
 	dec := b.eng.Explain(s, d, w.proto, w.port)
-	ref := b.ref.allowed(b.eps, s, d, w.proto, w.port)
+	ref := b.ref.Allowed(b.eps, s, d, w.proto, w.port)
 	if got != w.allow || (dec.Verdict == policy.Allow) != w.allow || dec.Allowed.Contains(w.proto, w.port) != w.allow || ref != w.allow {
 		t.Errorf("%s: want allowed=%v; Allowed()=%v Explain=%v reference=%v\n%s", w, w.allow, got, dec.Verdict, ref, dump(dec))
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
@@ -57,7 +58,7 @@ func (d *Delta) Pairs(eps []Endpoint) int {
 // NewIncremental compiles c's policies for eps (which it copies).
 func NewIncremental(c *model.Cluster, eps []Endpoint, opts ...Option) (*Incremental, error) {
 	o := makeOptions(opts)
-	cps, err := compileAll(c.Policies)
+	cps, err := netpol.CompileAll(c.Policies)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +91,7 @@ func (x *Incremental) Allowed(src, dst int) ports.Set {
 
 // SetPolicy adds p, or replaces the policy of the same namespace and name.
 func (x *Incremental) SetPolicy(p model.Policy) (Delta, error) {
-	cp, err := compile(&p, nil)
+	cp, err := netpol.Compile(&p, nil)
 	if err != nil {
 		return Delta{}, fmt.Errorf("NetworkPolicy %s: %w", p.ID(), err)
 	}
@@ -100,7 +101,7 @@ func (x *Incremental) SetPolicy(p model.Policy) (Delta, error) {
 		return Delta{}, fmt.Errorf("NetworkPolicy %s: %w", p.ID(), err)
 	}
 	var old *cpol
-	if id, ok := st.polIndex[cp.id]; ok {
+	if id, ok := st.polIndex[cp.ID]; ok {
 		old = st.pols[id]
 	}
 	return x.swap(old, np), nil

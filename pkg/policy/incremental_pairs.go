@@ -97,7 +97,7 @@ func (st *state) contribution(p *cpol, d int, c, o int32, f ipFamily, flip []int
 	acc := emptyID
 	for i := range p.rules[d] {
 		r := &p.rules[d][i]
-		if !r.r.allPeers && !st.ruleHasFlipped(p, r, o, f, flip) {
+		if !r.r.AllPeers && !st.ruleHasFlipped(p, r, o, f, flip) {
 			continue
 		}
 		acc = st.pool.unionOf(acc, st.resolve(r, st.classes[dst].sig))
@@ -142,12 +142,7 @@ func (st *state) togglesIsolation(c int32, d int, old, new *cpol) bool {
 	return before != after
 }
 
-func (p *cpol) has(d Direction) bool {
-	if d == Ingress {
-		return p.c.ingress
-	}
-	return p.c.egress
-}
+func (p *cpol) has(d Direction) bool { return p.c.Isolates[d.side()] }
 
 // selects reports whether policy p's pod selector picks class c.
 func (st *state) selects(p *cpol, c int32) bool {

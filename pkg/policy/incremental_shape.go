@@ -32,12 +32,12 @@ func changedRules(old, new *cpol, d int) (changed []int, ok bool) {
 	}
 	for i := range old.rules[d] {
 		a, b := &old.rules[d][i], &new.rules[d][i]
-		if a.r.allPeers != b.r.allPeers || !slices.Equal(a.peers, b.peers) {
+		if a.r.AllPeers != b.r.AllPeers || !slices.Equal(a.peers, b.peers) {
 			return nil, false
 		}
 		// resolve reads static for a rule naming no port, else the port
 		// list named (with the destination's signature).
-		if a.r.named != b.r.named || a.static != b.static || a.named != b.named {
+		if a.r.Named != b.r.Named || a.static != b.static || a.named != b.named {
 			changed = append(changed, i)
 		}
 	}
@@ -46,7 +46,7 @@ func changedRules(old, new *cpol, d int) (changed []int, ok bool) {
 
 // rulePeersOf adds the classes rule r of p admits as peers.
 func (st *state) rulePeersOf(p *cpol, r *crule, ps *peerSet) {
-	if r.r.allPeers {
+	if r.r.AllPeers {
 		ps.all = true
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/reference"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
@@ -163,7 +164,10 @@ func checkReference(t *testing.T, where string, w *edited, x *policy.Incremental
 	t.Helper()
 	eps, idx := w.liveEndpoints()
 	c := &model.Cluster{Namespaces: w.c.Namespaces, Policies: w.c.Policies}
-	ref := newReference(c, true)
+	ref, err := reference.New(c, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sample := samplePorts(c, eps, seed)
 	r := rand.New(rand.NewPCG(seed, 3))
 	for range pairs {
@@ -171,7 +175,7 @@ func checkReference(t *testing.T, where string, w *edited, x *policy.Incremental
 		set := x.Allowed(idx[s], idx[d])
 		for _, proto := range model.Protocols {
 			for _, port := range sample {
-				if want := ref.allowed(eps, s, d, proto, port); set.Contains(proto, port) != want {
+				if want := ref.Allowed(eps, s, d, proto, port); set.Contains(proto, port) != want {
 					t.Fatalf("%s: %s -> %s %s/%d: incremental %v, reference %v", where, eps[s].ID, eps[d].ID, proto, port, !want, want)
 				}
 			}

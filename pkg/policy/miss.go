@@ -8,24 +8,25 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
 
+	"github.com/podreach/podreach/pkg/policy/netpol"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
 // nearestMiss explains why policy c, which isolates the pod, does not admit
 // the connection: the rule that comes closest (peer matches but ports do
 // not, then ports match but the peer does not), in words.
-func (e *Engine) nearestMiss(c *compiled, dir Direction, other, dst *Endpoint, asked ports.Set) Miss {
-	rules := c.rules[dir-1]
+func (e *Engine) nearestMiss(c *netpol.Policy, dir Direction, other, dst *Endpoint, asked ports.Set) Miss {
+	rules := c.Rules[dir.side()]
 	if len(rules) == 0 {
-		return Miss{Policy: c.id, Rule: -1, Reason: fmt.Sprintf("has no %s rules: it isolates the pod and admits nothing", dir)}
+		return Miss{Policy: c.ID, Rule: -1, Reason: fmt.Sprintf("has no %s rules: it isolates the pod and admits nothing", dir)}
 	}
 	// Score every rule first; words are built for the chosen one only.
 	best, bestScore, bestPeer := -1, -1, false
 	var bestPorts ports.Set
 	for r := range rules {
 		rl := &rules[r]
-		peerOK := e.ruleMatchesPeer(c, rl, other) != -2
-		rp := rulePorts(rl, dst)
+		peerOK := e.ruleMatchesPeer(c, rl, other) != noPeer
+		rp := rl.PortsToward(dst.Ports)
 		score := 0
 		switch {
 		case peerOK:
@@ -41,21 +42,21 @@ func (e *Engine) nearestMiss(c *compiled, dir Direction, other, dst *Endpoint, a
 	var reason string
 	switch {
 	case bestPeer:
-		reason = fmt.Sprintf("rule %d admits %s only on %s", rl.index, other.ID, describePorts(rl, bestPorts))
+		reason = fmt.Sprintf("rule %d admits %s only on %s", rl.Index, other.ID, describePorts(rl, bestPorts))
 	case bestScore == 1:
 		reason = e.peerMiss(c, rl, other)
 	default:
 		reason = e.peerMiss(c, rl, other) + "; and it admits only " + describePorts(rl, bestPorts)
 	}
-	return Miss{Policy: c.id, Rule: rl.index, Reason: reason}
+	return Miss{Policy: c.ID, Rule: rl.Index, Reason: reason}
 }
 
-func describePorts(rl *rule, rp ports.Set) string {
-	if rp.IsEmpty() && rl.named {
+func describePorts(rl *netpol.Rule, rp ports.Set) string {
+	if rp.IsEmpty() && rl.Named {
 		var names []string
-		for _, pm := range rl.ports {
-			if pm.name != "" {
-				names = append(names, pm.name+"/"+pm.proto.String())
+		for _, pm := range rl.Ports {
+			if pm.Name != "" {
+				names = append(names, pm.Name+"/"+pm.Protocol.String())
 			}
 		}
 		return "named ports " + strings.Join(names, ", ") + ", which the destination does not declare"
@@ -65,20 +66,20 @@ func describePorts(rl *rule, rp ports.Set) string {
 
 // peerMiss says why no peer of rl matches ep (the peer with the fewest
 // unmet requirements is described).
-func (e *Engine) peerMiss(c *compiled, rl *rule, ep *Endpoint) string {
-	prefix := fmt.Sprintf("rule %d: ", rl.index)
-	if len(rl.peers) == 1 {
-		return prefix + "peer 0 " + e.peerReason(c, &rl.peers[0], ep)
+func (e *Engine) peerMiss(c *netpol.Policy, rl *netpol.Rule, ep *Endpoint) string {
+	prefix := fmt.Sprintf("rule %d: ", rl.Index)
+	if len(rl.Peers) == 1 {
+		return prefix + "peer 0 " + e.peerReason(c, &rl.Peers[0], ep)
 	}
-	reasons := make([]string, len(rl.peers))
-	for i := range rl.peers {
-		reasons[i] = fmt.Sprintf("peer %d %s", i, e.peerReason(c, &rl.peers[i], ep))
+	reasons := make([]string, len(rl.Peers))
+	for i := range rl.Peers {
+		reasons[i] = fmt.Sprintf("peer %d %s", i, e.peerReason(c, &rl.Peers[i], ep))
 	}
 	return prefix + strings.Join(reasons, "; ")
 }
 
-func (e *Engine) peerReason(c *compiled, p *peer, ep *Endpoint) string {
-	if p.kind == peerIPBlock {
+func (e *Engine) peerReason(c *netpol.Policy, p *netpol.Peer, ep *Endpoint) string {
+	if p.Kind == netpol.PeerIPBlock {
 		return e.blockReason(p, ep)
 	}
 	switch {
@@ -86,28 +87,28 @@ func (e *Engine) peerReason(c *compiled, p *peer, ep *Endpoint) string {
 		return fmt.Sprintf("selects pods by label; %s is an external peer, matched only by ipBlock", ep.ID)
 	case ep.HostNetwork:
 		return fmt.Sprintf("selects pods by label; %s is a host-network pod, matched only by ipBlock (contested)", ep.ID)
-	case p.nsSel == nil && ep.Namespace != c.namespace:
-		return fmt.Sprintf("selects only pods of namespace %s (podSelector without namespaceSelector); %s is in namespace %s", c.namespace, ep.ID, ep.Namespace)
-	case p.nsSel != nil && !p.nsSel.Matches(e.namespaceLabels(ep.Namespace)):
-		return "requires namespace " + unmet(p.nsSel, e.namespaceLabels(ep.Namespace), "namespace "+ep.Namespace)
-	case p.podSel != nil:
-		return "requires pod " + unmet(p.podSel, labels.Set(ep.Labels), ep.ID)
+	case p.NamespaceSelector == nil && ep.Namespace != c.Namespace:
+		return fmt.Sprintf("selects only pods of namespace %s (podSelector without namespaceSelector); %s is in namespace %s", c.Namespace, ep.ID, ep.Namespace)
+	case p.NamespaceSelector != nil && !p.NamespaceSelector.Matches(e.namespaceLabels(ep.Namespace)):
+		return "requires namespace " + unmet(p.NamespaceSelector, e.namespaceLabels(ep.Namespace), "namespace "+ep.Namespace)
+	case p.PodSelector != nil:
+		return "requires pod " + unmet(p.PodSelector, labels.Set(ep.Labels), ep.ID)
 	}
 	return "does not match " + ep.ID
 }
 
-func (e *Engine) blockReason(p *peer, ep *Endpoint) string {
-	what := "is ipBlock " + p.cidr.String()
-	if len(p.except) > 0 {
-		ex := make([]string, len(p.except))
-		for i, x := range p.except {
+func (e *Engine) blockReason(p *netpol.Peer, ep *Endpoint) string {
+	what := "is ipBlock " + p.CIDR.String()
+	if len(p.Except) > 0 {
+		ex := make([]string, len(p.Except))
+		for i, x := range p.Except {
 			ex[i] = x.String()
 		}
 		what += " except " + strings.Join(ex, ", ")
 	}
 	switch {
 	case ep.IsExternal():
-		if p.cidr.Overlaps(ep.Prefix) {
+		if p.CIDR.Overlaps(ep.Prefix) {
 			return fmt.Sprintf("%s; %s (%s) is only partly inside it", what, ep.ID, ep.Prefix)
 		}
 		return fmt.Sprintf("%s; %s (%s) is outside it", what, ep.ID, ep.Prefix)

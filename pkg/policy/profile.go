@@ -63,7 +63,7 @@ func (st *state) profileOf(sel []int32, d int, sig int32) int32 {
 		for i := range p.rules[d] {
 			r := &p.rules[d][i]
 			port := r.static
-			if d == int(Ingress-1) && r.r.named {
+			if d == int(Ingress-1) && r.r.Named {
 				port = st.resolve(r, sig)
 			}
 			pr.rules = append(pr.rules, prule{pol: p, r: r, port: port})

@@ -81,7 +81,7 @@ func (x *scanIndex) indexProfiles(st *state) {
 	x.inBase[len(st.profiles.profs)] = allID
 	for p := range st.profiles.profs {
 		for _, pr := range st.profiles.profs[p].rules {
-			if pr.r.r.allPeers {
+			if pr.r.r.AllPeers {
 				x.inBase[p] = st.pool.unionOf(x.inBase[p], pr.port)
 			} else {
 				x.profsOf[pr.r.id] = append(x.profsOf[pr.r.id], profPort{int32(p), pr.port})
@@ -120,7 +120,7 @@ func (x *scanIndex) indexPeers(st *state) {
 // eachPeerClass calls fn with every class rule r of policy p admits as its
 // peer, and the families it does on (a class may come more than once).
 func (st *state) eachPeerClass(p *cpol, r *crule, fn func(c int32, fams uint8)) {
-	if r.r.allPeers {
+	if r.r.AllPeers {
 		for c := range st.classes {
 			fn(int32(c), famAll)
 		}

@@ -103,7 +103,7 @@ func (s *Scanner) addEgress(pr *prule) {
 			m = 1
 		}
 		port := pr.port
-		if pr.r.r.named {
+		if pr.r.r.Named {
 			port = s.resolve(pr.r, d)
 		}
 		for fi := range 3 {

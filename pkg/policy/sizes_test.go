@@ -70,7 +70,7 @@ func compareSampled(t *testing.T, c *model.Cluster, pairs int) {
 		for range 24 {
 			port := sample[r.IntN(len(sample))]
 			for _, proto := range model.Protocols {
-				want := b.ref.allowed(eps, s, d, proto, port)
+				want := b.ref.Allowed(eps, s, d, proto, port)
 				if !b.agree(t, set, s, d, proto, port, want, want) {
 					t.FailNow()
 				}

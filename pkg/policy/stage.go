@@ -3,10 +3,12 @@ package policy
 import (
 	"fmt"
 	"slices"
+
+	"github.com/podreach/podreach/pkg/policy/netpol"
 )
 
 // addPolicy stages and activates cp (see stagePolicy, activate).
-func (st *state) addPolicy(cp *compiled) (*cpol, error) {
+func (st *state) addPolicy(cp *netpol.Policy) (*cpol, error) {
 	p, err := st.stagePolicy(cp)
 	if err != nil {
 		return nil, err
@@ -18,29 +20,29 @@ func (st *state) addPolicy(cp *compiled) (*cpol, error) {
 // stagePolicy interns cp's selectors and blocks (re-keying classes when
 // they read labels or addresses no class key held) and gives it an id. A
 // staged policy changes no answer until activate.
-func (st *state) stagePolicy(cp *compiled) (*cpol, error) {
-	p := &cpol{c: cp, ns: st.namespace(cp.namespace)}
+func (st *state) stagePolicy(cp *netpol.Policy) (*cpol, error) {
+	p := &cpol{c: cp, ns: st.namespace(cp.Namespace)}
 	var err error
-	if p.podSel, err = st.podSelector(cp.podSel); err != nil {
+	if p.podSel, err = st.podSelector(cp.PodSelector); err != nil {
 		return nil, fmt.Errorf("spec.podSelector: %w", err)
 	}
-	for d := range cp.rules {
-		for r := range cp.rules[d] {
-			rl := &cp.rules[d][r]
-			cr := crule{id: st.rules, r: rl, static: st.pool.intern(rl.static), named: -1}
-			if rl.named {
+	for d := range cp.Rules {
+		for r := range cp.Rules[d] {
+			rl := &cp.Rules[d][r]
+			cr := crule{id: st.rules, r: rl, static: st.pool.intern(rl.Static), named: -1}
+			if rl.Named {
 				cr.named = st.portList(rl)
 			}
 			st.rules++
-			for i := range rl.peers {
-				pe, err := st.peer(&rl.peers[i])
+			for i := range rl.Peers {
+				pe, err := st.peer(&rl.Peers[i])
 				if err != nil {
-					return nil, fmt.Errorf("%s rule %d peer %d: %w", Direction(d+1), rl.index, i, err)
+					return nil, fmt.Errorf("%s rule %d peer %d: %w", Direction(d+1), rl.Index, i, err)
 				}
 				cr.peers = append(cr.peers, pe)
 			}
 			p.rules[d] = append(p.rules[d], cr)
-			p.named[d] = p.named[d] || rl.named
+			p.named[d] = p.named[d] || rl.Named
 		}
 	}
 	p.id = int32(len(st.pols))
@@ -74,24 +76,24 @@ func (st *state) registerRules(p *cpol) {
 // activate makes a staged policy count: its namespace lists it (classes
 // evaluated from now on see it; see selectClass for existing ones).
 func (st *state) activate(p *cpol) {
-	st.polIndex[p.c.id] = p.id
+	st.polIndex[p.c.ID] = p.id
 	ns := &st.nss[p.ns]
 	ns.pols = append(ns.pols, p.id) // ids grow: stays ascending
 }
 
 // deactivate removes a policy for good.
 func (st *state) deactivate(p *cpol) {
-	if st.polIndex[p.c.id] == p.id {
-		delete(st.polIndex, p.c.id)
+	if st.polIndex[p.c.ID] == p.id {
+		delete(st.polIndex, p.c.ID)
 	}
 	ns := &st.nss[p.ns]
 	ns.pols = slices.DeleteFunc(ns.pols, func(id int32) bool { return id == p.id })
 	st.pols[p.id] = nil
 }
 
-func (st *state) peer(p *peer) (cpeer, error) {
+func (st *state) peer(p *netpol.Peer) (cpeer, error) {
 	out := cpeer{block: -1, nsSel: -1, podSel: -1}
-	if p.kind == peerIPBlock {
+	if p.Kind == netpol.PeerIPBlock {
 		var fresh bool
 		if out.block, fresh = st.blocks.intern(p); fresh && len(st.eps) > 0 {
 			st.newBlock(out.block)
@@ -99,21 +101,21 @@ func (st *state) peer(p *peer) (cpeer, error) {
 		return out, nil
 	}
 	var err error
-	if p.podSel != nil {
-		if out.podSel, err = st.podSelector(p.podSel); err != nil {
+	if p.PodSelector != nil {
+		if out.podSel, err = st.podSelector(p.PodSelector); err != nil {
 			return out, err
 		}
 	}
-	if p.nsSel != nil {
-		if id, ok := st.nsSels.index[p.nsSel.key]; ok {
+	if p.NamespaceSelector != nil {
+		if id, ok := st.nsSels.index[p.NamespaceSelector.Key]; ok {
 			out.nsSel = id
 			return out, nil
 		}
-		cs, err := st.sym.compileSelector(p.nsSel)
+		cs, err := st.sym.compileSelector(p.NamespaceSelector)
 		if err != nil {
 			return out, err
 		}
-		out.nsSel = st.nsSels.intern(p.nsSel.key, cs, len(st.nss), func(s *csel, i int32) bool {
+		out.nsSel = st.nsSels.intern(p.NamespaceSelector.Key, cs, len(st.nss), func(s *csel, i int32) bool {
 			return s.matches(st.nss[i].labels)
 		})
 	}
@@ -123,8 +125,8 @@ func (st *state) peer(p *peer) (cpeer, error) {
 // podSelector interns a pod selector; its keys become projected (classes
 // are re-keyed when a key is new to them). A new selector is evaluated on
 // every class (classes built later are evaluated when they are).
-func (st *state) podSelector(ls *selector) (int32, error) {
-	if id, ok := st.podSels.index[ls.key]; ok {
+func (st *state) podSelector(ls *netpol.Selector) (int32, error) {
+	if id, ok := st.podSels.index[ls.Key]; ok {
 		return id, nil
 	}
 	cs, err := st.sym.compileSelector(ls)
@@ -139,7 +141,7 @@ func (st *state) podSelector(ls *selector) (int32, error) {
 	if fresh && len(st.classes) > 0 {
 		st.rekey(nil)
 	}
-	return st.podSels.intern(ls.key, cs, len(st.classes), func(s *csel, c int32) bool {
+	return st.podSels.intern(ls.Key, cs, len(st.classes), func(s *csel, c int32) bool {
 		return st.classes[c].selectable && s.matches(st.classes[c].labels)
 	}), nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 )
 
 // state is the cluster's policies compiled for evaluation by class:
@@ -67,7 +68,7 @@ type nsState struct {
 // cpol is a compiled policy with its selectors interned.
 type cpol struct {
 	id     int32
-	c      *compiled
+	c      *netpol.Policy
 	ns     int32
 	podSel int32
 	rules  [2][]crule
@@ -84,7 +85,7 @@ type ruleRef struct {
 // crule is a rule with interned peers and its static ports interned.
 type crule struct {
 	id     int32
-	r      *rule
+	r      *netpol.Rule
 	peers  []cpeer
 	static portID
 	named  int32 // a rule naming ports: the id of its port list (see portLists)
@@ -121,14 +122,14 @@ func newState(o options) *state {
 
 // build compiles c's policies for eps. compiled are the policies in input
 // order (ids are their indexes).
-func buildState(o options, c *model.Cluster, compiled []*compiled, eps []Endpoint) (*state, error) {
+func buildState(o options, c *model.Cluster, compiled []*netpol.Policy, eps []Endpoint) (*state, error) {
 	st := newState(o)
 	for _, ns := range c.Namespaces {
 		st.setNamespaceLabels(ns.Name, ns.Labels)
 	}
 	for _, cp := range compiled {
 		if _, err := st.addPolicy(cp); err != nil {
-			return nil, fmt.Errorf("NetworkPolicy %s: %w", cp.id, err)
+			return nil, fmt.Errorf("NetworkPolicy %s: %w", cp.ID, err)
 		}
 	}
 	st.eps = eps
@@ -238,10 +239,10 @@ func (st *state) selectClass(c int32) {
 			if p == nil || !st.podSels.bits[p.podSel].has(c) {
 				continue
 			}
-			if p.c.ingress {
+			if p.c.Isolates[netpol.IngressSide] {
 				cl.sel[Ingress-1] = append(cl.sel[Ingress-1], pi)
 			}
-			if p.c.egress {
+			if p.c.Isolates[netpol.EgressSide] {
 				cl.sel[Egress-1] = append(cl.sel[Egress-1], pi)
 			}
 		}

@@ -93,6 +93,10 @@ func sourceOf(v any) model.Source {
 		return v.Source
 	case *unevaluatedRecord:
 		return v.o.Source
+	case *tierRecord:
+		return v.p.Source
+	case *model.Node:
+		return v.Source
 	}
 	return model.Source{}
 }
@@ -145,6 +149,11 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 			c.Objects = append(c.Objects, *v)
 		case *unevaluatedRecord:
 			c.Unevaluated = append(c.Unevaluated, v.o)
+		case *tierRecord:
+			c.ClusterPolicies = append(c.ClusterPolicies, v.p)
+			c.Unevaluated = append(c.Unevaluated, v.u...)
+		case *model.Node:
+			c.Nodes = append(c.Nodes, *v)
 		}
 	}
 	c.Workloads = resolveOwners(workloads, pods)
@@ -282,4 +291,6 @@ func sortCluster(c *model.Cluster) {
 	}
 	slices.SortFunc(c.Objects, byID)
 	slices.SortFunc(c.Unevaluated, byID)
+	slices.SortFunc(c.ClusterPolicies, func(a, b model.ClusterPolicy) int { return cmp.Compare(a.ID(), b.ID()) })
+	slices.SortFunc(c.Nodes, func(a, b model.Node) int { return cmp.Compare(a.Name, b.Name) })
 }

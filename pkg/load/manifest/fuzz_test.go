@@ -23,6 +23,10 @@ func FuzzDecode(f *testing.F) {
 		"a: b\n c: d\n",
 		"- [\n",
 		"apiVersion: v1\nkind: Namespace\nmetadata: {name: Bad_Name, labels: {kubernetes.io/metadata.name: x}}\n",
+		cnpSpec("tier: Admin", "priority: 5", "subject: {pods: {namespaceSelector: {}, podSelector: {}}}",
+			"egress: [{action: Pass, to: [{networks: [10.0.0.0/8]}, {}], protocols: [{tcp: {destinationPort: {range: {start: 1, end: 2}}}}]}]"),
+		"apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\nspec: {priority: 1, subject: {namespaces: {}}, ingress: [{action: Allow, from: [{namespaces: {}}], ports: [{namedPort: http}]}]}\n",
+		"apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {addresses: [{type: InternalIP, address: 10.0.0.1}]}\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -279,9 +279,16 @@ type unevaluatedRecord struct{ o model.Object }
 // answers it could change say so.
 func addUnevaluated(o *object) {
 	o.b.unevaluated[o.kind+" "+o.apiVersion]++
+	if u, ok := unevaluatedObject(o); ok {
+		o.b.put(o, &unevaluatedRecord{u})
+	}
+}
+
+// unevaluatedObject is what Cluster.Unevaluated keeps of a policy.
+func unevaluatedObject(o *object) (model.Object, bool) {
 	p := decodeAs[unevaluatedPolicy](o, false)
 	if p == nil {
-		return
+		return model.Object{}, false
 	}
 	ns := p.Namespace
 	if clusterwidePolicy(o.kind) {
@@ -289,8 +296,8 @@ func addUnevaluated(o *object) {
 	} else if ns == "" {
 		ns = o.b.opts.defaultNamespace
 	}
-	o.b.put(o, &unevaluatedRecord{model.Object{APIVersion: o.apiVersion, Kind: o.kind, Namespace: ns, Name: p.Name,
-		Labels: p.Labels, Data: map[string]string{"spec": string(p.Spec)}, Source: o.source()}})
+	return model.Object{APIVersion: o.apiVersion, Kind: o.kind, Namespace: ns, Name: p.Name,
+		Labels: p.Labels, Data: map[string]string{"spec": string(p.Spec)}, Source: o.source()}, true
 }
 
 // clusterwidePolicy reports whether a policy kind of policyKind is cluster-scoped.

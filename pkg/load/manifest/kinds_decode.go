@@ -41,6 +41,8 @@ func decoderFor(kind string) typedDecoder {
 		return strictly[networkingv1.NetworkPolicy]
 	case "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService":
 		return loosely[metav1.PartialObjectMetadata]
+	case "Node":
+		return strictly[corev1.Node]
 	}
-	return nil
+	return tierDecoder(kind)
 }

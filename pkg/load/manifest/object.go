@@ -147,8 +147,12 @@ func readHandler(group, version, kind string) (handler, bool) {
 			return addNetworkPolicy, true
 		}
 		return unsupportedPolicy, true
+	case readsTier(group, version, kind):
+		return tierHandler(version, kind)
 	case policyKind(kind) && group != "":
 		return addUnevaluated, true
+	case group == "" && kind == "Node":
+		return addNode, true
 	case group == "":
 		return coreHandler(kind)
 	case group == "apps" || group == "extensions":
@@ -208,7 +212,7 @@ func clusterScoped(kind string) bool {
 	case "Namespace", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService":
 		return true
 	}
-	return false
+	return tierKind(kind)
 }
 
 func splitAPIVersion(v string) (group, version string) {

@@ -55,6 +55,8 @@ func servedVersions(group, kind string) []string {
 		return []string{"v1"}
 	case "admissionregistration.k8s.io", "apiregistration.k8s.io":
 		return []string{"v1", "v1beta1"}
+	case "policy.networking.k8s.io":
+		return tierVersions(kind)
 	}
 	return []string{"v1"}
 }

@@ -1,4 +1,4 @@
-package policy
+package netpol
 
 import (
 	"encoding/binary"
@@ -10,31 +10,32 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 )
 
-// selector is a parsed label selector and its canonical form
-// (labels.Selector.String), by which the state interns it.
-type selector struct {
+// Selector is a parsed label selector and its canonical form
+// (labels.Selector.String), by which the class engine interns it.
+type Selector struct {
 	labels.Selector
-	key string
+	Key string
 }
 
-// selectorMemo parses each distinct label selector once: the policies of a
+// SelectorMemo parses each distinct label selector once: the policies of a
 // cluster repeat a few selectors many times. It is safe for concurrent
 // use; a nil memo parses every selector on its own.
-type selectorMemo struct {
+type SelectorMemo struct {
 	mu sync.Mutex
 	m  map[string]parsedSelector
 }
 
 type parsedSelector struct {
-	sel *selector
+	sel *Selector
 	err error
 }
 
-func newSelectorMemo() *selectorMemo { return &selectorMemo{m: map[string]parsedSelector{}} }
+// NewSelectorMemo returns an empty memo.
+func NewSelectorMemo() *SelectorMemo { return &SelectorMemo{m: map[string]parsedSelector{}} }
 
-// parse is metav1.LabelSelectorAsSelector of a non-nil ls, with its
+// Parse is metav1.LabelSelectorAsSelector of a non-nil ls, with its
 // canonical form.
-func (m *selectorMemo) parse(ls *metav1.LabelSelector) (*selector, error) {
+func (m *SelectorMemo) Parse(ls *metav1.LabelSelector) (*Selector, error) {
 	if m == nil {
 		return parseSelector(ls)
 	}
@@ -53,12 +54,12 @@ func (m *selectorMemo) parse(ls *metav1.LabelSelector) (*selector, error) {
 	return p.sel, p.err
 }
 
-func parseSelector(ls *metav1.LabelSelector) (*selector, error) {
+func parseSelector(ls *metav1.LabelSelector) (*Selector, error) {
 	sel, err := metav1.LabelSelectorAsSelector(ls)
 	if err != nil {
 		return nil, err
 	}
-	return &selector{Selector: sel, key: sel.String()}, nil
+	return &Selector{Selector: sel, Key: sel.String()}, nil
 }
 
 // selectorKey appends an encoding of everything in ls that
@@ -70,24 +71,26 @@ func selectorKey(b []byte, ls *metav1.LabelSelector) []byte {
 	case 0:
 	case 1:
 		for k, v := range ls.MatchLabels {
-			b = appendString(appendString(b, k), v)
+			b = AppendString(AppendString(b, k), v)
 		}
 	default:
 		for _, k := range slices.Sorted(maps.Keys(ls.MatchLabels)) {
-			b = appendString(appendString(b, k), ls.MatchLabels[k])
+			b = AppendString(AppendString(b, k), ls.MatchLabels[k])
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(ls.MatchExpressions)))
 	for _, r := range ls.MatchExpressions {
-		b = appendString(appendString(b, r.Key), string(r.Operator))
+		b = AppendString(AppendString(b, r.Key), string(r.Operator))
 		b = binary.AppendUvarint(b, uint64(len(r.Values)))
 		for _, v := range r.Values {
-			b = appendString(b, v)
+			b = AppendString(b, v)
 		}
 	}
 	return b
 }
 
-func appendString(b []byte, s string) []byte {
+// AppendString appends s, length-prefixed: keys built of several strings
+// stay unambiguous.
+func AppendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }

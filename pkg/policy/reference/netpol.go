@@ -1,4 +1,4 @@
-package policy_test
+package reference
 
 import (
 	"net/netip"
@@ -11,114 +11,19 @@ import (
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/tier"
 )
 
-// reference is a deliberately naive NetworkPolicy evaluator written straight
-// from the networking.k8s.io/v1 API reference, for differential testing. It
-// answers one (source, destination, protocol, port) at a time by walking
-// every policy, rule, peer and port entry. It shares no code with the engine:
-// it reads Endpoint fields as plain data and parses selectors itself.
-//
-// Where the API leaves a choice open it follows podreach's documented
-// choices: host-network pods are never isolated and are matched only by
-// ipBlock; an external peer (a prefix) matches an ipBlock only when the
-// whole prefix is inside cidr and outside every except; a pod matches when
-// all its addresses of the block's family are (with ipBlockPods), on
-// connections of that family.
-type reference struct {
-	nsLabels    map[string]map[string]string
-	policies    []*networkingv1.NetworkPolicy
-	ipBlockPods bool
-	parsed      map[*metav1.LabelSelector]labels.Selector // nil: does not parse
-}
-
-func newReference(c *model.Cluster, ipBlockPods bool) *reference {
-	r := &reference{nsLabels: map[string]map[string]string{}, ipBlockPods: ipBlockPods,
-		parsed: map[*metav1.LabelSelector]labels.Selector{}}
-	for _, ns := range c.Namespaces {
-		r.nsLabels[ns.Name] = ns.Labels
-	}
-	for _, p := range c.Policies {
-		r.policies = append(r.policies, p.NetworkPolicy)
-	}
-	return r
-}
-
-// allowed reports whether eps[src] may open proto/port to eps[dst].
-func (r *reference) allowed(eps []policy.Endpoint, src, dst int, proto model.Protocol, port int) bool {
-	s, d := &eps[src], &eps[dst]
-	// A pod can always reach itself.
-	if src == dst && s.Single {
-		return true
-	}
-	// A connection has one address family, and an ipBlock "describes a
-	// particular CIDR (Ex. "192.168.1.0/24","2001:db8::/64")": a block admits
-	// only connections of its family. The pair is allowed when it is
-	// allowed whichever family the two share the connection uses.
-	for _, fam := range sharedFamilies(s, d) {
-		sf, df := onlyFamily(*s, fam), onlyFamily(*d, fam)
-		// "for a connection from a source pod to a destination pod to be
-		// allowed, both the egress policy on the source pod and the ingress
-		// policy on the destination pod need to allow the connection."
-		if !r.direction(networkingv1.PolicyTypeEgress, &sf, &df, &df, proto, port) ||
-			!r.direction(networkingv1.PolicyTypeIngress, &df, &sf, &df, proto, port) {
-			return false
-		}
-	}
-	return true
-}
-
-// sharedFamilies lists the address families (4, 6) both endpoints have (an
-// external: its prefix's); 0 alone when either has no address or they
-// share none: then addresses are not filtered.
-func sharedFamilies(a, b *policy.Endpoint) []int {
-	has := func(ep *policy.Endpoint, v4 bool) bool {
-		if ep.Kind == model.KindExternal {
-			return ep.Prefix.IsValid() && ep.Prefix.Addr().Is4() == v4
-		}
-		for _, ip := range ep.IPs {
-			if ip.Is4() == v4 {
-				return true
-			}
-		}
-		return false
-	}
-	var out []int
-	if has(a, true) && has(b, true) {
-		out = append(out, 4)
-	}
-	if has(a, false) && has(b, false) {
-		out = append(out, 6)
-	}
-	if len(out) == 0 {
-		return []int{0}
-	}
-	return out
-}
-
-// onlyFamily is ep as a connection of family fam sees it: a pod with only
-// its addresses of that family.
-func onlyFamily(ep policy.Endpoint, fam int) policy.Endpoint {
-	if fam == 0 || ep.Kind == model.KindExternal {
-		return ep
-	}
-	var ips []netip.Addr
-	for _, ip := range ep.IPs {
-		if ip.Is4() == (fam == 4) {
-			ips = append(ips, ip)
-		}
-	}
-	ep.IPs = ips
-	return ep
-}
-
-// direction decides one side: self is the pod whose policies apply, peer the
-// other end, dst the destination (named ports resolve on it).
-func (r *reference) direction(dir networkingv1.PolicyType, self, peer, dst *policy.Endpoint, proto model.Protocol, port int) bool {
+// direction decides the NetworkPolicy tier of one side: self is the pod
+// whose policies apply, peer the other end, dst the destination (named
+// ports resolve on it). isolated is false when no NetworkPolicy selects
+// self for dir ("If no policies apply to a pod, all traffic ... is
+// allowed"); step names the admitting rule, or the verdict.
+func (r *Evaluator) direction(dir networkingv1.PolicyType, self, peer, dst *policy.Endpoint, proto model.Protocol, port int) (isolated bool, step tier.Step, allowed bool) {
+	step = tier.Step{Layer: "NetworkPolicy", Rule: -1, Action: "denied (isolated, no rule admits)"}
 	if self.Kind == model.KindExternal || self.HostNetwork {
-		return true // no NetworkPolicy applies to it
+		return false, step, true // no NetworkPolicy applies to it
 	}
-	isolated := false
 	for _, np := range r.policies {
 		// "podSelector selects the pods to which this NetworkPolicy object
 		// applies" — pods in the policy's own namespace.
@@ -126,22 +31,28 @@ func (r *reference) direction(dir networkingv1.PolicyType, self, peer, dst *poli
 			continue
 		}
 		isolated = true
+		if step.Policy == "" {
+			step.Policy = np.Namespace + "/" + np.Name
+		}
 		if dir == networkingv1.PolicyTypeIngress {
-			for _, rule := range np.Spec.Ingress {
+			for i, rule := range np.Spec.Ingress {
 				if r.peersMatch(np, rule.From, peer) && portsMatch(rule.Ports, dst, proto, port) {
-					return true
+					return true, admitted(np, i), true
 				}
 			}
 		} else {
-			for _, rule := range np.Spec.Egress {
+			for i, rule := range np.Spec.Egress {
 				if r.peersMatch(np, rule.To, peer) && portsMatch(rule.Ports, dst, proto, port) {
-					return true
+					return true, admitted(np, i), true
 				}
 			}
 		}
 	}
-	// "If no policies apply to a pod, all traffic ... is allowed."
-	return !isolated
+	return isolated, step, !isolated
+}
+
+func admitted(np *networkingv1.NetworkPolicy, rule int) tier.Step {
+	return tier.Step{Layer: "NetworkPolicy", Policy: np.Namespace + "/" + np.Name, Rule: rule, Action: "allowed"}
 }
 
 // hasType: "If this field is not specified, it will default based on the
@@ -164,7 +75,7 @@ func hasType(np *networkingv1.NetworkPolicy, dir networkingv1.PolicyType) bool {
 // sources (traffic not restricted by source). If this field is present and
 // contains at least one item, this rule allows traffic only if the traffic
 // matches at least one item in the from list."
-func (r *reference) peersMatch(np *networkingv1.NetworkPolicy, ps []networkingv1.NetworkPolicyPeer, ep *policy.Endpoint) bool {
+func (r *Evaluator) peersMatch(np *networkingv1.NetworkPolicy, ps []networkingv1.NetworkPolicyPeer, ep *policy.Endpoint) bool {
 	if len(ps) == 0 {
 		return true
 	}
@@ -176,7 +87,7 @@ func (r *reference) peersMatch(np *networkingv1.NetworkPolicy, ps []networkingv1
 	return false
 }
 
-func (r *reference) peerMatches(np *networkingv1.NetworkPolicy, p networkingv1.NetworkPolicyPeer, ep *policy.Endpoint) bool {
+func (r *Evaluator) peerMatches(np *networkingv1.NetworkPolicy, p networkingv1.NetworkPolicyPeer, ep *policy.Endpoint) bool {
 	if p.IPBlock != nil {
 		return r.blockMatches(p.IPBlock, ep)
 	}
@@ -201,7 +112,7 @@ func (r *reference) peerMatches(np *networkingv1.NetworkPolicy, p networkingv1.N
 
 // namespaceLabels: the API server sets kubernetes.io/metadata.name on every
 // namespace.
-func (r *reference) namespaceLabels(ns string) map[string]string {
+func (r *Evaluator) namespaceLabels(ns string) map[string]string {
 	out := map[string]string{}
 	for k, v := range r.nsLabels[ns] {
 		out[k] = v
@@ -213,7 +124,7 @@ func (r *reference) namespaceLabels(ns string) map[string]string {
 // blockMatches: "IPBlock describes a particular CIDR ... that is allowed to
 // the pods matched by a NetworkPolicySpec's podSelector. The except entry
 // describes CIDRs that should not be included within this rule."
-func (r *reference) blockMatches(b *networkingv1.IPBlock, ep *policy.Endpoint) bool {
+func (r *Evaluator) blockMatches(b *networkingv1.IPBlock, ep *policy.Endpoint) bool {
 	cidr, err := netip.ParsePrefix(b.CIDR)
 	if err != nil {
 		return false
@@ -299,7 +210,7 @@ func portMatches(p networkingv1.NetworkPolicyPort, dst *policy.Endpoint, proto m
 
 // matches parses the selector with apimachinery (once per selector) and
 // matches the labels; a selector that does not parse matches nothing.
-func (r *reference) matches(s *metav1.LabelSelector, l map[string]string) bool {
+func (r *Evaluator) matches(s *metav1.LabelSelector, l map[string]string) bool {
 	sel, ok := r.parsed[s]
 	if !ok {
 		var err error
