@@ -44,9 +44,10 @@ func (f *sourceFlags) add(cmd *cobra.Command) {
 // layers is one state of the cluster: optionally the live cluster, then
 // manifests in order, then deletions.
 type layers struct {
-	live    bool
-	files   []string
-	deletes []string
+	live           bool
+	kustomizations []string // rendered first (kustomize.go)
+	files          []string
+	deletes        []string
 }
 
 // describe names a state for people: "live (context prod) + proposed/ − netpol/shop/x".
@@ -58,6 +59,9 @@ func (l layers) describe(context string) string {
 			s += " (context " + context + ")"
 		}
 		parts = append(parts, s)
+	}
+	for _, k := range l.kustomizations {
+		parts = append(parts, "-k "+k)
 	}
 	parts = append(parts, l.files...)
 	s := strings.Join(parts, " + ")
@@ -109,6 +113,9 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 	}
 	// The states' files are read side by side (each builder is its own),
 	// unless one reads stdin; diagnostics and errors still come in order.
+	if err := renderKustomizations(ctx, builders, states); err != nil {
+		return nil, err
+	}
 	loadErrs := make([]error, len(states))
 	loaded := len(states) > 1 && !slices.ContainsFunc(states, func(st layers) bool { return slices.Contains(st.files, "-") })
 	if loaded {

@@ -35,6 +35,8 @@ type builder struct {
 	// listSplit is the least size of a YAML List document read item by
 	// item (yamllist.go); 0 means listSplitSize (tests set it).
 	listSplit int
+	walking   bool      // decoding a file met in a directory walk
+	walk      walkSkips // what walks skipped (walk.go)
 }
 
 // objKey identifies an object: a later object with the same key replaces
@@ -151,6 +153,7 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 	sortCluster(c)
 	b.namespaces(c)
 	b.summarizeSkipped()
+	b.summarizeWalk()
 	capDiagnostics(b.diags)
 	if err := b.diags.Err(); err != nil {
 		return nil, b.diags, err
