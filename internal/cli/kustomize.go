@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"slices"
 
 	"github.com/podreach/podreach/pkg/load/kustomize"
 	"github.com/podreach/podreach/pkg/load/manifest"
@@ -38,3 +42,24 @@ func renderKustomizations(ctx context.Context, builders []*manifest.Builder, sta
 }
 
 func kustomizeSource(dir string) string { return "kubectl kustomize " + dir }
+
+// shareStdin returns a function giving each state's builder its standard
+// input: the stream itself, or, when several states read "-" (diff's before
+// and after), one read of it that each replays. The read stops one byte
+// past the per-file limit, which each builder then reports.
+func shareStdin(in io.Reader, states []layers, limit int64) (func() io.Reader, error) {
+	readers := 0
+	for _, st := range states {
+		if slices.Contains(st.files, "-") {
+			readers++
+		}
+	}
+	if readers < 2 || in == nil {
+		return func() io.Reader { return in }, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(in, limit+1))
+	if err != nil {
+		return nil, inputError(fmt.Errorf("reading standard input: %w", err))
+	}
+	return func() io.Reader { return bytes.NewReader(data) }, nil
+}

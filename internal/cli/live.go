@@ -96,10 +96,14 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 	if err != nil {
 		return nil, err
 	}
+	stdin, err := shareStdin(s.In, states, perFile)
+	if err != nil {
+		return nil, err
+	}
 	builders := make([]*manifest.Builder, len(states))
 	var tee multiSink
 	for i, st := range states {
-		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(s.In), manifest.WithStrict(f.strict), manifest.WithMaxInputSize(perFile, total))
+		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(stdin()), manifest.WithStrict(f.strict), manifest.WithMaxInputSize(perFile, total))
 		if st.live {
 			tee = append(tee, builders[i])
 		}

@@ -14,6 +14,7 @@ import (
 // generators' files are files.
 func pathRefs(k *types.Kustomization) []ref {
 	var out []ref
+	var smp []string
 	add := func(field string, dirOK bool, paths ...string) {
 		for i, p := range paths {
 			if p != "" {
@@ -22,6 +23,7 @@ func pathRefs(k *types.Kustomization) []ref {
 		}
 	}
 	add("resources", true, k.Resources...)
+	//lint:ignore SA1019 deprecated fields are still read by kustomize, so still checked
 	add("bases", true, k.Bases...)
 	add("components", true, k.Components...)
 	add("generators", true, k.Generators...)
@@ -29,21 +31,22 @@ func pathRefs(k *types.Kustomization) []ref {
 	add("validators", true, k.Validators...)
 	add("crds", false, k.Crds...)
 	add("configurations", false, k.Configurations...)
-	for i, p := range k.PatchesStrategicMerge {
-		add(fmt.Sprintf("patchesStrategicMerge[%d]", i), false, string(p))
+	//lint:ignore SA1019 deprecated fields are still read by kustomize, so still checked
+	for _, p := range k.PatchesStrategicMerge {
+		smp = append(smp, string(p))
 	}
+	add("patchesStrategicMerge", false, smp...)
 	for i, p := range k.Patches {
-		add(fmt.Sprintf("patches[%d].path", i), false, p.Path)
+		out = appendRef(out, fmt.Sprintf("patches[%d].path", i), p.Path)
 	}
+	//lint:ignore SA1019 deprecated fields are still read by kustomize, so still checked
 	for i, p := range k.PatchesJson6902 {
-		add(fmt.Sprintf("patchesJson6902[%d].path", i), false, p.Path)
+		out = appendRef(out, fmt.Sprintf("patchesJson6902[%d].path", i), p.Path)
 	}
 	for i, r := range k.Replacements {
-		add(fmt.Sprintf("replacements[%d].path", i), false, r.Path)
+		out = appendRef(out, fmt.Sprintf("replacements[%d].path", i), r.Path)
 	}
-	if p := k.OpenAPI["path"]; p != "" {
-		add("openapi.path", false, p)
-	}
+	out = appendRef(out, "openapi.path", k.OpenAPI["path"])
 	for i, g := range k.ConfigMapGenerator {
 		out = append(out, generatorRefs(fmt.Sprintf("configMapGenerator[%d]", i), g.GeneratorArgs)...)
 	}
@@ -66,4 +69,12 @@ func generatorRefs(field string, g types.GeneratorArgs) []ref {
 		out = append(out, ref{field: fmt.Sprintf("%s.envs[%d]", field, i), path: e})
 	}
 	return out
+}
+
+// appendRef appends a file reference, if path is set.
+func appendRef(out []ref, field, path string) []ref {
+	if path == "" {
+		return out
+	}
+	return append(out, ref{field: field, path: path})
 }

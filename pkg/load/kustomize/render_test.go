@@ -2,27 +2,12 @@ package kustomize
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// writeTree writes files (path -> content) under a new temporary directory.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for p, content := range files {
-		full := filepath.Join(root, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+	"github.com/podreach/podreach/internal/filetree"
+)
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -48,7 +33,7 @@ spec:
 // TestRenderOverlay: an overlay's namespace and partial patch are applied
 // to the base as kustomize does: the patched policy keeps its podSelector.
 func TestRenderOverlay(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := filetree.Write(t, map[string]string{
 		"base/kustomization.yaml":    "resources: [web.yaml, policy.yaml]\n",
 		"base/web.yaml":              deployment,
 		"base/policy.yaml":           policy,
@@ -91,11 +76,13 @@ func TestRenderRefusesNetwork(t *testing.T) {
 		{"patch by URL", "resources: [web.yaml]\npatches:\n- path: https://example.com/p.yaml\n", "patches[0].path"},
 		{"generator file by URL", "resources: [web.yaml]\nconfigMapGenerator:\n- name: c\n  files: [k=https://example.com/f]\n", "configMapGenerator[0].files[0]"},
 		{"helm chart", "helmCharts:\n- name: x\n  repo: https://charts.example.com\n", "helmCharts"},
+		{"strategic merge patch by URL", "resources: [web.yaml]\npatchesStrategicMerge:\n- https://example.com/p.yaml\n", "patchesStrategicMerge[0]"},
+		{"openapi schema by URL", "resources: [web.yaml]\nopenapi:\n  path: https://example.com/schema.json\n", "openapi.path"},
 		{"remote in a base", "resources: [../base]\n", "resources[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := writeTree(t, map[string]string{
+			root := filetree.Write(t, map[string]string{
 				"k/kustomization.yaml":    tt.kustomization,
 				"k/web.yaml":              deployment,
 				"base/kustomization.yaml": "resources:\n- https://example.com/remote.yaml\n",
@@ -124,7 +111,7 @@ func TestRenderNotAKustomization(t *testing.T) {
 // TestRenderKustomizeError: kustomize's own errors (a missing file) are
 // returned with the directory.
 func TestRenderKustomizeError(t *testing.T) {
-	root := writeTree(t, map[string]string{"k/kustomization.yaml": "resources: [web.yaml]\npatches:\n- path: missing.yaml\n", "k/web.yaml": deployment})
+	root := filetree.Write(t, map[string]string{"k/kustomization.yaml": "resources: [web.yaml]\npatches:\n- path: missing.yaml\n", "k/web.yaml": deployment})
 	_, err := Render(context.Background(), filepath.Join(root, "k"))
 	if err == nil || !strings.Contains(err.Error(), "missing.yaml") || !strings.HasPrefix(err.Error(), "kustomize "+filepath.Join(root, "k")) {
 		t.Errorf("error %v, want kustomize's, naming missing.yaml", err)
