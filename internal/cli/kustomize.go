@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/podreach/podreach/pkg/load/kustomize"
 	"github.com/podreach/podreach/pkg/load/manifest"
@@ -62,4 +64,46 @@ func shareStdin(in io.Reader, states []layers, limit int64) (func() io.Reader, e
 		return nil, inputError(fmt.Errorf("reading standard input: %w", err))
 	}
 	return func() io.Reader { return bytes.NewReader(data) }, nil
+}
+
+// placedBy says where the namespace of objects that name none came from,
+// as kubectl decides it: -n, else the kubeconfig context's namespace (read
+// only with a live cluster: manifests alone need no kubeconfig), else
+// "default".
+type placedBy struct {
+	namespace      string
+	given, context bool
+}
+
+// print says how many objects were placed in the namespace, and from which
+// sources: a notice when the namespace was chosen (-n, the context), a
+// warning when it is the last-resort "default" (helm template without
+// --namespace writes objects without one, and a whole release then lands
+// in "default").
+func (p placedBy) print(w io.Writer, placed map[string]int, printed map[string]bool) {
+	if len(placed) == 0 {
+		return
+	}
+	total := 0
+	var parts []string
+	for _, src := range slices.Sorted(maps.Keys(placed)) {
+		total += placed[src]
+		parts = append(parts, fmt.Sprintf("%s (%d)", src, placed[src]))
+	}
+	what := "objects that name no namespace"
+	if total == 1 {
+		what = "object that names no namespace"
+	}
+	why, severity := "kubectl's default: no -n given", "warning"
+	switch {
+	case p.given:
+		why, severity = "given with -n", "notice"
+	case p.context:
+		why, severity = "the kubeconfig context's namespace", "notice"
+	}
+	line := fmt.Sprintf("%s: placed %d %s in namespace %q (%s): %s", severity, total, what, p.namespace, why, strings.Join(parts, ", "))
+	if !printed[line] {
+		printed[line] = true
+		fmt.Fprintln(w, line)
+	}
 }

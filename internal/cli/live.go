@@ -76,7 +76,7 @@ func (l layers) describe(context string) string {
 func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*model.Cluster, error) {
 	ctx := requireContext(cmd)
 	f.warnings = s.ErrOut
-	ns := f.namespace
+	ns, nsFrom := f.namespace, placedBy{namespace: f.namespace, given: cmd.Flags().Changed("namespace")}
 	anyLive := false
 	for _, st := range states {
 		anyLive = anyLive || st.live
@@ -89,7 +89,7 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 		if err != nil {
 			return nil, inputError(fmt.Errorf("no input: give manifests with -f FILE|DIR|- or a cluster: %w", err))
 		}
-		ns = cns
+		ns, nsFrom.namespace, nsFrom.context = cns, cns, true
 		f.namespace = cns // names typed without a namespace are in the context's
 	}
 	perFile, total, err := f.inputLimit()
@@ -136,6 +136,7 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 			loadErrs[i] = builders[i].Load(ctx, st.files...)
 		}
 		c, err := finish(builders[i], st, loadErrs[i], s.ErrOut, printed)
+		nsFrom.print(s.ErrOut, builders[i].Placed(), printed)
 		if err != nil {
 			return nil, err
 		}

@@ -44,6 +44,7 @@ func Decode(name string, data []byte, opts ...Option) (*model.Cluster, model.Dia
 }
 
 func (b *builder) load(ctx context.Context, src string) error {
+	b.input++ // each source is one input (inputs.go)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
