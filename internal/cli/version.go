@@ -9,10 +9,11 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// releaseVersion is set by hack/release.sh at link time
+// releaseVersion and releaseCommit are set by hack/release.sh at link time
 // (-ldflags "-X github.com/podreach/podreach/internal/cli.releaseVersion=v1.2.3");
-// it is never written at run time. Empty: the build info's module version.
-var releaseVersion string
+// they are never written at run time. Empty: the build info's module
+// version and VCS revision (which a build with -buildvcs=false lacks).
+var releaseVersion, releaseCommit string
 
 // buildInfo is what `version -o json` prints.
 type buildInfo struct {
@@ -72,6 +73,9 @@ func readBuildInfo() buildInfo {
 		case "vcs.modified":
 			out.Modified = s.Value == "true"
 		}
+	}
+	if releaseCommit != "" {
+		out.Commit = releaseCommit
 	}
 	switch {
 	case releaseVersion != "":
