@@ -10,7 +10,7 @@ import (
 // how many, from which source, and why; the same object twice in one
 // input is an input error naming both places.
 func TestNamespacePlacement(t *testing.T) {
-	const manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: i}]}\n"
+	const manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: i}]}\n"
 	tests := []struct {
 		name, stdin string
 		args        []string
@@ -22,7 +22,7 @@ func TestNamespacePlacement(t *testing.T) {
 		{"given", manifest, []string{"matrix", "-f", "-", "-n", "shop"}, ExitOK,
 			`notice: placed 1 object that names no namespace in namespace "shop" (given with -n): <stdin> (1)`},
 		{"duplicate in one input", manifest + "---\n" + manifest, []string{"matrix", "-f", "-", "-n", "shop"}, ExitInput,
-			"podreach: <stdin>:9: Deployment shop/web: defined twice in one input, first at <stdin>:1 (only a later source may replace an object)"},
+			"podreach: <stdin>:10: Deployment shop/web: defined twice in one input, first at <stdin>:1 (only a later source may replace an object)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"maps"
+	"os"
 
 	"github.com/podreach/podreach/pkg/model"
 )
@@ -20,12 +21,24 @@ import (
 func (b *builder) duplicate(o *object, k objKey, old any) {
 	d := model.Diagnostic{Severity: model.Notice, Source: o.source(), Object: o.id(),
 		Message: "replaces the definition at " + sourceOf(old).String()}
-	if b.inputOf[k] == b.input {
+	if b.inputOf[k] == b.input && !sameFile(sourceOf(old).File, o.file) {
 		d.Severity = model.Error
 		d.Message = "defined twice in one input, first at " + sourceOf(old).String() +
 			" (only a later source may replace an object)"
 	}
 	b.diags = append(b.diags, d)
+}
+
+// sameFile reports whether two sources are one file reached twice (a
+// symbolic link to a file of the same walk): the object is the same, not a
+// second definition.
+func sameFile(a, b string) bool {
+	if a == b {
+		return false
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // placeInDefault counts a namespaced object that names no namespace, which

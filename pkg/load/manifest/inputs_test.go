@@ -23,7 +23,7 @@ func TestDuplicateWithinOneInput(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error")
 	}
-	want := "error: in.yaml:18: Deployment ns/web: defined twice in one input, first at in.yaml:1 (only a later source may replace an object)"
+	want := "error: in.yaml:19: Deployment ns/web: defined twice in one input, first at in.yaml:1 (only a later source may replace an object)"
 	if got := diagStrings(diags.Errors()); len(got) != 1 || got[0] != want {
 		t.Errorf("errors = %q, want [%q]", got, want)
 	}
