@@ -56,7 +56,9 @@ func TestKustomizeSameAsStdin(t *testing.T) {
 				outF, errOutF, codeF := run(t, string(rendered), append(args, "-f", "-")...)
 				golden.Assert(t, "gitops-"+overlay+"-"+name+".golden", []byte(out+"stderr:\n"+errOut))
 				errOut = strings.ReplaceAll(errOut, kustomizeSource(dir), stdinSource)
-				out = strings.ReplaceAll(out, "-k "+dir, "-") // diff names its states
+				// fix repeats its command line; diff names its states.
+				out = strings.ReplaceAll(out, "fix -k "+dir, "fix -f -")
+				out = strings.ReplaceAll(out, "-k "+dir, "-")
 				if out != outF || errOut != errOutF || code != codeF {
 					t.Errorf("-k: exit %d\n%s\nstderr:\n%s\n-f -: exit %d\n%s\nstderr:\n%s", code, out, errOut, codeF, outF, errOutF)
 				}
