@@ -104,10 +104,13 @@ func meshCheck(cmd *cobra.Command, s Streams, in *inputFlags) (*check.Report, er
 // "podreach explain -f cluster/ --external apiserver=10.0.0.2/32".
 func (f *inputFlags) command(verb string) string {
 	parts := []string{"podreach", verb}
+	for _, k := range f.kustomize {
+		parts = append(parts, "-k", k)
+	}
 	for _, fn := range f.filenames {
 		parts = append(parts, "-f", fn)
 	}
-	parts = append(parts, f.src.args(f.filenames)...)
+	parts = append(parts, f.src.args(append(f.kustomize, f.filenames...))...)
 	if f.namespace != "default" {
 		parts = append(parts, "-n", f.namespace)
 	}

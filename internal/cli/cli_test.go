@@ -148,10 +148,3 @@ func TestDocs(t *testing.T) {
 	}
 	walk(root)
 }
-
-func TestKubectlPluginName(t *testing.T) {
-	root := NewRootCmd(Streams{}, "/usr/local/bin/kubectl-podreach")
-	if root.Use != "kubectl podreach" {
-		t.Errorf("Use = %q, want %q", root.Use, "kubectl podreach")
-	}
-}

@@ -66,11 +66,10 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 		return inputError(fmt.Errorf("no after state: give it with --to FILE|DIR (or ask with --delete)"))
 	}
 	in := &f.input
-	isLive := in.src.live || len(in.filenames) == 0
-	before := layers{live: isLive, files: in.filenames}
-	after := layers{live: isLive, files: f.to, deletes: in.src.deletes}
-	if len(f.to) == 0 {
-		after.files = in.filenames // only --delete: the before state minus the deletions
+	before, after := in.state(), in.state() // only --delete: the before state minus the deletions
+	after.deletes = in.src.deletes
+	if len(f.to) > 0 {
+		after.files, after.kustomizations = f.to, nil
 	}
 	cs, err := in.build(cmd, s, before, after)
 	if err != nil {
@@ -85,7 +84,7 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 		return inputError(err)
 	}
 	ctxName := ""
-	if isLive {
+	if before.live {
 		ctxName = in.src.conn.Context()
 	}
 	rep := &render.DiffReport{Before: before.describe(ctxName), After: after.describe(ctxName), Delta: delta, MeshChecked: reps[0] != nil}

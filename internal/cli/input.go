@@ -20,6 +20,7 @@ import (
 // inputFlags are the flags every analysing command shares.
 type inputFlags struct {
 	filenames   []string
+	kustomize   []string // -k: kustomization directories, rendered (kustomize.go)
 	namespace   string
 	externals   []string
 	ipBlockPods string
@@ -37,6 +38,7 @@ type inputFlags struct {
 func (f *inputFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringArrayVarP(&f.filenames, "filename", "f", nil, "manifest file, directory (recursive) or - for stdin; repeatable")
+	fl.StringArrayVarP(&f.kustomize, "kustomize", "k", nil, "kustomization directory, rendered as kubectl kustomize does (local files only); repeatable; -f layers on it")
 	fl.StringVarP(&f.namespace, "namespace", "n", "default", "namespace of objects that name none, and of names typed without one (reading a cluster: default the context's namespace)")
 	fl.StringArrayVar(&f.externals, "external", nil, "a non-pod peer NAME=CIDR (e.g. apiserver=172.16.0.2/32); repeatable")
 	fl.BoolVar(&f.strict, "strict", false, "input the API server accepts only with a warning (ipBlock and --external CIDRs with host bits set, IPv4-mapped or with leading zeros) is an input error")
@@ -52,7 +54,9 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 // notices go to stderr, and input errors come back as exit code 2 with
 // every error listed.
 func (f *inputFlags) load(cmd *cobra.Command, s Streams) (*model.Cluster, error) {
-	cs, err := f.build(cmd, s, layers{live: f.src.live || len(f.filenames) == 0, files: f.filenames, deletes: f.src.deletes})
+	st := f.state()
+	st.deletes = f.src.deletes
+	cs, err := f.build(cmd, s, st)
 	if err != nil {
 		return nil, err
 	}

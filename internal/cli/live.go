@@ -44,9 +44,10 @@ func (f *sourceFlags) add(cmd *cobra.Command) {
 // layers is one state of the cluster: optionally the live cluster, then
 // manifests in order, then deletions.
 type layers struct {
-	live    bool
-	files   []string
-	deletes []string
+	live           bool
+	kustomizations []string // rendered first (kustomize.go)
+	files          []string
+	deletes        []string
 }
 
 // describe names a state for people: "live (context prod) + proposed/ − netpol/shop/x".
@@ -58,6 +59,9 @@ func (l layers) describe(context string) string {
 			s += " (context " + context + ")"
 		}
 		parts = append(parts, s)
+	}
+	for _, k := range l.kustomizations {
+		parts = append(parts, "-k "+k)
 	}
 	parts = append(parts, l.files...)
 	s := strings.Join(parts, " + ")
@@ -72,7 +76,7 @@ func (l layers) describe(context string) string {
 func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*model.Cluster, error) {
 	ctx := requireContext(cmd)
 	f.warnings = s.ErrOut
-	ns := f.namespace
+	ns, nsFrom := f.namespace, placedBy{namespace: f.namespace, given: cmd.Flags().Changed("namespace")}
 	anyLive := false
 	for _, st := range states {
 		anyLive = anyLive || st.live
@@ -85,17 +89,21 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 		if err != nil {
 			return nil, inputError(fmt.Errorf("no input: give manifests with -f FILE|DIR|- or a cluster: %w", err))
 		}
-		ns = cns
+		ns, nsFrom.namespace, nsFrom.context = cns, cns, true
 		f.namespace = cns // names typed without a namespace are in the context's
 	}
 	perFile, total, err := f.inputLimit()
 	if err != nil {
 		return nil, err
 	}
+	stdin, err := shareStdin(s.In, states, perFile)
+	if err != nil {
+		return nil, err
+	}
 	builders := make([]*manifest.Builder, len(states))
 	var tee multiSink
 	for i, st := range states {
-		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(s.In), manifest.WithStrict(f.strict), manifest.WithMaxInputSize(perFile, total))
+		builders[i] = manifest.NewBuilder(manifest.WithDefaultNamespace(ns), manifest.WithStdin(stdin()), manifest.WithStrict(f.strict), manifest.WithMaxInputSize(perFile, total))
 		if st.live {
 			tee = append(tee, builders[i])
 		}
@@ -109,6 +117,9 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 	}
 	// The states' files are read side by side (each builder is its own),
 	// unless one reads stdin; diagnostics and errors still come in order.
+	if err := renderKustomizations(ctx, builders, states); err != nil {
+		return nil, err
+	}
 	loadErrs := make([]error, len(states))
 	loaded := len(states) > 1 && !slices.ContainsFunc(states, func(st layers) bool { return slices.Contains(st.files, "-") })
 	if loaded {
@@ -125,6 +136,7 @@ func (f *inputFlags) build(cmd *cobra.Command, s Streams, states ...layers) ([]*
 			loadErrs[i] = builders[i].Load(ctx, st.files...)
 		}
 		c, err := finish(builders[i], st, loadErrs[i], s.ErrOut, printed)
+		nsFrom.print(s.ErrOut, builders[i].Placed(), printed)
 		if err != nil {
 			return nil, err
 		}

@@ -63,10 +63,13 @@ type reportState struct {
 
 func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 	in := &f.input
-	isLive := in.src.live || len(in.filenames) == 0
-	states := []layers{{live: isLive, files: in.filenames, deletes: in.src.deletes}}
+	st := in.state()
+	st.deletes = in.src.deletes
+	states := []layers{st}
 	if len(f.to) > 0 {
-		states = []layers{{live: isLive, files: in.filenames}, {live: isLive, files: f.to, deletes: in.src.deletes}}
+		after := st
+		after.files, after.kustomizations = f.to, nil
+		states = []layers{in.state(), after}
 	}
 	cs, err := in.build(cmd, s, states...)
 	if err != nil {
@@ -77,7 +80,7 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		return err
 	}
 	ctxName := ""
-	if isLive {
+	if st.live {
 		ctxName = in.src.conn.Context()
 	}
 	cur := rs[len(rs)-1]

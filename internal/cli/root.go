@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -74,30 +73,32 @@ func Run(ctx context.Context, name string, args []string, s Streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(s.ErrOut, "%s: %s\n", root.Name(), escape.Lines(ee.err.Error()))
+			fmt.Fprintf(s.ErrOut, "%s: %s\n", root.DisplayName(), escape.Lines(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintf(s.ErrOut, "%s: %s\n", root.Name(), escape.Lines(err.Error()))
+	fmt.Fprintf(s.ErrOut, "%s: %s\n", root.DisplayName(), escape.Lines(err.Error()))
 	return ExitInput
 }
 
 // NewRootCmd builds the command tree.
 func NewRootCmd(s Streams, name string) *cobra.Command {
-	use := commandName(name)
+	use, display := commandName(name)
 	root := &cobra.Command{
-		Use:   use,
-		Short: "Compute which pods can reach which, as your NetworkPolicies enforce it",
+		Use:         use,
+		Annotations: map[string]string{cobra.CommandDisplayNameAnnotation: display},
+		Short:       "Compute which pods can reach which, as your NetworkPolicies enforce it",
 		Long: `podreach builds the exact reachability model that Kubernetes NetworkPolicies
 imply — which pod can open which connection to which pod, on which port and
 protocol, and why — from manifests (files, directories, stdin) or from the
 live cluster of the current kubeconfig context (when no -f is given, or with
---live; read-only), with manifests layered on it to ask "what if?".
+--live; read-only), or rendered from a kustomization (-k), with manifests
+layered on it to ask "what if?".
 
 Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error,
 3 cannot know (policies podreach does not evaluate could change the answer).`,
 		Example: fmt.Sprintf(`  %[1]s explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
-  %[1]s matrix -f examples/emojivoto-linkerd/ -o json`, use),
+  %[1]s matrix -f examples/emojivoto-linkerd/ -o json`, display),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -113,18 +114,26 @@ Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error,
 	root.AddCommand(newGenerateCmd(s))
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd(s, root))
+	registerCompletions(root) // complete.go
 	return root
 }
 
-func commandName(name string) string {
-	base := filepath.Base(name)
-	if strings.HasPrefix(base, "kubectl-") {
-		return "kubectl " + strings.TrimPrefix(base, "kubectl-")
-	}
+// commandName returns the root command's name and the name people type.
+// As a kubectl plugin (kubectl-podreach) they differ: usage, errors and
+// completion must say "kubectl podreach", and completion scripts must
+// register kubectl-podreach, never kubectl itself: cobra's
+// CommandDisplayNameAnnotation "modifies CommandPath() for the root command
+// to return the command display name instead of the command name"
+// (https://github.com/spf13/cobra/pull/2018).
+func commandName(name string) (use, display string) {
+	base := strings.TrimSuffix(name[strings.LastIndexAny(name, `/\`)+1:], ".exe") // os.Args[0] on any OS
 	if base == "" || base == "." {
-		return "podreach"
+		base = "podreach"
 	}
-	return base
+	if rest, ok := strings.CutPrefix(base, "kubectl-"); ok {
+		return base, "kubectl " + rest
+	}
+	return base, base
 }
 
 // printDiagnostics writes notices and warnings to stderr.

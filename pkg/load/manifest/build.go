@@ -35,6 +35,11 @@ type builder struct {
 	// listSplit is the least size of a YAML List document read item by
 	// item (yamllist.go); 0 means listSplitSize (tests set it).
 	listSplit int
+	walking   bool           // decoding a file met in a directory walk
+	walk      walkSkips      // what walks skipped (walk.go)
+	input     int            // which source (input) is being read: duplicates within one are errors (inputs.go)
+	inputOf   map[objKey]int // the input each object came from
+	placed    map[string]int // source file -> objects placed in the default namespace (inputs.go)
 }
 
 // objKey identifies an object: a later object with the same key replaces
@@ -59,22 +64,20 @@ type podRecord struct {
 }
 
 func newBuilder(o options) *builder {
-	return &builder{opts: o, objs: make(map[objKey]any), skipped: make(map[string]int), unevaluated: make(map[string]int)}
+	return &builder{opts: o, objs: make(map[objKey]any), skipped: make(map[string]int), unevaluated: make(map[string]int),
+		inputOf: make(map[objKey]int)}
 }
 
-// put stores a decoded object; a later duplicate replaces the earlier one
-// (a what-if overlay given after the base wins).
+// put stores a decoded object. An object from a later input replaces the
+// earlier one (a what-if overlay given after the base wins); the same
+// object twice within one input is an error (inputs.go).
 func (b *builder) put(o *object, v any) {
 	k := objKey{o.kind, o.namespace, o.name}
 	if old, ok := b.objs[k]; ok {
-		b.diags = append(b.diags, model.Diagnostic{
-			Severity: model.Notice,
-			Source:   o.source(),
-			Object:   o.id(),
-			Message:  "replaces the definition at " + sourceOf(old).String(),
-		})
+		b.duplicate(o, k, old)
 	}
 	b.objs[k] = v
+	b.inputOf[k] = b.input
 }
 
 func sourceOf(v any) model.Source {
@@ -160,6 +163,7 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 	sortCluster(c)
 	b.namespaces(c)
 	b.summarizeSkipped()
+	b.summarizeWalk()
 	capDiagnostics(b.diags)
 	if err := b.diags.Err(); err != nil {
 		return nil, b.diags, err

@@ -22,6 +22,7 @@ func (o *object) meta(m *metav1.ObjectMeta) {
 	if clusterScoped(o.kind) {
 		m.Namespace = ""
 	} else if m.Namespace == "" {
+		o.b.placeInDefault(o) // inputs.go
 		m.Namespace = o.b.opts.defaultNamespace
 	}
 	// An object with only a generateName is named by the API server

@@ -37,7 +37,10 @@ func (b *Builder) Load(ctx context.Context, sources ...string) error {
 }
 
 // Decode adds one in-memory stream, as Decode does.
-func (b *Builder) Decode(name string, data []byte) { b.b.decode(name, data) }
+func (b *Builder) Decode(name string, data []byte) {
+	b.b.input++
+	b.b.decode(name, data)
+}
 
 // DecodeServed adds a stream of JSON objects as an API server serves them
 // (defaults applied, apiVersion and kind set). origin names where they come
@@ -45,6 +48,7 @@ func (b *Builder) Decode(name string, data []byte) { b.b.decode(name, data) }
 // which would be positions in a transient buffer.
 func (b *Builder) DecodeServed(origin string, data []byte) {
 	b.b.served = true
+	b.b.input++
 	b.b.decode(origin, data)
 	b.b.served = false
 }

@@ -44,6 +44,7 @@ func Decode(name string, data []byte, opts ...Option) (*model.Cluster, model.Dia
 }
 
 func (b *builder) load(ctx context.Context, src string) error {
+	b.input++ // each source is one input (inputs.go)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -68,7 +69,10 @@ func (b *builder) load(ctx context.Context, src string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if d.IsDir() || !isManifestName(path) {
+		if d.IsDir() {
+			return b.enterDir(path) // walk.go: kustomizations, Helm charts
+		}
+		if !isManifestName(path) {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -78,7 +82,9 @@ func (b *builder) load(ctx context.Context, src string) error {
 				return nil
 			}
 		}
+		b.walking = true // walk.go: files that are not objects are skipped
 		b.loadFile(path, false)
+		b.walking = false
 		return nil
 	})
 }
@@ -127,6 +133,9 @@ func isManifestName(path string) bool {
 // decode reads one stream of documents.
 func (b *builder) decode(name string, data []byte) {
 	data = toUTF8(data)
+	if b.walking && b.skipWalked(name, data) {
+		return
+	}
 	// The JSON of a stream's objects may not be much larger than the
 	// stream: YAML aliases can expand exponentially.
 	b.expand = min(1<<20+16*len(data), 1<<28)

@@ -199,17 +199,21 @@ data: *base
 	}
 }
 
+// TestDuplicateReplaces: an object from a later input replaces the same
+// object (kind, namespace, name) from an earlier one, with a notice.
 func TestDuplicateReplaces(t *testing.T) {
 	t.Parallel()
-	c, diags := decodeOK(t, docs(
-		deployment("ns", "web", "  replicas: 1"),
-		obj("v1", "Service", "ns", "web"),
-		deployment("ns", "web", "  replicas: 5"),
-	))
-	if len(c.Workloads) != 1 || c.Workloads[0].Replicas != 5 || c.Workloads[0].Source.Line != 19 {
-		t.Errorf("workloads = %+v, want only the later web (5 replicas, line 19)", c.Workloads)
+	b := NewBuilder()
+	b.Decode("base.yaml", []byte(docs(deployment("ns", "web", "  replicas: 1"), obj("v1", "Service", "ns", "web"))))
+	b.Decode("overlay.yaml", []byte(deployment("ns", "web", "  replicas: 5")))
+	c, diags, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := "notice: in.yaml:19: Deployment ns/web: replaces the definition at in.yaml:1"
+	if len(c.Workloads) != 1 || c.Workloads[0].Replicas != 5 || c.Workloads[0].Source.File != "overlay.yaml" {
+		t.Errorf("workloads = %+v, want only the later web (5 replicas, overlay.yaml)", c.Workloads)
+	}
+	want := "notice: overlay.yaml:1: Deployment ns/web: replaces the definition at base.yaml:1"
 	if got := diagStrings(diags); len(got) == 0 || got[0] != want {
 		t.Errorf("diagnostics = %q, want first %q", got, want)
 	}

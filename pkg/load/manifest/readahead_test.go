@@ -142,7 +142,7 @@ func TestErrorsInjected(t *testing.T) {
 	all := strings.Join(diagStrings(diags), "\n")
 	for _, want := range []string{
 		"expected an integer, got a string", "unknown field (ignored)", "duplicate field",
-		"unsupported apiVersion", "missing kind", "Widget (1)", "replaces the definition",
+		"unsupported apiVersion", "missing kind", "Widget (1)", "defined twice in one input",
 		"expected a Kubernetes object (a mapping), got a", "kind must be a string",
 	} {
 		if !strings.Contains(all, want) {
