@@ -19,17 +19,19 @@ import (
 func TestCloneKnowsModelFields(t *testing.T) {
 	t.Parallel()
 	known := map[reflect.Type][]string{
-		reflect.TypeFor[model.Cluster]():   {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Unevaluated", "Externals", "Gaps"},
-		reflect.TypeFor[model.Namespace](): {"Name", "Labels", "Annotations", "Implicit", "Source"},
-		reflect.TypeFor[model.Workload]():  {"Kind", "Namespace", "Name", "Labels", "Annotations", "Template", "Replicas", "Pods", "Source"},
-		reflect.TypeFor[model.PodSpec]():   {"Labels", "Annotations", "Containers", "HostNetwork"},
-		reflect.TypeFor[model.Container](): {"Name", "Image", "Init", "Ports"},
-		reflect.TypeFor[model.Pod]():       {"Name", "Spec", "IPs", "NodeName", "Source"},
-		reflect.TypeFor[model.Service]():   {"Namespace", "Name", "Type", "Selector", "Ports", "Source"},
-		reflect.TypeFor[model.Policy]():    {"NetworkPolicy", "Source"},
-		reflect.TypeFor[model.Object]():    {"APIVersion", "Kind", "Namespace", "Name", "Labels", "Annotations", "Data", "Source"},
-		reflect.TypeFor[model.External]():  {"Name", "Prefix"},
-		reflect.TypeFor[model.Gap]():       {"Namespace", "Resources", "Reason"},
+		reflect.TypeFor[model.Cluster]():       {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Unevaluated", "Externals", "Gaps", "ClusterPolicies", "Nodes"},
+		reflect.TypeFor[model.Node]():          {"Name", "Labels", "Addresses", "Source"},
+		reflect.TypeFor[model.ClusterPolicy](): {"CNP", "ANP", "BANP", "Source"},
+		reflect.TypeFor[model.Namespace]():     {"Name", "Labels", "Annotations", "Implicit", "Source"},
+		reflect.TypeFor[model.Workload]():      {"Kind", "Namespace", "Name", "Labels", "Annotations", "Template", "Replicas", "Pods", "Source"},
+		reflect.TypeFor[model.PodSpec]():       {"Labels", "Annotations", "Containers", "HostNetwork"},
+		reflect.TypeFor[model.Container]():     {"Name", "Image", "Init", "Ports"},
+		reflect.TypeFor[model.Pod]():           {"Name", "Spec", "IPs", "NodeName", "Source"},
+		reflect.TypeFor[model.Service]():       {"Namespace", "Name", "Type", "Selector", "Ports", "Source"},
+		reflect.TypeFor[model.Policy]():        {"NetworkPolicy", "Source"},
+		reflect.TypeFor[model.Object]():        {"APIVersion", "Kind", "Namespace", "Name", "Labels", "Annotations", "Data", "Source"},
+		reflect.TypeFor[model.External]():      {"Name", "Prefix"},
+		reflect.TypeFor[model.Gap]():           {"Namespace", "Resources", "Reason"},
 	}
 	for typ, want := range known {
 		var got []string
@@ -90,6 +92,13 @@ func cloneCluster(c *model.Cluster) *model.Cluster {
 		Unevaluated: slices.Clone(c.Unevaluated),
 		Externals:   slices.Clone(c.Externals),
 		Gaps:        slices.Clone(c.Gaps),
+		// The policies' API objects are shared: injection never reads them.
+		ClusterPolicies: slices.Clone(c.ClusterPolicies),
+		Nodes:           slices.Clone(c.Nodes),
+	}
+	for i := range out.Nodes {
+		n := &out.Nodes[i]
+		n.Labels, n.Addresses = maps.Clone(n.Labels), slices.Clone(n.Addresses)
 	}
 	for i := range out.Gaps {
 		out.Gaps[i].Resources = slices.Clone(out.Gaps[i].Resources)
