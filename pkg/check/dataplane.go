@@ -39,6 +39,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 		}
 	}
 	var denied []blockedConn
+	var judged [][2]int // the pairs whose connections the mesh rewrites
 	for _, ap := range r.appPorts() {
 		backend := &r.c.Workloads[ap.backend]
 		d := r.endpointOf(ap.backend)
@@ -52,6 +53,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			if !rewrote {
 				continue
 			}
+			judged = append(judged, [2]int{s, d})
 			allowed := r.judge(r.a, s, d)
 			appOK, wireOK := allowed.Contains(model.TCP, int(ap.port)), allowed.Contains(model.TCP, int(wire))
 			switch {
@@ -76,6 +78,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 		bypass.Details = []string{fmt.Sprintf("%d meshed connections the policies deny on the application port are admitted on the proxy port, e.g. %s → %s:%d (via %d)",
 			len(bypass.Blocked), p.From, p.To, p.AppPort, p.Port)}
 	}
+	r.markUnknownPairs(&blocked, judged)
 	return []Result{blocked, bypass}
 }
 
