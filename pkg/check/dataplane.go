@@ -26,12 +26,7 @@ type appPort struct {
 // open but the application port is not, meshed clients bypass the
 // NetworkPolicy's port restriction.
 func (r *runner) dataPlane(f mesh.Flow) []Result {
-	blocked, bypass := newResult(f), newResult(f)
-	bypass.ID = f.ID + "-port-bypass"
-	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
-	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
-	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
-	bypass.Fixable = false
+	blocked, bypass := newResult(f), bypassResult(f)
 	var clients []int
 	for i := range r.c.Workloads {
 		if r.meshed[i] {
@@ -80,6 +75,17 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 	}
 	r.markUnknownPairs(&blocked, judged)
 	return []Result{blocked, bypass}
+}
+
+// bypassResult is the empty result of dataPlane's reverse check.
+func bypassResult(f mesh.Flow) Result {
+	bypass := newResult(f)
+	bypass.ID = f.ID + "-port-bypass"
+	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
+	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
+	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
+	bypass.Fixable = false
+	return bypass
 }
 
 // appPorts lists the TCP ports Services expose on meshed workloads,
