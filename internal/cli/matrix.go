@@ -26,6 +26,9 @@ func newMatrixCmd(s Streams) *cobra.Command {
 		Long: `Matrix lists every ordered pair of distinct sources and destinations that
 the NetworkPolicies let open at least one connection, with the allowed ports
 per protocol collapsed into ranges. Pairs that allow nothing are not listed.
+Between two meshed pods the ports are the application ports that really
+work (Linkerd ≥ 2.18 sends them to the server's proxy on 4143): what explain
+answers for that pair and port.
 
 With --level workload (default) a workload stands for all its pods; with
 --level pod every known pod is listed (a workload whose pods are not in the

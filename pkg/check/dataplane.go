@@ -26,12 +26,7 @@ type appPort struct {
 // open but the application port is not, meshed clients bypass the
 // NetworkPolicy's port restriction.
 func (r *runner) dataPlane(f mesh.Flow) []Result {
-	blocked, bypass := newResult(f), newResult(f)
-	bypass.ID = f.ID + "-port-bypass"
-	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
-	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
-	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
-	bypass.Fixable = false
+	blocked, bypass := newResult(f), bypassResult(f)
 	var clients []int
 	for i := range r.c.Workloads {
 		if r.meshed[i] {
@@ -39,6 +34,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 		}
 	}
 	var denied []blockedConn
+	var judged [][2]int // the pairs whose connections the mesh rewrites
 	for _, ap := range r.appPorts() {
 		backend := &r.c.Workloads[ap.backend]
 		d := r.endpointOf(ap.backend)
@@ -52,6 +48,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			if !rewrote {
 				continue
 			}
+			judged = append(judged, [2]int{s, d})
 			allowed := r.judge(r.a, s, d)
 			appOK, wireOK := allowed.Contains(model.TCP, int(ap.port)), allowed.Contains(model.TCP, int(wire))
 			switch {
@@ -76,7 +73,19 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 		bypass.Details = []string{fmt.Sprintf("%d meshed connections the policies deny on the application port are admitted on the proxy port, e.g. %s → %s:%d (via %d)",
 			len(bypass.Blocked), p.From, p.To, p.AppPort, p.Port)}
 	}
+	r.markUnknownPairs(&blocked, judged)
 	return []Result{blocked, bypass}
+}
+
+// bypassResult is the empty result of dataPlane's reverse check.
+func bypassResult(f mesh.Flow) Result {
+	bypass := newResult(f)
+	bypass.ID = f.ID + "-port-bypass"
+	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
+	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
+	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
+	bypass.Fixable = false
+	return bypass
 }
 
 // appPorts lists the TCP ports Services expose on meshed workloads,

@@ -14,18 +14,30 @@ func (r *runner) markUnknown(res *Result, src, dst *peerSet) {
 	if !r.a.HasUnevaluated() {
 		return
 	}
-	var could []reach.CouldChange
-	seen := map[string]bool{}
+	var pairs [][2]int
 	for _, s := range src.eps {
 		for _, d := range dst.eps {
-			if s == d {
-				continue
+			if s != d {
+				pairs = append(pairs, [2]int{s, d})
 			}
-			for _, c := range r.a.CouldChange(s, d) {
-				if key := c.Kind + " " + c.Namespace + "/" + c.Name; !seen[key] {
-					seen[key] = true
-					could = append(could, c)
-				}
+		}
+	}
+	r.markUnknownPairs(res, pairs)
+}
+
+// markUnknownPairs is markUnknown for the connections between the
+// endpoint pairs (source, destination) the result judged.
+func (r *runner) markUnknownPairs(res *Result, pairs [][2]int) {
+	if !r.a.HasUnevaluated() {
+		return
+	}
+	var could []reach.CouldChange
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		for _, c := range r.a.CouldChange(p[0], p[1]) {
+			if key := c.Kind + " " + c.Namespace + "/" + c.Name; !seen[key] {
+				seen[key] = true
+				could = append(could, c)
 			}
 		}
 	}

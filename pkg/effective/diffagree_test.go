@@ -26,6 +26,9 @@ func TestDiffExplainAgree(t *testing.T) {
 	open := *restricted
 	open.Policies = nil
 	cases["port-restricted, policies added"] = states{&open, restricted}
+	cases["port-restricted, web un-meshed"] = states{restricted, withAnnotation(t, restricted, "shop/web", "linkerd.io/inject", "disabled")}
+	cases["port-restricted, admin skips inbound 9000"] = states{restricted,
+		withAnnotation(t, restricted, "shop/admin", "config.linkerd.io/skip-inbound-ports", "9000")}
 	for seed := int64(1); seed <= 3; seed++ {
 		cfg := synth.SizeS.Config(seed)
 		cfg.Workloads, cfg.Policies = 40, 25
@@ -37,19 +40,7 @@ func TestDiffExplainAgree(t *testing.T) {
 	changes, answers := 0, 0
 	for name, st := range cases {
 		for _, era := range []string{"2.14", "edge-26.8.3"} {
-			opts := []Option{WithMesh(MeshLinkerd), WithLinkerdVersion(era)}
-			b, _, err := Analyze(st.before, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a, _, err := Analyze(st.after, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := reach.Diff(b, a)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b, a, d := diffUnder(t, era, st.before, st.after)
 			for _, ch := range d.Changes {
 				changes++
 				for _, port := range samplePorts(ch.Lost.Union(ch.Gained), ch.Before, ch.After) {
@@ -95,4 +86,22 @@ func samplePorts(sets ...ports.Set) []protoPort {
 		}
 	}
 	return out
+}
+
+// diffUnder analyzes both states under Linkerd era and diffs them.
+func diffUnder(t *testing.T, era string, before, after *model.Cluster) (b, a *reach.Analysis, d *reach.Delta) {
+	t.Helper()
+	opts := []Option{WithMesh(MeshLinkerd), WithLinkerdVersion(era)}
+	b, _, err := Analyze(before, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _, err = Analyze(after, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, err = reach.Diff(b, a); err != nil {
+		t.Fatal(err)
+	}
+	return b, a, d
 }

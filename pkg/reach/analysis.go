@@ -57,6 +57,7 @@ type Analysis struct {
 	uneval         *selections    // unevaluated policies and whom they select; nil for none
 	nodes          []int          // endpoints that are matrix nodes, sorted by ID
 	byID           map[string]int // endpoint index by ID
+	arr            *arrivals      // the matrix's sets when the mesh rewrites ports; nil without
 }
 
 // Analyze compiles c. The endpoints include every workload and every known
@@ -115,6 +116,7 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	}
 	a.engine = eng
 	a.selectUnevaluated()
+	a.arr = newArrivals(a)
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	return a, nil
 }
@@ -188,13 +190,18 @@ type Connection struct {
 	// FromNode and ToNode are the positions of From and To in Nodes().
 	FromNode, ToNode int
 	// SetID is equal for the connections of one Matrix call that allow
-	// the same ports (the engine interns its answers): writers may cache
-	// per SetID what they make of Allowed.
+	// the same ports (the engine interns its answers; under a mesh that
+	// rewrites ports, Allowed is the application ports that really work,
+	// see Arrived, interned apart): writers may cache per SetID what they
+	// make of Allowed.
 	SetID int
 }
 
 // Matrix calls fn, in order of (From, To), for every ordered pair of
 // distinct nodes that allows at least one port. Denied pairs are skipped.
+// Under a mesh that sends meshed traffic to another port (Linkerd ≥ 2.18:
+// the server proxy's 4143), a pair's ports are those Arrived gives, the
+// answer Explain gives port by port.
 // It stops at fn's first error and returns it.
 func (a *Analysis) Matrix(fn func(Connection) error) error {
 	b := Block{a: a, sc: a.engine.NewScanner(a.nodes), hi: len(a.nodes)}

@@ -35,6 +35,13 @@ func (b *Block) Each(fn func(Connection) error) error {
 				continue
 			}
 			set, id := b.sc.At(d)
+			if b.a.arr != nil {
+				var aid int32
+				if set, aid = b.a.arr.at(b.a, s, d, set, int32(id)); aid == 0 {
+					continue
+				}
+				id = int(aid)
+			}
 			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork,
 				FromNode: i, ToNode: j, SetID: id}
 			if err := fn(c); err != nil {
@@ -149,10 +156,20 @@ type Run struct {
 }
 
 // Set returns the ports of a SetID.
-func (b *Block) Set(id int32) ports.Set { return b.sc.Set(id) }
+func (b *Block) Set(id int32) ports.Set {
+	if b.a.arr != nil {
+		return b.a.arr.set(id)
+	}
+	return b.sc.Set(id)
+}
 
 // PortSet returns the ports of a SetID any block of a gave.
-func (a *Analysis) PortSet(id int32) ports.Set { return a.engine.PortSet(id) }
+func (a *Analysis) PortSet(id int32) ports.Set {
+	if a.arr != nil {
+		return a.arr.set(id)
+	}
+	return a.engine.PortSet(id)
+}
 
 // Runs calls fn for each source of the block, by its position in Nodes(),
 // with its row as the maximal runs of destinations that allow the same
@@ -172,6 +189,9 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 		b.sc.Row(b.a.nodes[i])
 		b.sc.IDs(b.a.nodes, ids)
 		ids[i] = 0
+		if b.a.arr != nil {
+			b.arrivedIDs(b.a.nodes[i], ids)
+		}
 		runs = runs[:0]
 		for j := 0; j < len(ids); {
 			id, k := ids[j], j+1
@@ -188,4 +208,14 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 		}
 	}
 	return nil
+}
+
+// arrivedIDs maps the engine IDs of source s's row to those of the
+// application ports that really work (see arrivals).
+func (b *Block) arrivedIDs(s int, ids []int32) {
+	for j, id := range ids {
+		if id != 0 {
+			_, ids[j] = b.a.arr.at(b.a, s, b.a.nodes[j], b.sc.Set(id), id)
+		}
+	}
 }

@@ -79,6 +79,10 @@ func Diff(before, after *Analysis) (*Delta, error) {
 		changes = diffScan(before, after, merged)
 	}
 	d.Changes = arrivedChanges(before, after, changes)
+	if extra := meshChanges(before, after, merged, d.Changes); len(extra) > 0 {
+		d.Changes = append(d.Changes, extra...)
+		sortChanges(d.Changes)
+	}
 	for _, m := range merged {
 		switch {
 		case m.b < 0:
@@ -94,9 +98,8 @@ func Diff(before, after *Analysis) (*Delta, error) {
 // arrivedChanges maps the changes' port sets to the application ports
 // meshed pairs can really use (Analysis.Arrived) and drops the changes
 // that then vanish. Pairs whose NetworkPolicy answer is unchanged keep
-// their application ports too (the mapping depends only on the pair), so
-// no change is missed as long as the pair's meshing is the same in both
-// states.
+// their application ports too (the mapping depends only on the pair); the
+// pairs whose meshing changed are meshChanges'.
 func arrivedChanges(before, after *Analysis, cs []Change) []Change {
 	if before.opts.mesh == nil && after.opts.mesh == nil {
 		return cs
