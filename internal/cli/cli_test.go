@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -84,6 +86,8 @@ func TestExitCodes(t *testing.T) {
 		{"no objects", []string{"matrix", "-f", "../../docs/"}, "", ExitInput, "no Kubernetes objects in -f ../../docs/"},
 		{"no objects diff", []string{"diff", "-f", "../../docs/", "--to", "../../docs/"}, "", ExitInput, "no Kubernetes objects"},
 		{"no workloads", []string{"matrix", "-f", "testdata/no-workloads"}, "", ExitInput, "no workloads in -f testdata/no-workloads"},
+		{"unevaluated matrix", []string{"matrix", "-f", example, "-f", unevaluated}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
+		{"unevaluated matrix json", []string{"matrix", "-f", example, "-f", unevaluated, "-o", "json-compact"}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
 		{"unevaluated explain", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "emojivoto/emoji", "--port", "8080"}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
 		{"unevaluated denied stays denied", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "linkerd/linkerd-identity", "--port", "8080"}, "", ExitNo, ""},
 		{"unevaluated diff", []string{"diff", "-f", example, "--to", example, "--to", unevaluated, "--fail-on", "none"}, "", ExitUnknown, "cannot know: AdminNetworkPolicy deny-emoji"},
@@ -147,4 +151,27 @@ func TestDocs(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// TestMatrixCouldChange: a matrix whose endpoints an unevaluated policy
+// selects says so in its own output (text and JSON), not only on stderr.
+func TestMatrixCouldChange(t *testing.T) {
+	out, _, code := run(t, "", "matrix", "-f", example, "-f", unevaluated)
+	if code != ExitUnknown || !strings.Contains(out, "CANNOT KNOW: AdminNetworkPolicy deny-emoji") || !strings.Contains(out, "emojivoto/emoji") {
+		t.Errorf("exit %d, text output without the CANNOT KNOW line:\n%s", code, out)
+	}
+	out, _, _ = run(t, "", "matrix", "-f", example, "-f", unevaluated, "-o", "json")
+	var m struct {
+		CouldChange []struct {
+			Kind      string   `json:"kind"`
+			Name      string   `json:"name"`
+			Endpoints []string `json:"endpoints"`
+		} `json:"couldChange"`
+	}
+	if err := json.Unmarshal([]byte(out), &m); err != nil || len(m.CouldChange) != 1 || m.CouldChange[0].Name != "deny-emoji" || !slices.Contains(m.CouldChange[0].Endpoints, "emojivoto/emoji") {
+		t.Errorf("JSON couldChange = %+v (%v)", m.CouldChange, err)
+	}
+	if out, _, code := run(t, "", "matrix", "-f", example, "-o", "json"); code != ExitOK || strings.Contains(out, "couldChange") {
+		t.Errorf("without unevaluated policies: exit %d, couldChange present: %v", code, strings.Contains(out, "couldChange"))
+	}
 }

@@ -43,7 +43,13 @@ The output grows with the square of the nodes: when every pair allowing
 something would make it larger than 1 GiB (estimated from the node count and
 name lengths), matrix exits with code 2 and the estimate; --force writes it
 anyway. --expand-replicas lists at most 1,000,000 pods in all; a workload
-declaring more replicas is an input error naming it.`,
+declaring more replicas is an input error naming it.
+
+Exit codes: 0 the matrix is written; 2 usage or input error; 3 the matrix is
+written, but policies podreach does not evaluate (AdminNetworkPolicy,
+Calico, Cilium, Linkerd authorization…) select some of its endpoints, so
+their rows could differ: the text ends with a CANNOT KNOW line per policy,
+JSON has a "couldChange" member.`,
 		Example: `  podreach matrix -f examples/emojivoto-linkerd/
   podreach matrix -f cluster/ --level pod -o json > matrix.json
   kubectl get pods,deploy,netpol -A -o yaml | podreach matrix -f - -o csv`,
@@ -81,9 +87,14 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	}
 	switch f.output {
 	case "dot":
-		return render.MatrixDOT(s.Out, a)
+		err = render.MatrixDOT(s.Out, a)
 	case "mermaid":
-		return render.MatrixMermaid(s.Out, a)
+		err = render.MatrixMermaid(s.Out, a)
+	default:
+		err = render.Matrix(s.Out, a, format)
 	}
-	return render.Matrix(s.Out, a, format)
+	if err == nil && len(a.Unevaluated()) > 0 {
+		return errUnknown // the rows of their endpoints could differ
+	}
+	return err
 }

@@ -340,3 +340,46 @@ func appendNewByObject(to, add []CouldChange) []CouldChange {
 	}
 	return to
 }
+
+// Selection is an unevaluated policy and every endpoint of the analysis it
+// selects: any answer from or to those endpoints could be changed by it.
+type Selection struct {
+	Kind       string   `json:"kind"`
+	APIVersion string   `json:"apiVersion"`
+	Namespace  string   `json:"namespace,omitempty"`
+	Name       string   `json:"name"`
+	Selects    string   `json:"selects"`
+	Endpoints  []string `json:"endpoints"`
+}
+
+// String is "AdminNetworkPolicy deny-emoji (…; selects …)", as CouldChange's.
+func (s Selection) String() string {
+	return CouldChange{Kind: s.Kind, APIVersion: s.APIVersion, Namespace: s.Namespace, Name: s.Name, Selects: s.Selects}.String()
+}
+
+// Unevaluated lists the unevaluated policies that select an endpoint of
+// a, each with the endpoints it selects (in endpoint order); nil when
+// none does. A matrix lists what the NetworkPolicies decide; these are
+// what could change its rows.
+func (a *Analysis) Unevaluated() []Selection {
+	if a.uneval == nil {
+		return nil
+	}
+	eps := a.engine.Endpoints()
+	per := make([][]string, len(a.uneval.policies))
+	for e, ps := range a.uneval.by {
+		for _, i := range ps {
+			per[i] = append(per[i], eps[e].ID)
+		}
+	}
+	var out []Selection
+	for i, ids := range per {
+		if len(ids) == 0 {
+			continue
+		}
+		u := &a.uneval.policies[i]
+		out = append(out, Selection{Kind: u.obj.Kind, APIVersion: u.obj.APIVersion, Namespace: u.obj.Namespace,
+			Name: u.obj.Name, Selects: u.selects, Endpoints: ids})
+	}
+	return out
+}

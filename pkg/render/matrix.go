@@ -105,11 +105,17 @@ func writeNodesJSON(w *bufio.Writer, nodes []reach.Node) {
 }
 
 // writeIncompleteJSON writes the "incomplete" member when the cluster was
-// read only in part (only then, so that complete output is unchanged).
+// read only in part, and "couldChange" when policies podreach does not
+// evaluate select its endpoints (only then, so that other output is
+// unchanged).
 func writeIncompleteJSON(w *bufio.Writer, a *reach.Analysis) {
 	if gaps := a.Cluster().Gaps; len(gaps) > 0 {
 		w.WriteString(",\n \"incomplete\":")
 		w.Write(marshal(gapsJSON(gaps)))
+	}
+	if u := a.Unevaluated(); len(u) > 0 {
+		w.WriteString(",\n \"couldChange\":")
+		w.Write(marshal(u))
 	}
 }
 
@@ -194,7 +200,20 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 	for _, g := range a.Cluster().Gaps {
 		_, err = fmt.Fprintf(w, "INCOMPLETE: %s; connections involving it are not known.\n", escape.Text(g.String()))
 	}
+	for _, u := range a.Unevaluated() {
+		_, err = fmt.Fprintf(w, "CANNOT KNOW: %s is not evaluated and selects %s; connections from or to them are listed as the NetworkPolicies decide, and it could change them.\n",
+			escape.Text(u.String()), escape.Text(endpointList(u.Endpoints)))
+	}
 	return err
+}
+
+// endpointList names a few endpoints and counts the rest.
+func endpointList(ids []string) string {
+	const shown = 5
+	if len(ids) <= shown {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:shown], ", "), len(ids)-shown)
 }
 
 // escapedIDs returns a function that gives a node ID as escape.Text writes

@@ -251,7 +251,7 @@ func (b *builder) summarizeSkipped() {
 			parts = append(parts, fmt.Sprintf("%s (%d)", k, b.unevaluated[k]))
 		}
 		b.diags = append(b.diags, model.Diagnostic{Severity: model.Warning, Message: "not evaluated: " + strings.Join(parts, ", ") +
-			"; podreach evaluates networking.k8s.io/v1 NetworkPolicies only, so traffic these policies deny may be reported as allowed"})
+			"; podreach evaluates networking.k8s.io/v1 NetworkPolicies only: answers about the endpoints these policies select are \"cannot know\" (explain and diff exit 3, check marks the flows ‼), never \"allowed\""})
 	}
 	if len(b.skipped) == 0 {
 		return
