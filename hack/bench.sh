@@ -30,7 +30,7 @@ for size in ${*:-S M L dense}; do
     in=$dir/$size.$format
     [ -s "$in" ] || "$gen" generate --size "$size" -o "$format" > "$in"
     mb=$(awk -v b="$(stat -c %s "$in")" 'BEGIN { printf "%.1f", b / 1e6 }')
-    cmds=("matrix -o json" "matrix -o json-compact" "check --mesh linkerd")
+    cmds=("matrix -o json --force" "matrix -o json-compact" "check --mesh linkerd")
     case $size in XL | XXL) cmds=("check --mesh linkerd") ;; esac
     for cmd in "${cmds[@]}"; do
       # shellcheck disable=SC2086 # cmd is words

@@ -42,7 +42,8 @@ smaller on large clusters (both schemas in the README).
 The output grows with the square of the nodes: when every pair allowing
 something would make it larger than 1 GiB (estimated from the node count and
 name lengths), matrix exits with code 2 and the estimate; --force writes it
-anyway. --expand-replicas lists at most 1,000,000 pods in all; a workload
+anyway (-o json-compact is not checked: it writes runs of equal answers,
+not pairs). --expand-replicas lists at most 1,000,000 pods in all; a workload
 declaring more replicas is an input error naming it.
 
 Exit codes: 0 the matrix is written; 2 usage or input error; 3 the matrix is

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/podreach/podreach/pkg/load/manifest"
+	"github.com/podreach/podreach/pkg/reach"
 )
 
 // deployments is a stream of n Deployments in namespace ns with replicas
@@ -44,15 +47,26 @@ func TestMatrixSizeGuardForce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a large matrix")
 	}
-	// 1 workload of 24,000 replicas and text output: over 1 GiB estimated
-	// because text pads; -o json-compact is small, so force it.
+	// 1 workload of 24,000 replicas: text is over 1 GiB estimated (and
+	// refused); json-compact writes runs, is small, and is not checked.
 	in := deployments(1, 24000)
-	if _, stderr, code := run(t, in, "matrix", "-f", "-", "--level", "pod", "--expand-replicas", "-o", "json-compact"); code != ExitInput {
-		t.Fatalf("without --force: exit %d, want %d:\n%s", code, ExitInput, stderr)
+	if _, stderr, code := run(t, in, "matrix", "-f", "-", "--level", "pod", "--expand-replicas"); code != ExitInput || !strings.Contains(stderr, "--force") {
+		t.Fatalf("text without --force: exit %d, want %d:\n%s", code, ExitInput, stderr)
 	}
-	out, stderr, code := run(t, in, "matrix", "-f", "-", "--level", "pod", "--expand-replicas", "-o", "json-compact", "--force")
+	out, stderr, code := run(t, in, "matrix", "-f", "-", "--level", "pod", "--expand-replicas", "-o", "json-compact")
 	if code != ExitOK || !strings.Contains(out, `"ns/app-0-23999"`) {
-		t.Errorf("--force: exit %d, %d bytes out; stderr:\n%s", code, len(out), stderr)
+		t.Errorf("json-compact: exit %d, %d bytes out; stderr:\n%s", code, len(out), stderr)
+	}
+	c, _, err := manifest.Decode("in.yaml", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := reach.Analyze(c, reach.WithLevel(reach.LevelPod), reach.WithExpandReplicas(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checkMatrixSize(a, "text", false) == nil || checkMatrixSize(a, "text", true) != nil {
+		t.Error("--force does not lift the refusal of text over 1 GiB")
 	}
 }
 
