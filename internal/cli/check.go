@@ -57,14 +57,14 @@ func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
 		err = render.CheckJSON(s.Out, rep)
 	case "text", "short":
 		err = render.CheckText(s.Out, rep, render.CheckOptions{
-			ExplainCommand: f.input.command("explain"),
-			FixCommand:     f.input.command("fix"),
+			ExplainCommand: f.input.command(cmd, "explain"),
+			FixCommand:     f.input.command(cmd, "fix"),
 			Short:          f.output == "short",
 		})
 	case "md":
 		err = render.CheckMarkdown(s.Out, rep, render.CheckOptions{
-			ExplainCommand: f.input.command("explain"),
-			FixCommand:     f.input.command("fix"),
+			ExplainCommand: f.input.command(cmd, "explain"),
+			FixCommand:     f.input.command(cmd, "fix"),
 		})
 	case "dot":
 		err = render.CheckDOT(s.Out, rep)
@@ -101,9 +101,14 @@ func meshCheck(cmd *cobra.Command, s Streams, in *inputFlags) (*check.Report, er
 }
 
 // command reproduces the invocation's input flags for a hint line, e.g.
-// "podreach explain -f cluster/ --external apiserver=10.0.0.2/32".
-func (f *inputFlags) command(verb string) string {
-	parts := []string{"podreach", verb}
+// "podreach explain -f cluster/ --external apiserver=10.0.0.2/32"
+// ("kubectl podreach explain …" under the kubectl plugin).
+func (f *inputFlags) command(cmd *cobra.Command, verb string) string {
+	program := "podreach"
+	if name := cmd.Root().DisplayName(); strings.HasPrefix(name, "kubectl ") {
+		program = name
+	}
+	parts := []string{program, verb}
 	for _, k := range f.kustomize {
 		parts = append(parts, "-k", k)
 	}

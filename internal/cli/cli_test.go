@@ -175,3 +175,22 @@ func TestMatrixCouldChange(t *testing.T) {
 		t.Errorf("without unevaluated policies: exit %d, couldChange present: %v", code, strings.Contains(out, "couldChange"))
 	}
 }
+
+// TestPluginHints: under the kubectl plugin, the see: and fix: lines of
+// check name the command as the user types it.
+func TestPluginHints(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), "/usr/local/bin/kubectl-podreach", []string{"check", "--mesh", "linkerd", "-f", example},
+		Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	if code != ExitNo {
+		t.Fatalf("exit %d:\n%s", code, errOut.String())
+	}
+	for _, want := range []string{"see: kubectl podreach explain -f ", "fix: kubectl podreach fix -f "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q", want)
+		}
+	}
+	if strings.Contains(out.String(), "see: podreach ") {
+		t.Error("a hint still says podreach")
+	}
+}

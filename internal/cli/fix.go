@@ -77,7 +77,7 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 	if err != nil && !errors.Is(err, fix.ErrIncomplete) {
 		return inputError(err)
 	}
-	header := f.input.command("fix")
+	header := f.input.command(cmd, "fix")
 	if style != fix.StyleMinimal {
 		header += " --style " + style.String()
 	}

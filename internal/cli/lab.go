@@ -116,7 +116,7 @@ func runLabMesh(cmd *cobra.Command, s Streams, f *labFlags, c *model.Cluster, p 
 		return err
 	}
 	if f.output == "text" {
-		err := render.CheckText(s.Out, m.Kernel, render.CheckOptions{ExplainCommand: f.input.command("explain")})
+		err := render.CheckText(s.Out, m.Kernel, render.CheckOptions{ExplainCommand: f.input.command(cmd, "explain")})
 		if err != nil {
 			return err
 		}
