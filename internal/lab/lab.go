@@ -94,6 +94,10 @@ func Run(ctx context.Context, c *model.Cluster, opts ...Option) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
+	j, err := newJudge(a, o.ipBlockPods)
+	if err != nil {
+		return nil, err
+	}
 	p := newPlan(a)
 	p.notices = append(notes, p.notices...)
 	conns := p.conns(p.pairs(o.sample), portsFor(policyTargets(lc)), sctpSupported())
@@ -101,7 +105,7 @@ func Run(ctx context.Context, c *model.Cluster, opts ...Option) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	rep.compare(a, conns)
+	rep.compare(j, conns)
 	return rep, nil
 }
 
@@ -150,14 +154,17 @@ func (p *plan) build(ctx context.Context, t *topo, resp *responder, conns []*con
 	if err := execIn(ctx, t.home, t.handles[t.bridge], nftProbe, "nft", "-f", "-"); err != nil {
 		return nftEnvError(err)
 	}
-	comp := newCompiler(p.analysis.Cluster(), p.nodes, o.ipBlockPods)
+	comp, err := newCompiler(p.analysis.Cluster(), p.nodes, o.ipBlockPods)
+	if err != nil {
+		return err
+	}
 	var pods []*node
 	for _, n := range p.nodes {
 		if !n.external && n.netns != "" {
 			pods = append(pods, n)
 		}
 	}
-	err := parallel(4, len(pods), func(i int) error {
+	err = parallel(4, len(pods), func(i int) error {
 		prog, err := comp.compile(pods[i])
 		if err != nil {
 			return err
@@ -217,7 +224,11 @@ func rulesetOf(a *reach.Analysis, id string, ipBlockPods bool) (string, error) {
 	p := newPlan(a)
 	for _, n := range p.nodes {
 		if n.id == id && !n.external {
-			return newCompiler(a.Cluster(), p.nodes, ipBlockPods).compile(n)
+			comp, err := newCompiler(a.Cluster(), p.nodes, ipBlockPods)
+			if err != nil {
+				return "", err
+			}
+			return comp.compile(n)
 		}
 	}
 	return "", fmt.Errorf("no pod %s in the lab", id)

@@ -51,6 +51,10 @@ func RunMesh(ctx context.Context, c *model.Cluster, p mesh.Profile, opts ...Opti
 	if err != nil {
 		return nil, err
 	}
+	j, err := newJudge(a, o.ipBlockPods)
+	if err != nil {
+		return nil, err
+	}
 	pl := newPlan(a)
 	pl.notices = append(notes, pl.notices...)
 	conns := pl.conns(pl.askedPairs(asked), portsFor(flowTargets(p.Flows())), sctpSupported())
@@ -58,7 +62,7 @@ func RunMesh(ctx context.Context, c *model.Cluster, p mesh.Profile, opts ...Opti
 	if err != nil {
 		return nil, err
 	}
-	rep.compare(a, conns)
+	rep.compare(j, conns)
 	return kernelCheck(lc, p, reachOpt, rep, engRep, conns)
 }
 

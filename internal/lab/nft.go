@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/tier"
 )
 
 // compiler turns the NetworkPolicies into the nftables ruleset of each pod:
@@ -22,13 +23,22 @@ import (
 // pods directly: it shares no code with package policy.
 type compiler struct {
 	policies    []*networkingv1.NetworkPolicy
+	tiers       []*tier.Policy // in evaluation order (tier.Sort)
+	nodes       []model.Node   // the cluster's Nodes, for nodes peers
 	nsLabels    map[string]labels.Set
 	pods        []*node
 	ipBlockPods bool
 }
 
-func newCompiler(c *model.Cluster, nodes []*node, ipBlockPods bool) *compiler {
-	cp := &compiler{nsLabels: map[string]labels.Set{}, ipBlockPods: ipBlockPods}
+// newCompiler reads c's policies; a cluster policy that cannot be
+// interpreted as a whole is an error (its rules' faults fail closed).
+func newCompiler(c *model.Cluster, nodes []*node, ipBlockPods bool) (*compiler, error) {
+	tiers, err := tier.CompileAll(c.ClusterPolicies)
+	if err != nil {
+		return nil, err
+	}
+	tier.Sort(tiers)
+	cp := &compiler{tiers: tiers, nodes: c.Nodes, nsLabels: map[string]labels.Set{}, ipBlockPods: ipBlockPods}
 	for _, p := range c.Policies {
 		cp.policies = append(cp.policies, p.NetworkPolicy)
 	}
@@ -46,7 +56,7 @@ func newCompiler(c *model.Cluster, nodes []*node, ipBlockPods bool) *compiler {
 			cp.pods = append(cp.pods, n)
 		}
 	}
-	return cp
+	return cp, nil
 }
 
 func (c *compiler) namespaceLabels(ns string) labels.Set {
@@ -70,6 +80,7 @@ type ruleset struct {
 	sets     []string
 	rules    [2][]string
 	isolated [2]bool
+	tiers    [2][2][]tierRule // [tierAdmin|tierBaseline][side]
 }
 
 // compile returns the nft program for pod p.
@@ -106,6 +117,7 @@ func (c *compiler) compile(p *node) (string, error) {
 			}
 		}
 	}
+	c.tierRules(rs)
 	return rs.String(), nil
 }
 
@@ -154,16 +166,27 @@ func (c *compiler) rule(rs *ruleset, s side, np *networkingv1.NetworkPolicy, i i
 		}
 	}
 	comment := fmt.Sprintf("%s/%s %s[%d]", np.Namespace, np.Name, sideField(s), i)
+	for _, m := range combine(pes, pos) {
+		parts := slices.DeleteFunc([]string{m, "accept", "comment " + quote(comment)}, func(s string) bool { return s == "" })
+		rs.rules[s] = append(rs.rules[s], strings.Join(parts, " "))
+	}
+	return nil
+}
+
+// combine returns the match of every (peer, port) pair of the same address
+// family (or of either family).
+func combine(pes, pos []expr) []string {
+	var out []string
 	for _, pe := range pes {
 		for _, po := range pos {
 			if pe.fam != 0 && po.fam != 0 && pe.fam != po.fam {
 				continue
 			}
 			parts := slices.DeleteFunc([]string{pe.text, po.text}, func(s string) bool { return s == "" })
-			rs.rules[s] = append(rs.rules[s], strings.Join(append(parts, "accept", "comment "+quote(comment)), " "))
+			out = append(out, strings.Join(parts, " "))
 		}
 	}
-	return nil
+	return out
 }
 
 func sideField(s side) string {
@@ -253,11 +276,20 @@ func (rs *ruleset) String() string {
 		fmt.Fprintf(&b, "\tchain %s {\n\t\ttype filter hook %s priority filter; policy accept;\n", h[0], h[0])
 		fmt.Fprintf(&b, "\t\t%s \"lo\" accept\n\t\tct state established,related accept\n", h[1])
 		b.WriteString("\t\tmeta l4proto { icmp, ipv6-icmp } accept\n")
-		if !rs.isolated[s] {
+		if len(rs.tiers[tierAdmin][s])+len(rs.tiers[tierBaseline][s]) > 0 {
+			var tiers strings.Builder
+			fmt.Fprintf(&b, "\t\t%s\n\t}\n", rs.renderTiers(&tiers, side(s), h[2]))
+			b.WriteString(tiers.String())
+			if !rs.isolated[s] {
+				continue
+			}
+			fmt.Fprintf(&b, "\tchain %s {\n", h[2])
+		} else if !rs.isolated[s] {
 			fmt.Fprintf(&b, "\t\tcounter comment %s\n\t}\n", quote(rs.pod.id+" is not isolated for "+h[2]))
 			continue
+		} else {
+			fmt.Fprintf(&b, "\t\tjump %s\n\t}\n\tchain %s {\n", h[2], h[2])
 		}
-		fmt.Fprintf(&b, "\t\tjump %s\n\t}\n\tchain %s {\n", h[2], h[2])
 		for _, r := range rs.rules[s] {
 			b.WriteString("\t\t" + r + "\n")
 		}

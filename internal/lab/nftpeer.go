@@ -30,15 +30,20 @@ func (c *compiler) peer(rs *ruleset, s side, np *networkingv1.NetworkPolicy, pr 
 			addrs = append(addrs, q.addrs...)
 		}
 	}
+	return rs.addrExprs(s, addrs), nil
+}
+
+// addrExprs matches the other end's address in addrs (nothing when empty).
+func (rs *ruleset) addrExprs(s side, addrs []netip.Addr) []expr {
 	v4, v6 := families(addrs)
 	var out []expr
 	if len(v4) > 0 {
-		out = append(out, expr{4, addrField(s, true) + " @" + rs.addrSet(true, false, v4)})
+		out = append(out, expr{4, addrField(s, true) + " @" + rs.addrSet(true, false, slices.Compact(v4))})
 	}
 	if len(v6) > 0 {
-		out = append(out, expr{6, addrField(s, false) + " @" + rs.addrSet(false, false, v6)})
+		out = append(out, expr{6, addrField(s, false) + " @" + rs.addrSet(false, false, slices.Compact(v6))})
 	}
-	return out, nil
+	return out
 }
 
 // selects reports whether a selector peer of np matches pod q:

@@ -180,9 +180,10 @@ func (p *plan) placeExternals(blocks []netip.Prefix) {
 	}
 }
 
-// blocksOf lists every ipBlock cidr and except of the cluster's policies.
+// blocksOf lists every ipBlock cidr and except of the cluster's policies,
+// and the tiers' networks and Node addresses (tierBlocks).
 func blocksOf(c *model.Cluster) []netip.Prefix {
-	var out []netip.Prefix
+	out := tierBlocks(c)
 	add := func(s string) {
 		if p, err := netip.ParsePrefix(s); err == nil {
 			out = append(out, p.Masked())

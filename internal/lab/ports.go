@@ -13,8 +13,9 @@ import (
 // port the policies name by number: a policy may admit a port nobody
 // declares, and the responder listens there too.
 
-// policyTargets lists the numeric ports of the policies: each port, and for
-// a range [port, endPort] both ends and the ports just outside it.
+// policyTargets lists the numeric ports of the policies (NetworkPolicies
+// and cluster policies): each port, and for a range [port, endPort] both
+// ends and the ports just outside it.
 func policyTargets(c *model.Cluster) []target {
 	var out []target
 	add := func(proto model.Protocol, port int) {
@@ -49,7 +50,7 @@ func policyTargets(c *model.Cluster) []target {
 			}
 		}
 	}
-	return sortTargets(out)
+	return sortTargets(append(out, tierTargets(c)...))
 }
 
 // flowTargets lists the ports of a mesh's flows.

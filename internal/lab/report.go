@@ -6,7 +6,6 @@ import (
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
-	"github.com/podreach/podreach/pkg/reach"
 )
 
 // Report is the outcome of a lab run.
@@ -20,6 +19,10 @@ type Report struct {
 	Attempts        int // real connections tried
 	Results         []Result
 	Summary         Summary
+	// Judge is what the kernel was compared with: "engine", or
+	// "reference" (the reference evaluator) when the cluster has cluster
+	// policy tiers.
+	Judge string
 }
 
 // Result is one connection: the engine's verdict and what the kernel did.
@@ -33,6 +36,9 @@ type Result struct {
 	Took     time.Duration // the longest attempt
 	// Decision is the engine's explanation, for disagreements.
 	Decision *policy.Decision
+	// Chain is the reference evaluator's explanation, for disagreements
+	// when it is the judge: each direction's chain of tiers.
+	Chain string
 }
 
 // Agree reports whether the kernel did what the engine said.
@@ -71,15 +77,17 @@ func (r *Report) Disagreements() []Result {
 	return out
 }
 
-// compare asks the engine about every connection.
-func (r *Report) compare(a *reach.Analysis, conns []*conn) {
-	eng := a.Engine()
+// compare asks the judge about every connection.
+func (r *Report) compare(j *judge, conns []*conn) {
+	r.Judge = j.name
 	for _, c := range conns {
-		res := Result{From: c.from.id, To: c.to.id, Protocol: c.proto, Port: c.port, Engine: policy.Deny}
-		if eng.Allowed(c.from.ep, c.to.ep).Contains(c.proto, c.port) {
-			res.Engine = policy.Allow
-		}
+		res := Result{From: c.from.id, To: c.to.id, Protocol: c.proto, Port: c.port}
+		var undecided string
+		res.Engine, undecided = j.decide(c)
 		res.Kernel, res.Detail = c.kernel()
+		if undecided != "" {
+			res.Kernel, res.Detail = NotProbed, undecided
+		}
 		for _, at := range c.attempts {
 			res.Took = max(res.Took, at.took)
 		}
@@ -101,8 +109,7 @@ func (r *Report) compare(a *reach.Analysis, conns []*conn) {
 			s.BlockedAllowed++
 		}
 		if !res.Agree() && res.Kernel != NotProbed {
-			d := eng.Explain(c.from.ep, c.to.ep, c.proto, c.port)
-			res.Decision = &d
+			j.explain(&res, c)
 		}
 		r.Results = append(r.Results, res)
 	}

@@ -23,7 +23,11 @@ func (r *Report) WriteText(w io.Writer) error {
 		plural(r.Pods, "pod"), plural(r.Externals, "external peer"), r.Namespaces, r.Setup.Round(time.Millisecond))
 	fmt.Fprintf(&b, "probed %d connections (%d attempts, %d at a time, timeout %s) in %s\n\n",
 		s.Connections-s.NotProbed, r.Attempts, r.Parallel, r.Timeout, r.Probing.Round(time.Millisecond))
-	fmt.Fprintf(&b, "  %-16s %14s %14s\n", "", "engine allows", "engine denies")
+	judge := r.Judge
+	if judge == "" {
+		judge = "engine"
+	}
+	fmt.Fprintf(&b, "  %-16s %14s %14s\n", "", judge+" allows", judge+" denies")
 	fmt.Fprintf(&b, "  %-16s %14d %14d\n", "kernel: open", s.OpenAllowed, s.OpenDenied)
 	fmt.Fprintf(&b, "  %-16s %14d %14d\n", "kernel: blocked", s.BlockedAllowed, s.BlockedDenied)
 	if s.Faults > 0 {
@@ -48,7 +52,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			break
 		}
 		b.WriteString("\n")
-		res.writeText(&b)
+		res.writeText(&b, judge)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -73,13 +77,16 @@ func (r *Report) notProbed() []string {
 	return out
 }
 
-func (res *Result) writeText(b *strings.Builder) {
+func (res *Result) writeText(b *strings.Builder, judge string) {
 	engine := "denies"
 	if res.Engine == policy.Allow {
 		engine = "allows"
 	}
-	fmt.Fprintf(b, "%s %s → %s %d/%s: the engine %s it, the kernel: %s (%s)\n",
-		render.SymbolFail, escape.Text(res.From), escape.Text(res.To), res.Port, res.Protocol, engine, res.Kernel, escape.Text(res.Detail))
+	fmt.Fprintf(b, "%s %s → %s %d/%s: the %s %s it, the kernel: %s (%s)\n",
+		render.SymbolFail, escape.Text(res.From), escape.Text(res.To), res.Port, res.Protocol, judge, engine, res.Kernel, escape.Text(res.Detail))
+	if res.Chain != "" {
+		fmt.Fprintf(b, "    %s\n", escape.Text(res.Chain))
+	}
 	if res.Decision == nil {
 		return
 	}
@@ -92,6 +99,7 @@ func (res *Result) writeText(b *strings.Builder) {
 
 type reportJSON struct {
 	OK         bool         `json:"ok"`
+	Judge      string       `json:"judge,omitempty"`
 	Pods       int          `json:"pods"`
 	Externals  int          `json:"externals"`
 	Namespaces int          `json:"namespaces"`
@@ -122,19 +130,20 @@ type resultJSON struct {
 	Kernel   string `json:"kernel"`
 	Agree    bool   `json:"agree"`
 	Detail   string `json:"detail,omitempty"`
+	Chain    string `json:"chain,omitempty"`
 	TookMS   int64  `json:"tookMs"`
 }
 
 // WriteJSON writes the report for machines, every connection included.
 func (r *Report) WriteJSON(w io.Writer) error {
 	s := r.Summary
-	out := reportJSON{OK: s.OK(), Pods: r.Pods, Externals: r.Externals, Namespaces: r.Namespaces,
+	out := reportJSON{OK: s.OK(), Judge: r.Judge, Pods: r.Pods, Externals: r.Externals, Namespaces: r.Namespaces,
 		SetupMS: r.Setup.Milliseconds(), ProbingMS: r.Probing.Milliseconds(), Attempts: r.Attempts,
 		Summary: summaryJSON(s),
 		Notices: append([]string{}, r.Notices...), Results: []resultJSON{}}
 	for _, res := range r.Results {
 		out.Results = append(out.Results, resultJSON{From: res.From, To: res.To, Port: res.Port, Protocol: res.Protocol.String(),
-			Engine: res.Engine.String(), Kernel: res.Kernel.String(), Agree: res.Agree(), Detail: res.Detail, TookMS: res.Took.Milliseconds()})
+			Engine: res.Engine.String(), Kernel: res.Kernel.String(), Agree: res.Agree(), Detail: res.Detail, Chain: res.Chain, TookMS: res.Took.Milliseconds()})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
