@@ -14,7 +14,10 @@
 // The nftables compiler (nft.go) is a second, independent implementation of
 // the NetworkPolicy v1 semantics: it reads the policies and the lab's pods,
 // not package policy's compiled rules, so that the comparison means
-// something.
+// something. The cluster policy tiers (nfttier.go) are parsed by package
+// tier and replayed as chains in the API's order (Admin tier, NetworkPolicy,
+// Baseline tier, allow); a cluster with tiers is compared with package
+// reference, which walks the tiers one connection at a time (judge.go).
 //
 // lab needs root, the ip (iproute2) and nft (nftables) commands, and
 // nf_tables in the kernel; it does I/O and is internal, used by the CLI and

@@ -27,11 +27,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	if judge == "" {
 		judge = "engine"
 	}
-	fmt.Fprintf(&b, "  %-16s %14s %14s\n", "", judge+" allows", judge+" denies")
-	fmt.Fprintf(&b, "  %-16s %14d %14d\n", "kernel: open", s.OpenAllowed, s.OpenDenied)
-	fmt.Fprintf(&b, "  %-16s %14d %14d\n", "kernel: blocked", s.BlockedAllowed, s.BlockedDenied)
+	col := max(14, len(judge)+7) // "engine allows" fits the historical width
+	fmt.Fprintf(&b, "  %-16s %*s %*s\n", "", col, judge+" allows", col, judge+" denies")
+	fmt.Fprintf(&b, "  %-16s %*d %*d\n", "kernel: open", col, s.OpenAllowed, col, s.OpenDenied)
+	fmt.Fprintf(&b, "  %-16s %*d %*d\n", "kernel: blocked", col, s.BlockedAllowed, col, s.BlockedDenied)
 	if s.Faults > 0 {
-		fmt.Fprintf(&b, "  %-16s %14d   (nothing listened, or the wrong pod answered: a lab fault)\n", "kernel: fault", s.Faults)
+		fmt.Fprintf(&b, "  %-16s %*d   (nothing listened, or the wrong pod answered: a lab fault)\n", "kernel: fault", col, s.Faults)
 	}
 	for _, line := range r.notProbed() {
 		fmt.Fprintf(&b, "  %s\n", escape.Text(line))

@@ -59,6 +59,7 @@ func TestSeedStory(t *testing.T) {
 		doc.WriteString("```\n\n")
 	}
 	doc.WriteString(rulesetSection(t, fix))
+	doc.WriteString(tieredSection(t))
 	got := strings.ReplaceAll(doc.String(), fix, "fix.yaml")
 	if *update {
 		if err := os.WriteFile(storyDoc, []byte(got), 0o644); err != nil {
@@ -136,5 +137,50 @@ every probed port. Then it opens real TCP and UDP connections and compares
 each with the engine's verdict. Nothing touches the host's network namespace.
 
 ## The seed story
+
+`
+
+// tieredSection replays the seed's cluster written with cluster policy
+// tiers (TestTieredSeed) with the podreach command, and shows the chains
+// of one pod.
+func tieredSection(t *testing.T) string {
+	t.Helper()
+	cmd := "lab"
+	for _, f := range tieredSeed {
+		cmd += " -f " + f
+	}
+	for _, x := range tieredSeedExternals {
+		cmd += " --external " + x
+	}
+	c := loadExample(t, tieredSeed, tieredSeedExternals...)
+	rs, err := lab.Ruleset(c, "linkerd/linkerd-destination")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tieredIntro + "```console\n" + runStep(t, cmd, "") + "```\n\n" + tieredChains + "```\n" + rs + "```\n"
+}
+
+const tieredIntro = `
+## The seed story with cluster policy tiers
+
+A platform team would write the seed's lockdown today as a Baseline tier and the
+mesh's exceptions as an Admin tier (` + "`internal/lab/e2e/testdata/tiered-seed`" + `: ClusterNetworkPolicy
+v1alpha2 and AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1, with an Admin ` + "`Deny`" + `,
+` + "`Pass`" + `, port ranges, a named port, a ` + "`nodes`" + ` peer and a ` + "`networks`" + ` peer). When the cluster has
+cluster policies the lab compares the kernel with the reference evaluator
+(package ` + "`reference`" + `, which walks the tiers one connection at a time), and the
+table says so:
+
+`
+
+const tieredChains = `The tiers become chains in each pod's namespace, in the API's order, per
+direction: the Admin tier's rules (policies by ascending priority, rules in
+written order; ` + "`Accept`" + ` accepts, ` + "`Deny`" + ` rejects, ` + "`Pass`" + ` jumps on), then the
+NetworkPolicy chain when a NetworkPolicy selects the pod, otherwise the Baseline
+tier's rules, then the default: accept. The lab has no nodes and no host-network
+pods, so a ` + "`nodes`" + ` peer meets packets only from an external peer standing at a
+Node's address (here the API server's); ` + "`domainNames`" + ` peers are not replayed (the
+kernel sees addresses; the reference evaluator cannot decide them either, and
+such connections are not compared). The program of ` + "`linkerd/linkerd-destination`" + `:
 
 `
