@@ -15,6 +15,7 @@ import (
 type fixFlags struct {
 	input inputFlags
 	style string
+	tier  string
 }
 
 func newFixCmd(s Streams) *cobra.Command {
@@ -34,6 +35,13 @@ carries, so no labels need to be added. API-server flows need
 --external apiserver=CIDR; without it they are written as commented
 placeholders.
 
+With cluster policy tiers (ClusterNetworkPolicy, AdminNetworkPolicy,
+BaselineAdminNetworkPolicy) a flow an Admin-tier or Baseline-tier Deny
+blocks gets no NetworkPolicy (none can undo an Admin Deny); fix names the
+cluster policy rule to change. --tier admin writes Admin-tier
+ClusterNetworkPolicies instead: Accept, or Pass where the namespace's
+NetworkPolicies then admit the flow.
+
 Exit codes: 0 the proposal restores every flow that did not pass, 1 it
 leaves one unfixed (a fixable flow still fails, or a flow it cannot fix:
 without --external apiserver=CIDR the webhook flows; the proposal is still
@@ -46,6 +54,7 @@ printed and the unfixed flows are listed on stderr), 2 usage or input error.`,
 	f.input.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.style, "style", "minimal", "minimal (least privilege) or broad (the seed's shape)")
+	fl.StringVar(&f.tier, "tier", "networkpolicy", "networkpolicy (NetworkPolicies) or admin (Admin-tier ClusterNetworkPolicies)")
 	return cmd
 }
 
@@ -53,6 +62,10 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 	style, err := fix.ParseStyle(f.style)
 	if err != nil {
 		return inputError(fmt.Errorf("--style: %w", err))
+	}
+	tier, err := fix.ParseTier(f.tier)
+	if err != nil {
+		return inputError(fmt.Errorf("--tier: %w", err))
 	}
 	eopts, err := f.input.effective()
 	if err != nil {
@@ -73,13 +86,16 @@ func runFix(cmd *cobra.Command, s Streams, f *fixFlags) error {
 	if p == nil {
 		return inputError(errNoMesh)
 	}
-	prop, err := fix.Propose(c, p, fix.WithStyle(style), fix.WithCheckOptions(check.WithReachOptions(opts...)))
+	prop, err := fix.Propose(c, p, fix.WithStyle(style), fix.WithTier(tier), fix.WithCheckOptions(check.WithReachOptions(opts...)))
 	if err != nil && !errors.Is(err, fix.ErrIncomplete) {
 		return inputError(err)
 	}
 	header := f.input.command(cmd, "fix")
 	if style != fix.StyleMinimal {
 		header += " --style " + style.String()
+	}
+	if tier != fix.TierNetworkPolicy {
+		header += " --tier " + tier.String()
 	}
 	if rerr := render.FixYAML(s.Out, prop, header); rerr != nil {
 		return rerr

@@ -135,8 +135,11 @@ func (b *builder) peer(p mesh.Peer, id string, appTraffic bool) networkingv1.Net
 	return networkingv1.NetworkPolicyPeer{NamespaceSelector: nsSel, PodSelector: peerPodSelector(p)}
 }
 
-func (b *builder) externalPrefix(id string) string {
-	for _, x := range b.a.Cluster().Externals {
+func (b *builder) externalPrefix(id string) string { return externalPrefix(b.a, id) }
+
+// externalPrefix is the range of external id (0.0.0.0/0 when unknown).
+func externalPrefix(a *reach.Analysis, id string) string {
+	for _, x := range a.Cluster().Externals {
 		if x.Name == id {
 			return x.Prefix.String()
 		}

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/reach"
 )
 
 // Style is how generous the proposed rules are.
@@ -53,6 +55,7 @@ type Option func(*options)
 
 type options struct {
 	style Style
+	tier  Tier
 	check []check.Option
 }
 
@@ -67,7 +70,10 @@ func WithCheckOptions(opts ...check.Option) Option {
 // Proposal is the fix: policies to apply and what they restore.
 type Proposal struct {
 	Style    Style
+	Tier     Tier
 	Policies []Policy
+	// ClusterPolicies are the Admin-tier policies proposed with TierAdmin.
+	ClusterPolicies []ClusterPolicy
 	// Unfixable lists the checks that stay ‼ or × and why (for example the
 	// API server's address is unknown, so no ipBlock can be written).
 	Unfixable []string
@@ -88,42 +94,112 @@ type Policy struct {
 var ErrIncomplete = fmt.Errorf("the proposed policies do not restore every blocked flow")
 
 // Propose checks c, writes policies for every fixable blocked flow, and
-// proves them by checking c plus the policies again.
+// proves them by checking c plus the policies again. When c has cluster
+// policy tiers (or with TierAdmin), connections are decided by package
+// reference through the tiers, and each blocked connection goes where it
+// can be fixed: a NetworkPolicy when the NetworkPolicy tier denies it; the
+// cluster policy to change when an Admin-tier or Baseline-tier Deny does
+// (no NetworkPolicy can undo an Admin Deny); an Admin-tier
+// ClusterNetworkPolicy for every one with TierAdmin.
 func Propose(c *model.Cluster, p mesh.Profile, opts ...Option) (*Proposal, error) {
-	o := options{style: StyleMinimal}
+	o := options{style: StyleMinimal, tier: TierNetworkPolicy}
 	for _, f := range opts {
 		f(&o)
 	}
-	before, a, err := check.Run(c, p, o.check...)
+	ref := newReferee(c, p, o.tier == TierAdmin)
+	before, a, err := check.Run(c, p, ref.checkOptions(o.check)...)
 	if err != nil {
 		return nil, err
 	}
-	b := newBuilder(a, p, o.style)
-	prop := &Proposal{Style: o.style, Before: before}
+	pr := &proposer{o: o, a: a, ref: ref, b: newBuilder(a, p, o.style), admin: newAdminBuilder(a, ref), skip: map[string]bool{},
+		prop: &Proposal{Style: o.style, Tier: o.tier, Before: before}}
 	for _, res := range before.Results {
-		switch {
-		case res.Status == check.StatusOK:
-		case !res.Fixable || len(res.Blocked) == 0:
-			prop.Unfixable = append(prop.Unfixable, fmt.Sprintf("%s %s: %s", res.Status.Symbol(), res.Description, strings.Join(res.Details, "; ")))
-			if ph, ok := b.placeholder(res); ok {
-				prop.Placeholders = append(prop.Placeholders, ph)
-			}
-		default:
-			b.add(res)
-		}
+		pr.result(res)
 	}
-	b.narrow()
-	prop.Policies = b.policies()
-	fixed := withPolicies(c, prop.Policies)
-	after, _, err := check.Run(fixed, p, o.check...)
+	pr.b.narrow()
+	prop := pr.prop
+	prop.Policies = pr.b.policies()
+	var left []string
+	prop.ClusterPolicies, left = pr.admin.policies()
+	prop.Unfixable = append(prop.Unfixable, left...)
+	fixed := withClusterPolicies(withPolicies(c, prop.Policies), prop.ClusterPolicies)
+	after, _, err := check.Run(fixed, p, ref.checkOptions(o.check)...)
 	if err != nil {
 		return nil, err
 	}
 	prop.After = after
-	if err := verify(before, after); err != nil {
+	if err := verify(before, after, pr.skip, ref); err != nil {
 		return prop, err
 	}
 	return prop, nil
+}
+
+// proposer routes each check result to where it can be fixed.
+type proposer struct {
+	o     options
+	a     *reach.Analysis
+	ref   *referee
+	b     *builder
+	admin *adminBuilder
+	prop  *Proposal
+	skip  map[string]bool // checks left unfixed on purpose (reported in Unfixable)
+}
+
+func (pr *proposer) result(res check.Result) {
+	switch {
+	case pr.ref.passes(res):
+	case !res.Fixable || len(res.Blocked) == 0:
+		pr.prop.Unfixable = append(pr.prop.Unfixable, fmt.Sprintf("%s %s: %s", res.Status.Symbol(), res.Description, strings.Join(res.Details, "; ")))
+		if ph, ok := pr.b.placeholder(res); ok {
+			pr.prop.Placeholders = append(pr.prop.Placeholders, ph)
+		}
+	case pr.ref == nil:
+		pr.b.add(res)
+	default:
+		pr.tiered(res)
+	}
+}
+
+// tiered routes the blocked pairs of res by what denies each.
+func (pr *proposer) tiered(res check.Result) {
+	var np []check.Pair
+	left := map[string][]check.Pair{} // why → pairs
+	for _, pair := range res.Blocked {
+		bl, err := pr.ref.blame(pr.a, pair)
+		if err != nil {
+			left[err.Error()] = append(left[err.Error()], pair)
+			continue
+		}
+		layer := bl.layer()
+		switch {
+		case pr.o.tier == TierAdmin:
+			why := pr.admin.add(res, pair, bl)
+			if why == "" {
+				continue
+			}
+			if layer != "NetworkPolicy" {
+				left[why] = append(left[why], pair)
+				continue
+			}
+		case layer == "Admin tier" || layer == "Baseline tier":
+			why := bl.describe()
+			left[why] = append(left[why], pair)
+			continue
+		}
+		pair.Side = bl.side
+		np = append(np, pair)
+	}
+	if len(np) > 0 {
+		r := res
+		r.Blocked = np
+		pr.b.add(r)
+	}
+	for _, why := range slices.Sorted(maps.Keys(left)) {
+		ps := left[why]
+		pr.skip[res.ID] = true
+		pr.prop.Unfixable = append(pr.prop.Unfixable, fmt.Sprintf("%s %s: %d connections (e.g. %s → %s %d/%s): %s",
+			res.Status.Symbol(), res.Description, len(ps), ps[0].From, ps[0].To, ps[0].Port, ps[0].Protocol, why))
+	}
 }
 
 // withPolicies returns a shallow copy of c with the proposal's policies added.
@@ -136,15 +212,19 @@ func withPolicies(c *model.Cluster, ps []Policy) *model.Cluster {
 	return &out
 }
 
-// verify fails when a check that was fixable and not OK is still not OK.
-func verify(before, after *check.Report) error {
+// verify fails when a check that was fixable and not OK is still not OK,
+// but for those left unfixed on purpose (skip).
+func verify(before, after *check.Report, skip map[string]bool, ref *referee) error {
 	status := map[string]check.Status{}
 	for _, r := range after.Results {
 		status[r.ID] = r.Status
+		if ref.passes(r) {
+			status[r.ID] = check.StatusOK
+		}
 	}
 	var still []string
 	for _, r := range before.Results {
-		if r.Status != check.StatusOK && r.Fixable && len(r.Blocked) > 0 && status[r.ID] != check.StatusOK {
+		if r.Status != check.StatusOK && r.Fixable && len(r.Blocked) > 0 && status[r.ID] != check.StatusOK && !skip[r.ID] {
 			still = append(still, r.Description)
 		}
 	}
