@@ -27,13 +27,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	if judge == "" {
 		judge = "engine"
 	}
-	col := max(14, len(judge)+7) // "engine allows" fits the historical width
-	fmt.Fprintf(&b, "  %-16s %*s %*s\n", "", col, judge+" allows", col, judge+" denies")
-	fmt.Fprintf(&b, "  %-16s %*d %*d\n", "kernel: open", col, s.OpenAllowed, col, s.OpenDenied)
-	fmt.Fprintf(&b, "  %-16s %*d %*d\n", "kernel: blocked", col, s.BlockedAllowed, col, s.BlockedDenied)
-	if s.Faults > 0 {
-		fmt.Fprintf(&b, "  %-16s %*d   (nothing listened, or the wrong pod answered: a lab fault)\n", "kernel: fault", col, s.Faults)
-	}
+	s.writeTable(&b, judge)
 	for _, line := range r.notProbed() {
 		fmt.Fprintf(&b, "  %s\n", escape.Text(line))
 	}
@@ -57,6 +51,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeTable writes the agreement table, judge's verdicts in columns.
+func (s Summary) writeTable(b *strings.Builder, judge string) {
+	col := max(14, len(judge)+7) // "engine allows" fits the historical width
+	fmt.Fprintf(b, "  %-16s %*s %*s\n", "", col, judge+" allows", col, judge+" denies")
+	fmt.Fprintf(b, "  %-16s %*d %*d\n", "kernel: open", col, s.OpenAllowed, col, s.OpenDenied)
+	fmt.Fprintf(b, "  %-16s %*d %*d\n", "kernel: blocked", col, s.BlockedAllowed, col, s.BlockedDenied)
+	if s.Faults > 0 {
+		fmt.Fprintf(b, "  %-16s %*d   (nothing listened, or the wrong pod answered: a lab fault)\n", "kernel: fault", col, s.Faults)
+	}
 }
 
 // maxExplained caps the disagreements printed with an explanation.

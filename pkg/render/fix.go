@@ -48,18 +48,26 @@ func FixYAML(w io.Writer, prop *fix.Proposal, header string) error {
 		}
 	}
 	for _, p := range prop.ClusterPolicies {
-		y, err := cleanYAML(p.Policy)
-		if err != nil {
-			return fmt.Errorf("rendering ClusterNetworkPolicy %s: %w", p.Policy.Name, err)
+		if err := clusterPolicyDoc(&b, p); err != nil {
+			return err
 		}
-		b.WriteString("---\n")
-		for _, r := range p.Restores {
-			fmt.Fprintf(&b, "# restores: %s\n", escape.Comment(r))
-		}
-		b.Write(y)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// clusterPolicyDoc writes a proposed Admin-tier ClusterNetworkPolicy.
+func clusterPolicyDoc(b *strings.Builder, p fix.ClusterPolicy) error {
+	y, err := cleanYAML(p.Policy)
+	if err != nil {
+		return fmt.Errorf("rendering ClusterNetworkPolicy %s: %w", p.Policy.Name, err)
+	}
+	b.WriteString("---\n")
+	for _, r := range p.Restores {
+		fmt.Fprintf(b, "# restores: %s\n", escape.Comment(r))
+	}
+	b.Write(y)
+	return nil
 }
 
 func policyDoc(b *strings.Builder, p fix.Policy, commented bool) error {
