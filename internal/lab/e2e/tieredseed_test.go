@@ -1,11 +1,17 @@
 package e2e_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/podreach/podreach/internal/cli"
 	"github.com/podreach/podreach/internal/lab"
+	"github.com/podreach/podreach/pkg/mesh/linkerd"
 )
 
 // tieredSeed is the seed's cluster written with tiers: the example's
@@ -59,6 +65,66 @@ func TestTieredSeed(t *testing.T) {
 	} {
 		if got, ok := kernel[tt.conn]; !ok || got != tt.want {
 			t.Errorf("%s: %s: kernel %v (probed %v), want %v", tt.name, tt.conn, got, ok, tt.want)
+		}
+	}
+}
+
+// tieredFixInput is pkg/fix's tiered fixture: the example's workloads, a
+// Baseline lockdown, Admin mesh exceptions, and an Admin quarantine of
+// emojivoto that blocks linkerd-viz's scrape and tap of its proxies.
+var tieredFixInput = []string{
+	"examples/emojivoto-linkerd/namespaces.yaml", "examples/emojivoto-linkerd/emojivoto.yaml",
+	"examples/emojivoto-linkerd/linkerd-control-plane.yaml", "examples/emojivoto-linkerd/linkerd-viz.yaml",
+	"pkg/fix/testdata/tiered/cluster-policies.yaml",
+}
+
+// TestTieredFix: real packets confirm fix --tier admin. Before, the
+// kernel blocks Prometheus' scrape of the application's proxies (the
+// Admin quarantine); after adding what podreach fix --tier admin wrote, it
+// lets it through; the kernel agrees with the reference evaluator on every
+// connection the mesh check asks about, both times.
+func TestTieredFix(t *testing.T) {
+	requireLab(t)
+	var out, errOut bytes.Buffer
+	args := []string{"fix", "--mesh", "linkerd", "--tier", "admin"}
+	for _, f := range tieredFixInput {
+		args = append(args, "-f", f)
+	}
+	if code := cli.Run(context.Background(), "podreach", args, cli.Streams{In: os.Stdin, Out: &out, ErrOut: &errOut}); code != 0 {
+		t.Fatalf("podreach fix --tier admin exited %d: %s", code, errOut.String())
+	}
+	fix := filepath.Join(t.TempDir(), "fix.yaml")
+	if err := os.WriteFile(fix, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const scrape = "linkerd-viz/prometheus → emojivoto/web 4191/TCP"
+	for _, tt := range []struct {
+		name  string
+		files []string
+		want  lab.Outcome
+	}{
+		{"quarantined", tieredFixInput, lab.Blocked},
+		{"fixed with --tier admin", append(slices.Clone(tieredFixInput), fix), lab.Open},
+	} {
+		c := loadExample(t, tt.files)
+		inst, _, err := linkerd.Detect(c, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := lab.RunMesh(context.Background(), c, inst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertAgreement(t, rep.Report)
+		t.Logf("%s: kernel and reference agree on %d of %d connections", tt.name, rep.Summary.Agreed(), rep.Summary.Connections-rep.Summary.NotProbed)
+		got := lab.OutcomeUnknown
+		for _, r := range rep.Results {
+			if fmt.Sprintf("%s → %s %d/%s", r.From, r.To, r.Port, r.Protocol) == scrape {
+				got = r.Kernel
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: %s: kernel %v, want %v", tt.name, scrape, got, tt.want)
 		}
 	}
 }
