@@ -49,6 +49,7 @@ type adminGroup struct {
 	self     string // the endpoint ID whose direction is denied
 	peers    map[string]ports.Set
 	restores []string
+	checks   []string // the IDs of the checks it restores
 	pairs    []check.Pair
 	before   int32 // lowest priority of an Admin policy acting on a pair; 1001 for none
 	allAdmin bool  // every pair is denied by an Admin-tier Deny
@@ -88,6 +89,7 @@ func (b *adminBuilder) add(res check.Result, pair check.Pair, bl blocker) string
 	}
 	if !slices.Contains(g.restores, res.Description) {
 		g.restores = append(g.restores, res.Description)
+		g.checks = append(g.checks, res.ID)
 	}
 	g.pairs = append(g.pairs, pair)
 	g.peers[other] = g.peers[other].Union(ports.Of(pair.Protocol, int(pair.Port), int(pair.Port)))
@@ -101,15 +103,15 @@ func (b *adminBuilder) add(res check.Result, pair check.Pair, bl blocker) string
 }
 
 // policies renders the groups, sorted by name; a group that would need a
-// priority below 0 is reported instead.
-func (b *adminBuilder) policies() ([]ClusterPolicy, []string) {
-	var out []ClusterPolicy
-	var unfixable []string
+// priority below 0 is reported instead (why), with the checks it leaves
+// unfixed.
+func (b *adminBuilder) policies() (out []ClusterPolicy, why, unfixed []string) {
 	for _, name := range slices.Sorted(maps.Keys(b.groups)) {
 		g := b.groups[name]
 		prio := min(g.before-1, 1000)
 		if prio < 0 {
-			unfixable = append(unfixable, fmt.Sprintf("%s: an Admin-tier policy at priority 0 decides it, and no Admin-tier policy can come before it: change that cluster policy", strings.Join(g.restores, "; ")))
+			unfixed = append(unfixed, g.checks...)
+			why = append(why, fmt.Sprintf("%s: an Admin-tier policy at priority 0 acts on it, and no Admin-tier policy can come before it: change that cluster policy", strings.Join(g.restores, "; ")))
 			continue
 		}
 		cnp := b.cnp(g, prio, v1alpha2.ClusterNetworkPolicyRuleActionAccept)
@@ -120,7 +122,7 @@ func (b *adminBuilder) policies() ([]ClusterPolicy, []string) {
 		}
 		out = append(out, ClusterPolicy{Policy: cnp, Restores: g.restores})
 	}
-	return out, unfixable
+	return out, why, unfixed
 }
 
 // admits reports whether every pair is allowed once cnp is added.

@@ -119,9 +119,12 @@ func Propose(c *model.Cluster, p mesh.Profile, opts ...Option) (*Proposal, error
 	pr.b.narrow()
 	prop := pr.prop
 	prop.Policies = pr.b.policies()
-	var left []string
-	prop.ClusterPolicies, left = pr.admin.policies()
-	prop.Unfixable = append(prop.Unfixable, left...)
+	var why, unfixed []string
+	prop.ClusterPolicies, why, unfixed = pr.admin.policies()
+	prop.Unfixable = append(prop.Unfixable, why...)
+	for _, id := range unfixed {
+		pr.skip[id] = true
+	}
 	fixed := withClusterPolicies(withPolicies(c, prop.Policies), prop.ClusterPolicies)
 	after, _, err := check.Run(fixed, p, ref.checkOptions(o.check)...)
 	if err != nil {
@@ -160,34 +163,41 @@ func (pr *proposer) result(res check.Result) {
 	}
 }
 
-// tiered routes the blocked pairs of res by what denies each.
+// tiered routes the blocked pairs of res by what denies each direction.
+// A pair either direction of which an Admin-tier or Baseline-tier Deny
+// decides gets no NetworkPolicy (it would be useless, or isolate the pod):
+// the rule is named. With TierAdmin every denied direction gets an
+// Admin-tier rule, but for those it cannot express (the API server as an
+// ingress peer), which a NetworkPolicy fixes when the NetworkPolicy tier
+// denies them.
 func (pr *proposer) tiered(res check.Result) {
 	var np []check.Pair
 	left := map[string][]check.Pair{} // why → pairs
 	for _, pair := range res.Blocked {
-		bl, err := pr.ref.blame(pr.a, pair)
+		bls, err := pr.ref.blame(pr.a, pair)
 		if err != nil {
 			left[err.Error()] = append(left[err.Error()], pair)
 			continue
 		}
-		layer := bl.layer()
-		switch {
-		case pr.o.tier == TierAdmin:
-			why := pr.admin.add(res, pair, bl)
-			if why == "" {
-				continue
-			}
-			if layer != "NetworkPolicy" {
-				left[why] = append(left[why], pair)
-				continue
-			}
-		case layer == "Admin tier" || layer == "Baseline tier":
-			why := bl.describe()
+		if why := pr.tierBlocked(bls); why != "" && pr.o.tier != TierAdmin {
 			left[why] = append(left[why], pair)
 			continue
 		}
-		pair.Side = bl.side
-		np = append(np, pair)
+		for _, bl := range bls {
+			if pr.o.tier == TierAdmin {
+				why := pr.admin.add(res, pair, bl)
+				if why == "" {
+					continue
+				}
+				if bl.layer() != "NetworkPolicy" {
+					left[why] = append(left[why], pair)
+					continue
+				}
+			}
+			one := pair
+			one.Side = bl.side
+			np = append(np, one)
+		}
 	}
 	if len(np) > 0 {
 		r := res
@@ -200,6 +210,17 @@ func (pr *proposer) tiered(res check.Result) {
 		pr.prop.Unfixable = append(pr.prop.Unfixable, fmt.Sprintf("%s %s: %d connections (e.g. %s → %s %d/%s): %s",
 			res.Status.Symbol(), res.Description, len(ps), ps[0].From, ps[0].To, ps[0].Port, ps[0].Protocol, why))
 	}
+}
+
+// tierBlocked describes the first direction a cluster policy tier denies
+// ("" when the NetworkPolicy tier denies every denied direction).
+func (pr *proposer) tierBlocked(bls []blocker) string {
+	for _, bl := range bls {
+		if l := bl.layer(); l == "Admin tier" || l == "Baseline tier" {
+			return bl.describe()
+		}
+	}
+	return ""
 }
 
 // withPolicies returns a shallow copy of c with the proposal's policies added.

@@ -138,24 +138,29 @@ func (b blocker) layer() string {
 	return b.chain[len(b.chain)-1].Layer
 }
 
-// blame finds what denies pair in a's cluster.
-func (r *referee) blame(a *reach.Analysis, pair check.Pair) (blocker, error) {
+// blame finds what denies pair in a's cluster: each denied direction
+// (egress first), or, when the reference allows it, the check's side alone.
+func (r *referee) blame(a *reach.Analysis, pair check.Pair) ([]blocker, error) {
 	s, ok1 := a.EndpointIndex(pair.From)
 	d, ok2 := a.EndpointIndex(pair.To)
 	if !ok1 || !ok2 {
-		return blocker{}, fmt.Errorf("no endpoint %s or %s", pair.From, pair.To)
+		return nil, fmt.Errorf("no endpoint %s or %s", pair.From, pair.To)
 	}
 	v, err := r.evaluate(a, s, d, pair.Protocol, int(pair.Port))
 	if err != nil {
-		return blocker{}, err
+		return nil, err
 	}
-	switch {
-	case v.Egress.Outcome == tier.Denied:
-		return blocker{policy.Egress, v.Egress.Chain}, nil
-	case v.Ingress.Outcome == tier.Denied:
-		return blocker{policy.Ingress, v.Ingress.Chain}, nil
+	var out []blocker
+	if v.Egress.Outcome == tier.Denied {
+		out = append(out, blocker{policy.Egress, v.Egress.Chain})
 	}
-	return blocker{side: pair.Side}, nil
+	if v.Ingress.Outcome == tier.Denied {
+		out = append(out, blocker{policy.Ingress, v.Ingress.Chain})
+	}
+	if len(out) == 0 {
+		out = append(out, blocker{side: pair.Side})
+	}
+	return out, nil
 }
 
 // describe names the cluster policy rule that denies and what to change.

@@ -196,3 +196,26 @@ func TestTierBaselineDeny(t *testing.T) {
 		t.Errorf("cluster policies by priority %v, want some at 1000 (Baseline-denied flows no Admin rule touches)", prios)
 	}
 }
+
+// TestTierAdminPriorityZero: "Policies with lower priority values have
+// higher precedence", and priorities start at 0: an Admin Deny at priority
+// 0 cannot be preceded, so --tier admin names it and proposes nothing for
+// its flows.
+func TestTierAdminPriorityZero(t *testing.T) {
+	t.Parallel()
+	c := load(t, tieredBase)
+	for i := range c.ClusterPolicies {
+		if p := &c.ClusterPolicies[i]; p.Name() == "quarantine-apps" {
+			p.CNP.Spec.Priority = 0
+		}
+	}
+	prop, err := fix.Propose(c, detect(t, c), fix.WithTier(fix.TierAdmin))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prop.ClusterPolicies) != 0 || !slices.ContainsFunc(prop.Unfixable, func(u string) bool {
+		return strings.Contains(u, "an Admin-tier policy at priority 0 acts on it")
+	}) {
+		t.Errorf("%d cluster policies; unfixable %q", len(prop.ClusterPolicies), prop.Unfixable)
+	}
+}
