@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	networkingv1 "k8s.io/api/networking/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/network-policy-api/apis/v1alpha2"
 
 	"github.com/podreach/podreach/pkg/check"
@@ -217,5 +219,28 @@ func TestTierAdminPriorityZero(t *testing.T) {
 		return strings.Contains(u, "an Admin-tier policy at priority 0 acts on it")
 	}) {
 		t.Errorf("%d cluster policies; unfixable %q", len(prop.ClusterPolicies), prop.Unfixable)
+	}
+}
+
+// TestTierOtherDirectionAdminDeny: Prometheus is also isolated for egress
+// by a NetworkPolicy, so its scrape is denied at both ends: at the source
+// by the NetworkPolicy tier, at the destination by the Admin quarantine.
+// A NetworkPolicy for the source's egress would be useless ("both the
+// egress policy on the source pod and the ingress policy on the
+// destination pod need to allow the connection"): none is proposed.
+func TestTierOtherDirectionAdminDeny(t *testing.T) {
+	t.Parallel()
+	c := load(t, tieredBase)
+	c.Policies = append(c.Policies, model.Policy{NetworkPolicy: &networkingv1.NetworkPolicy{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "linkerd-viz", Name: "no-egress"},
+		Spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress},
+			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{"component": "prometheus"}}}}})
+	prop, err := fix.Propose(c, detect(t, c))
+	if err != nil {
+		t.Fatalf("%v (an egress NetworkPolicy for the quarantined scrape cannot restore it)", err)
+	}
+	const scrape = "viz prometheus can scrape the proxy metrics of meshed pods"
+	if !slices.ContainsFunc(prop.Unfixable, func(u string) bool { return strings.Contains(u, scrape) && strings.Contains(u, quarantine) }) {
+		t.Errorf("unfixable does not name the quarantine for the scrape:\n%s", strings.Join(prop.Unfixable, "\n"))
 	}
 }
