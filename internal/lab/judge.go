@@ -124,3 +124,31 @@ func tierTargets(c *model.Cluster) []target {
 	}
 	return out
 }
+
+// tierNotices says which tier peers the lab replays only in part: nodes
+// (the lab has no nodes: only an external peer standing at a Node's
+// address meets such a rule) and domainNames (not replayed).
+func tierNotices(c *model.Cluster) []string {
+	ps, err := tier.CompileAll(c.ClusterPolicies)
+	if err != nil {
+		return nil
+	}
+	kinds := map[tier.PeerKind]bool{}
+	for _, p := range ps {
+		for _, rules := range p.Rules {
+			for _, r := range rules {
+				for _, pe := range r.Peers {
+					kinds[pe.Kind] = true
+				}
+			}
+		}
+	}
+	var out []string
+	if kinds[tier.PeerNodes] {
+		out = append(out, "cluster policies name nodes peers: the lab has no nodes and no host-network pods, so only an external peer standing at a Node's address meets those rules")
+	}
+	if kinds[tier.PeerDomainNames] {
+		out = append(out, "cluster policies name domainNames peers: the kernel sees addresses, not names, so those rules are not replayed, and the connections the reference cannot decide without them are not compared")
+	}
+	return out
+}

@@ -147,6 +147,7 @@ func newPlan(a *reach.Analysis) *plan {
 			strings.Join(excluded, ", ")))
 	}
 	p.placeExternals(blocksOf(a.Cluster()))
+	p.notices = append(p.notices, tierNotices(a.Cluster())...)
 	return p
 }
 

@@ -169,7 +169,11 @@ v1alpha2 and AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1, with an A
 ` + "`Pass`" + `, port ranges, a named port, a ` + "`nodes`" + ` peer and a ` + "`networks`" + ` peer). When the cluster has
 cluster policies the lab compares the kernel with the reference evaluator
 (package ` + "`reference`" + `, which walks the tiers one connection at a time), and the
-table says so:
+table says so. ` + "`TestGeneratedTiered`" + ` does the same for 30 generated clusters with 4 to 10
+ClusterNetworkPolicies each (every action in both tiers, namespaces, pods, nodes and networks
+peers, port numbers, ranges and named ports) and requires agreement on every connection;
+` + "`TestTieredFix`" + ` replays what ` + "`podreach fix --tier admin`" + ` writes and checks the blocked
+flow opens:
 
 `
 
