@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/podreach/podreach/internal/cli"
@@ -125,6 +126,32 @@ func TestTieredFix(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("%s: %s: kernel %v, want %v", tt.name, scrape, got, tt.want)
+		}
+	}
+}
+
+// TestTieredDomainNames: connections a domainNames Accept may decide are
+// not compared (the reference cannot decide them, the kernel sees no
+// names); the others still agree: front → back on 9090 is denied by the
+// Baseline tier, back → front is not restricted.
+func TestTieredDomainNames(t *testing.T) {
+	requireLab(t)
+	c := loadExample(t, []string{"internal/lab/e2e/testdata/tiered-domains/"})
+	rep, err := lab.Run(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertAgreement(t, rep)
+	kernel := map[string]lab.Result{}
+	for _, r := range rep.Results {
+		kernel[fmt.Sprintf("%s → %s %d/%s", r.From, r.To, r.Port, r.Protocol)] = r
+	}
+	if r := kernel["front/app → back/api 8080/TCP"]; r.Kernel != lab.NotProbed || !strings.Contains(r.Detail, "the reference cannot decide it") {
+		t.Errorf("front/app → back/api 8080/TCP: %v (%s), want not compared", r.Kernel, r.Detail)
+	}
+	for conn, want := range map[string]lab.Outcome{"front/app → back/api 9090/TCP": lab.Blocked, "back/api → front/app 8080/TCP": lab.Open} {
+		if got := kernel[conn].Kernel; got != want {
+			t.Errorf("%s: kernel %v, want %v", conn, got, want)
 		}
 	}
 }
