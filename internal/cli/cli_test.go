@@ -82,6 +82,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad cidr from stdin", []string{"matrix", "-f", "-"}, badPolicy, ExitInput, `spec.ingress[0].from[0].ipBlock.cidr`},
 		{"bad external", []string{"matrix", "-f", example, "--external", "apiserver"}, "", ExitInput, "NAME=CIDR"},
 		{"unsupported mesh", []string{"check", "--mesh", "istio", "-f", example}, "", ExitInput, "want linkerd, none or auto"},
+		{"bad fix tier", []string{"fix", "--mesh", "linkerd", "-f", example, "--tier", "baseline"}, "", ExitInput, "--tier: unknown tier \"baseline\" (want networkpolicy or admin)"},
 		{"stdin ok", []string{"matrix", "-f", "-"}, goodPolicy, ExitOK, ""},
 		{"no objects", []string{"matrix", "-f", "../../docs/"}, "", ExitInput, "no Kubernetes objects in -f ../../docs/"},
 		{"no objects diff", []string{"diff", "-f", "../../docs/", "--to", "../../docs/"}, "", ExitInput, "no Kubernetes objects"},
