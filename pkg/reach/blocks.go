@@ -29,9 +29,9 @@ func (b *Block) Each(fn func(Connection) error) error {
 	for i := b.lo; i < b.hi; i++ {
 		s := b.a.nodes[i]
 		b.sc.Row(s)
-		host := eps[s].HostNetwork
+		host, ext := eps[s].HostNetwork, eps[s].IsExternal()
 		for j, d := range b.a.nodes {
-			if s == d || b.sc.Empty(d) {
+			if s == d || b.sc.Empty(d) || ext && eps[d].IsExternal() {
 				continue
 			}
 			set, id := b.sc.At(d)
@@ -192,6 +192,7 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 		if b.a.arr != nil {
 			b.arrivedIDs(b.a.nodes[i], ids)
 		}
+		b.a.ext.dropExternal(b.a.nodes[i], b.a.engine.Endpoints(), ids)
 		runs = runs[:0]
 		for j := 0; j < len(ids); {
 			id, k := ids[j], j+1

@@ -163,10 +163,12 @@ func diffRows(before, after *Analysis, merged []mergedNode, lo, hi int) []Change
 		if src.b >= 0 {
 			bs.Row(before.nodes[src.b])
 			bs.IDs(before.nodes, bids)
+			before.ext.dropExternal(before.nodes[src.b], before.engine.Endpoints(), bids)
 		}
 		if src.a >= 0 {
 			as.Row(after.nodes[src.a])
 			as.IDs(after.nodes, aids)
+			after.ext.dropExternal(after.nodes[src.a], after.engine.Endpoints(), aids)
 		}
 		for o, dst := range merged {
 			var b, a int32
