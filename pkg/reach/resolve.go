@@ -18,7 +18,7 @@ type Target struct {
 	Service   *model.Service // set when the name is a Service
 	// Names, when set, is per endpoint the name its decisions carry: the
 	// piece of a typed address an induced range answers for.
-	Names []string
+	Names    []string
 	Notes    []string // how the name resolved, when that needs saying
 	External bool     // the endpoints are outside the pod network
 }
