@@ -19,8 +19,8 @@ func (e *AddressError) Error() string { return fmt.Sprintf("%q: %s", e.Ref, e.Re
 
 // ParseAddress reads an endpoint typed as an address: an IP ("8.8.8.8",
 // "2001:db8::1") or a CIDR ("10.0.0.0/8", "2001:db8::/64"). ok is false
-// when s is not meant as one (it is a name: no IP before any "/", no
-// ":"); err is set when it is meant as one but invalid. A CIDR with host
+// when s is not meant as one (it is a name: no IP before any "/", nor
+// only hex digits, colons and dots with a colon); err is set when it is meant as one but invalid. A CIDR with host
 // bits set ("10.1.2.3/8") is an error, not silently masked: it names
 // neither the address nor the network for sure. IPv4-mapped IPv6 forms
 // and zones are errors too: packets carry neither.
@@ -28,7 +28,7 @@ func ParseAddress(s string) (p netip.Prefix, ok bool, err error) {
 	head, bits, hasBits := strings.Cut(s, "/")
 	a, aerr := netip.ParseAddr(head)
 	if aerr != nil {
-		if strings.Contains(head, ":") {
+		if strings.Contains(head, ":") && strings.Trim(head, "0123456789abcdefABCDEF:.%") == "" {
 			return netip.Prefix{}, true, &AddressError{s, "not an IPv4 or IPv6 address or CIDR"}
 		}
 		return netip.Prefix{}, false, nil

@@ -80,6 +80,7 @@ type Analysis struct {
 	byID           map[string]int // endpoint index by ID
 	arr            *arrivals      // the matrix's sets when the mesh rewrites ports; nil without
 	ext            *externals     // the endpoints outside the pod network
+	dp             *dataplane     // answers that depend on ipBlocks matching pod IPs; nil for none
 }
 
 // Analyze compiles c. The endpoints include every workload and every known
@@ -135,10 +136,14 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 		return nil, err
 	}
 	a.engine = eng
+	a.dp = newDataplane(c, eps)
 	a.selectUnevaluated()
 	a.arr = newArrivals(a)
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	a.ext.markNodes(eps, a.nodes)
+	if a.dp != nil {
+		a.dp.markNodes(a.nodes)
+	}
 	return a, nil
 }
 
@@ -207,7 +212,10 @@ func (a *Analysis) Nodes() []Node {
 type Connection struct {
 	From, To  string
 	Allowed   ports.Set
-	Contested bool // a host-network pod is involved
+	Contested bool // implementations differ: a host-network pod is involved, or Dataplane
+	// Dataplane is set when the answer depends on whether ipBlocks match
+	// pod IPs (see Analysis.Dataplane).
+	Dataplane bool
 	// FromNode and ToNode are the positions of From and To in Nodes().
 	FromNode, ToNode int
 	// SetID is equal for the connections of one Matrix call that allow

@@ -20,6 +20,7 @@ type Block struct {
 type rowBuf struct {
 	ids  []int32
 	runs []Run
+	dp   []bool // per destination: Dataplane (when the analysis has such answers)
 }
 
 // Each calls fn, in order of (From, To), for the connections of the
@@ -42,8 +43,9 @@ func (b *Block) Each(fn func(Connection) error) error {
 				}
 				id = int(aid)
 			}
-			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork,
-				FromNode: i, ToNode: j, SetID: id}
+			dp := b.a.dp != nil && b.a.Dataplane(s, d)
+			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork || dp,
+				Dataplane: dp, FromNode: i, ToNode: j, SetID: id}
 			if err := fn(c); err != nil {
 				return err
 			}
@@ -153,6 +155,9 @@ func Blocks[T any](a *Analysis, workers int, produce func(*Block) (T, error), co
 type Run struct {
 	Lo, Hi int32 // inclusive
 	SetID  int32 // as Connection.SetID; Block.Set gives the ports
+	// Dataplane is set when the run's answers depend on whether ipBlocks
+	// match pod IPs (as Connection.Dataplane).
+	Dataplane bool
 }
 
 // Set returns the ports of a SetID.
@@ -193,14 +198,16 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 			b.arrivedIDs(b.a.nodes[i], ids)
 		}
 		b.a.ext.dropExternal(b.a.nodes[i], b.a.engine.Endpoints(), ids)
+		dp := b.dataplaneRow(i, ids)
 		runs = runs[:0]
 		for j := 0; j < len(ids); {
 			id, k := ids[j], j+1
-			for k < len(ids) && ids[k] == id {
+			f := dp != nil && dp[j]
+			for k < len(ids) && ids[k] == id && (dp == nil || dp[k] == f) {
 				k++
 			}
 			if id != 0 {
-				runs = append(runs, Run{Lo: int32(j), Hi: int32(k - 1), SetID: id})
+				runs = append(runs, Run{Lo: int32(j), Hi: int32(k - 1), SetID: id, Dataplane: f})
 			}
 			j = k
 		}

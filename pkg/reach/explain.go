@@ -117,6 +117,7 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 				wire = r.Port
 			}
 			dec := a.engine.Explain(s, d, proto, wire)
+			a.markDataplane(&dec, s, d, proto, wire)
 			a.renameTyped(&dec, src, si, dst, di)
 			x.Decisions = append(x.Decisions, dec)
 			x.Arrivals = append(x.Arrivals, r)

@@ -68,6 +68,7 @@ type connectionJSON struct {
 	To        string      `json:"to"`
 	Allowed   []PortsJSON `json:"allowed"`
 	Contested bool        `json:"contested,omitempty"`
+	Dataplane bool        `json:"dataplane,omitempty"` // depends on whether ipBlocks match pod IPs
 }
 
 func matrixJSON(w *bufio.Writer, unbuffered io.Writer, a *reach.Analysis) error {
@@ -181,7 +182,10 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 		}
 		if wide {
 			note := ""
-			if c.Contested {
+			switch {
+			case c.Dataplane:
+				note = "dataplane-dependent (an ipBlock holds a pod IP)"
+			case c.Contested:
 				note = "contested (host network)"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", text(c.From), kinds[c.From], text(c.To), kinds[c.To], set, note)
