@@ -20,16 +20,26 @@ type Block struct {
 type rowBuf struct {
 	ids  []int32
 	runs []Run
-	dp   []bool // per destination: Dataplane (when the analysis has such answers)
+	// The other choice about ipBlocks and pods (dataplaneRow), when the
+	// analysis has answers that depend on it: its scanner and row, whether
+	// a pair of set ids (engine, other) are equal sets, and the row's marks.
+	alt    *policy.Scanner
+	altIDs []int32
+	same   *[1 << sameBits]sameEntry
+	dp     []bool
 }
 
 // Each calls fn, in order of (From, To), for the connections of the
 // block's sources, as Matrix does.
 func (b *Block) Each(fn func(Connection) error) error {
 	eps := b.a.engine.Endpoints()
+	if b.buf == nil {
+		b.buf = &rowBuf{}
+	}
 	for i := b.lo; i < b.hi; i++ {
 		s := b.a.nodes[i]
 		b.sc.Row(s)
+		dp := b.rowMarks(i)
 		host, ext := eps[s].HostNetwork, eps[s].IsExternal()
 		for j, d := range b.a.nodes {
 			if s == d || b.sc.Empty(d) || ext && eps[d].IsExternal() {
@@ -43,7 +53,7 @@ func (b *Block) Each(fn func(Connection) error) error {
 				}
 				id = int(aid)
 			}
-			dp := b.a.dp != nil && b.a.Dataplane(s, d)
+			dp := dp != nil && dp[j]
 			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork || dp,
 				Dataplane: dp, FromNode: i, ToNode: j, SetID: id}
 			if err := fn(c); err != nil {
@@ -194,11 +204,11 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 		b.sc.Row(b.a.nodes[i])
 		b.sc.IDs(b.a.nodes, ids)
 		ids[i] = 0
+		dp := b.dataplaneRow(i, ids)
 		if b.a.arr != nil {
 			b.arrivedIDs(b.a.nodes[i], ids)
 		}
 		b.a.ext.dropExternal(b.a.nodes[i], b.a.engine.Endpoints(), ids)
-		dp := b.dataplaneRow(i, ids)
 		runs = runs[:0]
 		for j := 0; j < len(ids); {
 			id, k := ids[j], j+1

@@ -3,6 +3,7 @@ package reach
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 
 	networkingv1 "k8s.io/api/networking/v1"
@@ -36,7 +37,7 @@ type dataplane struct {
 
 // newDataplane returns nil when no ipBlock of c holds an IP of eps.
 func newDataplane(c *model.Cluster, eps []policy.Endpoint) *dataplane {
-	blocks := ipBlocks(c)
+	blocks := parsedBlocks(c)
 	if len(blocks) == 0 {
 		return nil
 	}
@@ -54,14 +55,31 @@ func newDataplane(c *model.Cluster, eps []policy.Endpoint) *dataplane {
 	return d
 }
 
-// ipBlocks lists the ipBlocks of c's policies that parse.
-func ipBlocks(c *model.Cluster) []*networkingv1.IPBlock {
-	var out []*networkingv1.IPBlock
+// block is an ipBlock's cidr and excepts, parsed.
+type block struct {
+	cidr   netip.Prefix
+	except []netip.Prefix
+}
+
+// parsedBlocks lists the ipBlocks of c's policies whose cidr parses.
+func parsedBlocks(c *model.Cluster) []block {
+	var out []block
 	peers := func(ps []networkingv1.NetworkPolicyPeer) {
 		for _, p := range ps {
-			if p.IPBlock != nil {
-				out = append(out, p.IPBlock)
+			if p.IPBlock == nil {
+				continue
 			}
+			cidr, err := netip.ParsePrefix(p.IPBlock.CIDR)
+			if err != nil {
+				continue
+			}
+			b := block{cidr: cidr.Masked()}
+			for _, e := range p.IPBlock.Except {
+				if x, err := netip.ParsePrefix(e); err == nil {
+					b.except = append(b.except, x.Masked())
+				}
+			}
+			out = append(out, b)
 		}
 	}
 	for i := range c.Policies {
@@ -77,25 +95,14 @@ func ipBlocks(c *model.Cluster) []*networkingv1.IPBlock {
 	return out
 }
 
-func anyBlockHolds(blocks []*networkingv1.IPBlock, ips []netip.Addr) bool {
+// anyBlockHolds reports whether an address of ips is inside a block's
+// cidr and outside its excepts.
+func anyBlockHolds(blocks []block, ips []netip.Addr) bool {
 	for _, b := range blocks {
-		cidr, err := netip.ParsePrefix(b.CIDR)
-		if err != nil {
-			continue
-		}
 		for _, ip := range ips {
-			if cidr.Masked().Contains(ip) && !inExcept(b.Except, ip) {
+			if b.cidr.Contains(ip) && !slices.ContainsFunc(b.except, func(x netip.Prefix) bool { return x.Contains(ip) }) {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-func inExcept(except []string, ip netip.Addr) bool {
-	for _, e := range except {
-		if p, err := netip.ParsePrefix(e); err == nil && p.Masked().Contains(ip) {
-			return true
 		}
 	}
 	return false
@@ -162,32 +169,74 @@ func (a *Analysis) markDataplane(dec *policy.Decision, s, d int, proto model.Pro
 	dec.Contested = note
 }
 
+// sameBits sizes the cache of set-id pairs compared (a row asks the same
+// few pairs again and again).
+const sameBits = 12
+
+// sameEntry caches whether the sets of a pair of ids (key-1: engine id <<
+// 32 | other's id) are equal; key 0 is empty.
+type sameEntry struct {
+	key  uint64
+	same bool
+}
+
 // dataplaneRow marks, for the source at node position i, the destinations
-// of its row ids whose answers are dataplane-dependent; nil when none can be.
+// whose answers are dataplane-dependent; nil when none can be. ids are
+// the engine's set ids of the row (Scanner.IDs). The other choice's row
+// comes from a scanner of its own engine; pairs of ids are compared once.
 func (b *Block) dataplaneRow(i int, ids []int32) []bool {
 	d := b.a.dp
 	if d == nil {
 		return nil
 	}
-	if len(b.buf.dp) != len(ids) {
-		b.buf.dp = make([]bool, len(ids))
+	buf := b.buf
+	if buf.alt == nil {
+		alt, err := b.a.other()
+		if err != nil {
+			return nil // Dataplane says "may depend" pair by pair instead
+		}
+		buf.alt, buf.same = alt.NewScanner(b.a.nodes), new([1 << sameBits]sameEntry)
 	}
-	dp := b.buf.dp
+	if len(buf.dp) != len(ids) {
+		buf.dp, buf.altIDs = make([]bool, len(ids)), make([]int32, len(ids))
+	}
+	dp := buf.dp
 	clear(dp)
 	s := b.a.nodes[i]
-	mark := func(j int) {
-		if ids[j] != 0 && j != i && b.a.Dataplane(s, b.a.nodes[j]) {
-			dp[j] = true
+	buf.alt.Row(s)
+	mark := func(j int, alt int32) {
+		if ids[j] == 0 || j == i {
+			return
 		}
+		k := uint64(uint32(ids[j]))<<32 | uint64(uint32(alt))
+		e := &buf.same[(k*0x9e3779b97f4a7c15)>>(64-sameBits)]
+		if e.key != k+1 {
+			e.key, e.same = k+1, b.sc.Set(ids[j]).Equal(buf.alt.Set(alt))
+		}
+		dp[j] = !e.same
 	}
 	if d.hit[s] {
-		for j := range ids {
-			mark(j)
+		buf.alt.IDs(b.a.nodes, buf.altIDs)
+		for j, alt := range buf.altIDs {
+			mark(j, alt)
 		}
 		return dp
 	}
 	for _, j := range d.nodes {
-		mark(int(j))
+		_, alt := buf.alt.At(b.a.nodes[j])
+		mark(int(j), int32(alt))
 	}
 	return dp
+}
+
+// rowMarks is dataplaneRow for Each: the current row's ids first.
+func (b *Block) rowMarks(i int) []bool {
+	if b.a.dp == nil {
+		return nil
+	}
+	if len(b.buf.ids) != len(b.a.nodes) {
+		b.buf.ids = make([]int32, len(b.a.nodes))
+	}
+	b.sc.IDs(b.a.nodes, b.buf.ids)
+	return b.dataplaneRow(i, b.buf.ids)
 }

@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"slices"
 
-	networkingv1 "k8s.io/api/networking/v1"
-
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy/tier"
 )
@@ -114,8 +112,11 @@ func cutsOf(cs ...*model.Cluster) cuts {
 		}
 	}
 	for _, c := range cs {
-		for _, p := range ipBlockPrefixes(c) {
-			add(p)
+		for _, b := range parsedBlocks(c) {
+			add(b.cidr)
+			for _, x := range b.except {
+				add(x)
+			}
 		}
 		for _, p := range tierPrefixes(c) {
 			add(p)
@@ -124,40 +125,6 @@ func cutsOf(cs ...*model.Cluster) cuts {
 	for f := range out {
 		slices.SortFunc(out[f], netip.Addr.Compare)
 		out[f] = slices.Compact(out[f])
-	}
-	return out
-}
-
-// ipBlockPrefixes lists the cidr and except prefixes of every ipBlock
-// peer; those that do not parse are left out (compiling the policy
-// reports them).
-func ipBlockPrefixes(c *model.Cluster) []netip.Prefix {
-	var out []netip.Prefix
-	parse := func(s string) {
-		if p, err := netip.ParsePrefix(s); err == nil {
-			out = append(out, p.Masked())
-		}
-	}
-	peers := func(ps []networkingv1.NetworkPolicyPeer) {
-		for _, p := range ps {
-			if p.IPBlock == nil {
-				continue
-			}
-			parse(p.IPBlock.CIDR)
-			for _, e := range p.IPBlock.Except {
-				parse(e)
-			}
-		}
-	}
-	for i := range c.Policies {
-		if np := c.Policies[i].NetworkPolicy; np != nil {
-			for _, r := range np.Spec.Ingress {
-				peers(r.From)
-			}
-			for _, r := range np.Spec.Egress {
-				peers(r.To)
-			}
-		}
 	}
 	return out
 }

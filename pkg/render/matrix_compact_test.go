@@ -17,7 +17,7 @@ type compactDoc struct {
 	Format string     `json:"format"`
 	Nodes  []nodeJSON `json:"nodes"`
 	Rows   []struct {
-		From int      `json:"from"`
+		From int     `json:"from"`
 		To   [][]int `json:"to"` // [first, last, set] or [first, last, set, 1]
 	} `json:"rows"`
 	Sets [][]PortsJSON `json:"sets"`
