@@ -61,26 +61,76 @@ func (a *Analysis) resolveAddress(t Target, p netip.Prefix) (Target, error) {
 			return a.podTarget(t, p.Addr(), pods), nil
 		}
 	}
-	pieces := a.ext.cuts.split(RangeOf(p))
-	for _, r := range pieces {
-		i, ok := a.ext.rangeFor(r)
-		if !ok {
-			return t, fmt.Errorf("%q: no external range holds %s", t.Ref, r)
-		}
-		name := r.String()
-		if len(pieces) == 1 {
-			name = t.Ref
-		}
-		t.Endpoints, t.Names = append(t.Endpoints, i), append(t.Names, name)
+	t, err := a.resolveRange(t, RangeOf(p), "")
+	if err != nil {
+		return t, err
 	}
-	t.What, t.External = "external "+p.String(), true
-	if len(pieces) > 1 {
+	t.What = "external " + p.String()
+	if len(t.Endpoints) > 1 {
 		t.What += ", cut at the policies' ipBlock boundaries"
 	}
 	if n := len(a.podsIn(p)); n > 0 {
 		t.Notes = append(t.Notes, fmt.Sprintf("%s holds the IP of %d known pod(s); as a CIDR it stands for the addresses outside the pod network: name a pod, or type its IP, to ask about it", t.Ref, n))
 	}
 	return t, nil
+}
+
+// resolveRange cuts r at the policies' boundaries; each piece is answered
+// by the induced range that holds it and named NAME[PIECE] (name set) or
+// PIECE (t.Ref when r is not cut).
+func (a *Analysis) resolveRange(t Target, r Range, name string) (Target, error) {
+	pieces := a.ext.cuts.split(r)
+	for _, p := range pieces {
+		i, ok := a.ext.rangeFor(p)
+		if !ok {
+			return t, fmt.Errorf("%q: no external range holds %s", t.Ref, p)
+		}
+		n := p.String()
+		switch {
+		case len(pieces) == 1:
+			n = t.Ref
+		case name != "":
+			n = name + "[" + n + "]"
+		}
+		t.Endpoints, t.Names = append(t.Endpoints, i), append(t.Names, n)
+	}
+	t.External = true
+	return t, nil
+}
+
+// resolvePiece resolves NAME[RANGE]: part of an external, as Resolve's
+// cut names it, or as another analysis's (diff's) cut does: the range,
+// within the external's, cut at this analysis's boundaries.
+func (a *Analysis) resolvePiece(t Target) (Target, bool, error) {
+	name, rest, ok := strings.Cut(t.Ref, "[")
+	eps, named := a.ext.named[name]
+	if !ok || !named || !strings.HasSuffix(rest, "]") {
+		return t, false, nil
+	}
+	r, err := ParseRange(strings.TrimSuffix(rest, "]"))
+	whole := Range{a.ext.of[eps[0]].First, a.ext.of[eps[len(eps)-1]].Last}
+	if err != nil || !whole.Contains(r.First) || !whole.Contains(r.Last) {
+		return t, true, fmt.Errorf("%q: not a range within external %s (%s)", t.Ref, name, whole)
+	}
+	t, err = a.resolveRange(t, r, name)
+	t.What = "external " + t.Ref
+	return t, true, err
+}
+
+// ParseRange parses a range as Range.String writes it: a CIDR or
+// FIRST-LAST.
+func ParseRange(s string) (Range, error) {
+	if p, err := netip.ParsePrefix(s); err == nil && p == p.Masked() {
+		return RangeOf(p), nil
+	}
+	first, last, ok := strings.Cut(s, "-")
+	f, err1 := netip.ParseAddr(first)
+	l, err2 := netip.ParseAddr(last)
+	r := Range{f, l}
+	if !ok || err1 != nil || err2 != nil || f.Zone() != "" || l.Zone() != "" || !r.IsValid() {
+		return Range{}, fmt.Errorf("invalid range %q: want a CIDR or FIRST-LAST", s)
+	}
+	return r, nil
 }
 
 // podTarget is the pods whose IP ip is.

@@ -69,6 +69,9 @@ func Diff(before, after *Analysis) (*Delta, error) {
 	if before.Level() != after.Level() {
 		return nil, fmt.Errorf("cannot compare a %s matrix with a %s matrix", before.Level(), after.Level())
 	}
+	if !before.ext.sameCuts(after.ext) {
+		return nil, fmt.Errorf("cannot compare matrices whose externals are cut at different ipBlock boundaries: analyze each state WithRangesOf the other's cluster")
+	}
 	d := &Delta{Level: before.Level()}
 	merged := mergeNodes(before, after)
 	changes, replayed, err := diffIncremental(before, after, merged)

@@ -117,6 +117,15 @@ func (x *externals) dropExternal(s int, eps []policy.Endpoint, ids []int32) {
 	}
 }
 
+// sameCuts reports whether x and y cut the externals alike, as far as
+// their nodes show: always when neither has external nodes.
+func (x *externals) sameCuts(y *externals) bool {
+	if len(x.nodes) == 0 && len(y.nodes) == 0 {
+		return true
+	}
+	return slices.Equal(x.cuts[0], y.cuts[0]) && slices.Equal(x.cuts[1], y.cuts[1])
+}
+
 // Pairs is the number of ordered pairs of distinct nodes the matrix
 // answers for: every one but those between two externals (traffic between
 // two addresses outside the pod network is no NetworkPolicy's business).

@@ -232,7 +232,9 @@ func TestExternalCutAtBoundaries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(x.Decisions) != 5 || x.Allowed() || !slices.ContainsFunc(x.Notes, func(n string) bool { return strings.HasPrefix(n, "partly allowed: allowed for internet[0.0.0.0-9.255.255.255]") }) {
+	if len(x.Decisions) != 5 || x.Allowed() || !slices.ContainsFunc(x.Notes, func(n string) bool {
+		return strings.HasPrefix(n, "partly allowed: allowed for internet[0.0.0.0-9.255.255.255]")
+	}) {
 		t.Errorf("explain → internet: %d decisions, allowed %v, notes %q", len(x.Decisions), x.Allowed(), x.Notes)
 	}
 }

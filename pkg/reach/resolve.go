@@ -48,6 +48,9 @@ func (a *Analysis) Resolve(ref, defaultNS string) (Target, error) {
 		t.What, t.Endpoints, t.External = "external "+ref, []int{i}, true
 		return t, nil
 	}
+	if t, ok, err := a.resolvePiece(t); ok {
+		return t, err
+	}
 	if p, ok, err := ParseAddress(ref); ok {
 		if err != nil {
 			return t, err
