@@ -50,6 +50,7 @@ func analyzeStates(s Streams, in *inputFlags, cs []*model.Cluster) ([2]*reach.An
 	if err != nil {
 		return as, reps, err
 	}
+	ropts = append(ropts, reach.WithRangesOf(cs...)) // both states, the same external ranges
 	for i, c := range cs {
 		if as[i], err = reach.Analyze(c, append(ropts, reach.WithMesh(ps[i]))...); err != nil {
 			return as, reps, inputError(err)

@@ -28,9 +28,11 @@ rule and peer admit it, or — when it is denied — the nearest miss of every
 isolating policy.
 
 SRC and DST are NS/NAME (a workload, else a pod, else a Service), NS/KIND/NAME
-or KIND/NS/NAME (e.g. svc/linkerd/linkerd-dst), or the NAME of an --external
-peer. A Service stands for the workloads it selects, and a Service port is
-mapped to its targetPort. PORT is a number or a name (resolved on the
+or KIND/NS/NAME (e.g. svc/linkerd/linkerd-dst), the NAME of an --external
+peer, or an IP or CIDR (IPv4 or IPv6): a known pod's IP is that pod; any other
+address is outside the pod network, and a CIDR is cut at the policies' ipBlock
+boundaries and answered range by range (docs/externals.md). A Service stands
+for the workloads it selects, and a Service port is mapped to its targetPort. PORT is a number or a name (resolved on the
 destination pod), optionally with /PROTOCOL; without --port every port is
 considered.
 
@@ -44,14 +46,15 @@ select an endpoint make an allowed answer "CANNOT KNOW" and are listed
 Exit codes: 0 allowed, 1 denied, 2 usage or input error, 3 cannot know.`,
 		Example: `  podreach explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
   podreach explain -f cluster/ --from emojivoto/web --to svc/emojivoto/emoji-svc --port 8080 -o json
-  podreach explain -f cluster/ --external apiserver=172.16.0.2/32 --from apiserver --to linkerd/linkerd-proxy-injector --port 8443`,
+  podreach explain -f cluster/ --external apiserver=172.16.0.2/32 --from apiserver --to linkerd/linkerd-proxy-injector --port 8443
+  podreach explain -f cluster/ --from shop/web --to 8.8.8.8 --port 443`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runExplain(cmd, s, f) },
 	}
 	f.input.add(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&f.from, "from", "", "source: NS/NAME, NS/KIND/NAME or an external name (required)")
-	fl.StringVar(&f.to, "to", "", "destination: NS/NAME, NS/KIND/NAME or an external name (required)")
+	fl.StringVar(&f.from, "from", "", "source: NS/NAME, NS/KIND/NAME, an external name, an IP or a CIDR (required)")
+	fl.StringVar(&f.to, "to", "", "destination: NS/NAME, NS/KIND/NAME, an external name, an IP or a CIDR (required)")
 	fl.StringVar(&f.port, "port", "", "destination port number or name, optionally PORT/PROTOCOL (default: every port)")
 	fl.StringVar(&f.protocol, "protocol", "", "protocol of --port: TCP (default), UDP or SCTP")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")

@@ -112,11 +112,14 @@ func (f *inputFlags) parseExternal(x string) (model.External, error) {
 }
 
 func (f *inputFlags) options() ([]reach.Option, error) {
+	// Without --external, the ranges the policies' blocks induce are the
+	// matrix's externals (docs/externals.md).
+	ranges := reach.WithExternalRanges(true)
 	switch f.ipBlockPods {
 	case "match":
-		return []reach.Option{reach.WithIPBlockPods(true)}, nil
+		return []reach.Option{reach.WithIPBlockPods(true), ranges}, nil
 	case "ignore":
-		return []reach.Option{reach.WithIPBlockPods(false)}, nil
+		return []reach.Option{reach.WithIPBlockPods(false), ranges}, nil
 	}
 	return nil, inputError(fmt.Errorf("--ipblock-pods: want match or ignore, got %q", f.ipBlockPods))
 }

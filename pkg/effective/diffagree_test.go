@@ -91,7 +91,7 @@ func samplePorts(sets ...ports.Set) []protoPort {
 // diffUnder analyzes both states under Linkerd era and diffs them.
 func diffUnder(t *testing.T, era string, before, after *model.Cluster) (b, a *reach.Analysis, d *reach.Delta) {
 	t.Helper()
-	opts := []Option{WithMesh(MeshLinkerd), WithLinkerdVersion(era)}
+	opts := []Option{WithMesh(MeshLinkerd), WithLinkerdVersion(era), WithReachOptions(reach.WithRangesOf(before, after))}
 	b, _, err := Analyze(before, opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -108,6 +108,11 @@ func (e *Engine) blockReason(p *netpol.Peer, ep *Endpoint) string {
 	}
 	switch {
 	case ep.IsExternal():
+		for _, x := range p.Except {
+			if x.Overlaps(ep.Prefix) && x.Bits() <= ep.Prefix.Bits() {
+				return fmt.Sprintf("%s; %s (%s) is inside except %s", what, ep.ID, ep.Prefix, x)
+			}
+		}
 		if p.CIDR.Overlaps(ep.Prefix) {
 			return fmt.Sprintf("%s; %s (%s) is only partly inside it", what, ep.ID, ep.Prefix)
 		}

@@ -18,6 +18,8 @@ type options struct {
 	expand      bool
 	ipBlockPods bool
 	mesh        mesh.Profile
+	ranges      bool             // WithExternalRanges
+	rangesOf    []*model.Cluster // WithRangesOf
 }
 
 func makeOptions(opts []Option) options {
@@ -26,6 +28,12 @@ func makeOptions(opts []Option) options {
 		f(&o)
 	}
 	return o
+}
+
+// same reports whether o and p are the same options, but for the clusters
+// of WithRangesOf (which only decide the external nodes).
+func (o options) same(p options) bool {
+	return o.level == p.level && o.expand == p.expand && o.ipBlockPods == p.ipBlockPods && o.mesh == p.mesh && o.ranges == p.ranges
 }
 
 // WithLevel sets the endpoint granularity of the matrix (default workload).
@@ -45,6 +53,19 @@ func WithMesh(p mesh.Profile) Option { return func(o *options) { o.mesh = p } }
 // WithIPBlockPods sets whether ipBlocks match pod IPs (see policy.WithIPBlockPods).
 func WithIPBlockPods(match bool) Option { return func(o *options) { o.ipBlockPods = match } }
 
+// WithExternalRanges makes the ranges the policies' blocks cut the address
+// space into matrix nodes when the cluster names no external
+// (docs/externals.md): the matrix then shows what every pod may reach
+// outside the pod network, and what may reach it. Off by default.
+func WithExternalRanges(on bool) Option { return func(o *options) { o.ranges = on } }
+
+// WithRangesOf cuts the external ranges also at the boundaries of the
+// blocks of cs's policies: two analyses given each other's cluster (the
+// two states of a diff) have the same external nodes.
+func WithRangesOf(cs ...*model.Cluster) Option {
+	return func(o *options) { o.rangesOf = append(o.rangesOf, cs...) }
+}
+
 // Analysis is a compiled cluster, ready for questions.
 type Analysis struct {
 	cluster *model.Cluster // the effective cluster (see WithMesh)
@@ -58,6 +79,8 @@ type Analysis struct {
 	nodes          []int          // endpoints that are matrix nodes, sorted by ID
 	byID           map[string]int // endpoint index by ID
 	arr            *arrivals      // the matrix's sets when the mesh rewrites ports; nil without
+	ext            *externals     // the endpoints outside the pod network
+	dp             *dataplane     // answers that depend on ipBlocks matching pod IPs; nil for none
 }
 
 // Analyze compiles c. The endpoints include every workload and every known
@@ -107,17 +130,20 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 			add(podEndpoint(w, &w.Pods[j]), i, j, false)
 		}
 	}
-	for _, x := range c.Externals {
-		add(externalEndpoint(x), -1, -1, true)
-	}
+	a.addExternals(c, add)
 	eng, err := policy.New(c, eps, policy.WithIPBlockPods(a.opts.ipBlockPods))
 	if err != nil {
 		return nil, err
 	}
 	a.engine = eng
+	a.dp = newDataplane(c, eps)
 	a.selectUnevaluated()
 	a.arr = newArrivals(a)
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
+	a.ext.markNodes(eps, a.nodes)
+	if a.dp != nil {
+		a.dp.markNodes(a.nodes)
+	}
 	return a, nil
 }
 
@@ -131,7 +157,7 @@ func effective(c *model.Cluster, o options) *model.Cluster {
 
 // endpointCount bounds the endpoints of c at any level (to allocate once).
 func endpointCount(c *model.Cluster) int {
-	n := len(c.Externals)
+	n := len(c.Externals) + 2
 	for i := range c.Workloads {
 		n += 1 + 2*len(c.Workloads[i].Pods)
 	}
@@ -175,7 +201,7 @@ func (a *Analysis) Nodes() []Node {
 			nd.IPs = append(nd.IPs, ip.String())
 		}
 		if ep.IsExternal() {
-			nd.IPs = []string{ep.Prefix.String()}
+			nd.IPs = []string{a.ext.of[n].String()}
 		}
 		out[i] = nd
 	}
@@ -186,7 +212,10 @@ func (a *Analysis) Nodes() []Node {
 type Connection struct {
 	From, To  string
 	Allowed   ports.Set
-	Contested bool // a host-network pod is involved
+	Contested bool // implementations differ: a host-network pod is involved, or Dataplane
+	// Dataplane is set when the answer depends on whether ipBlocks match
+	// pod IPs (see Analysis.Dataplane).
+	Dataplane bool
 	// FromNode and ToNode are the positions of From and To in Nodes().
 	FromNode, ToNode int
 	// SetID is equal for the connections of one Matrix call that allow

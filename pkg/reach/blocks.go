@@ -20,18 +20,29 @@ type Block struct {
 type rowBuf struct {
 	ids  []int32
 	runs []Run
+	// The other choice about ipBlocks and pods (dataplaneRow), when the
+	// analysis has answers that depend on it: its scanner and row, whether
+	// a pair of set ids (engine, other) are equal sets, and the row's marks.
+	alt    *policy.Scanner
+	altIDs []int32
+	same   *[1 << sameBits]sameEntry
+	dp     []bool
 }
 
 // Each calls fn, in order of (From, To), for the connections of the
 // block's sources, as Matrix does.
 func (b *Block) Each(fn func(Connection) error) error {
 	eps := b.a.engine.Endpoints()
+	if b.buf == nil {
+		b.buf = &rowBuf{}
+	}
 	for i := b.lo; i < b.hi; i++ {
 		s := b.a.nodes[i]
 		b.sc.Row(s)
-		host := eps[s].HostNetwork
+		dp := b.rowMarks(i)
+		host, ext := eps[s].HostNetwork, eps[s].IsExternal()
 		for j, d := range b.a.nodes {
-			if s == d || b.sc.Empty(d) {
+			if s == d || b.sc.Empty(d) || ext && eps[d].IsExternal() {
 				continue
 			}
 			set, id := b.sc.At(d)
@@ -42,8 +53,9 @@ func (b *Block) Each(fn func(Connection) error) error {
 				}
 				id = int(aid)
 			}
-			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork,
-				FromNode: i, ToNode: j, SetID: id}
+			dp := dp != nil && dp[j]
+			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork || dp,
+				Dataplane: dp, FromNode: i, ToNode: j, SetID: id}
 			if err := fn(c); err != nil {
 				return err
 			}
@@ -153,6 +165,9 @@ func Blocks[T any](a *Analysis, workers int, produce func(*Block) (T, error), co
 type Run struct {
 	Lo, Hi int32 // inclusive
 	SetID  int32 // as Connection.SetID; Block.Set gives the ports
+	// Dataplane is set when the run's answers depend on whether ipBlocks
+	// match pod IPs (as Connection.Dataplane).
+	Dataplane bool
 }
 
 // Set returns the ports of a SetID.
@@ -189,17 +204,20 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 		b.sc.Row(b.a.nodes[i])
 		b.sc.IDs(b.a.nodes, ids)
 		ids[i] = 0
+		dp := b.dataplaneRow(i, ids)
 		if b.a.arr != nil {
 			b.arrivedIDs(b.a.nodes[i], ids)
 		}
+		b.a.ext.dropExternal(b.a.nodes[i], b.a.engine.Endpoints(), ids)
 		runs = runs[:0]
 		for j := 0; j < len(ids); {
 			id, k := ids[j], j+1
-			for k < len(ids) && ids[k] == id {
+			f := dp != nil && dp[j]
+			for k < len(ids) && ids[k] == id && (dp == nil || dp[k] == f) {
 				k++
 			}
 			if id != 0 {
-				runs = append(runs, Run{Lo: int32(j), Hi: int32(k - 1), SetID: id})
+				runs = append(runs, Run{Lo: int32(j), Hi: int32(k - 1), SetID: id, Dataplane: f})
 			}
 			j = k
 		}

@@ -68,7 +68,7 @@ func TestBlocks(t *testing.T) {
 							if to == from {
 								return fmt.Errorf("run %+v holds its source %d", run, from)
 							}
-							contested := nodes[from].HostNetwork || nodes[to].HostNetwork
+							contested := nodes[from].HostNetwork || nodes[to].HostNetwork || run.Dataplane
 							r = append(r, fmt.Sprintf("%d>%d %s %v", from, to, b.Set(run.SetID), contested))
 						}
 					}

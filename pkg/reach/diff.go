@@ -69,6 +69,9 @@ func Diff(before, after *Analysis) (*Delta, error) {
 	if before.Level() != after.Level() {
 		return nil, fmt.Errorf("cannot compare a %s matrix with a %s matrix", before.Level(), after.Level())
 	}
+	if !before.ext.sameCuts(after.ext) {
+		return nil, fmt.Errorf("cannot compare matrices whose externals are cut at different ipBlock boundaries: analyze each state WithRangesOf the other's cluster")
+	}
 	d := &Delta{Level: before.Level()}
 	merged := mergeNodes(before, after)
 	changes, replayed, err := diffIncremental(before, after, merged)
@@ -163,10 +166,12 @@ func diffRows(before, after *Analysis, merged []mergedNode, lo, hi int) []Change
 		if src.b >= 0 {
 			bs.Row(before.nodes[src.b])
 			bs.IDs(before.nodes, bids)
+			before.ext.dropExternal(before.nodes[src.b], before.engine.Endpoints(), bids)
 		}
 		if src.a >= 0 {
 			as.Row(after.nodes[src.a])
 			as.IDs(after.nodes, aids)
+			after.ext.dropExternal(after.nodes[src.a], after.engine.Endpoints(), aids)
 		}
 		for o, dst := range merged {
 			var b, a int32

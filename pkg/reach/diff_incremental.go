@@ -26,7 +26,7 @@ const maxReplayedEdits = 256
 // before any edit (edits before it left the pair alone); what it allows
 // at the end is asked of the engine once every edit is applied.
 func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bool, error) {
-	if before.opts != after.opts {
+	if !before.opts.same(after.opts) {
 		return nil, false, nil
 	}
 	beps, aeps := before.engine.Endpoints(), after.engine.Endpoints()
@@ -113,10 +113,17 @@ func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bo
 		}
 	}
 
+	// Pairs of two externals are not connections (Analysis.Pairs).
+	external := func(m mergedNode) bool {
+		if m.b >= 0 {
+			return beps[before.nodes[m.b]].IsExternal()
+		}
+		return aeps[after.nodes[m.a]].IsExternal()
+	}
 	out := make([]Change, 0, len(r.first))
 	for _, key := range slices.Sorted(maps.Keys(r.first)) {
 		from, to := int(key>>32), int(uint32(key))
-		if from == to {
+		if from == to || external(merged[from]) && external(merged[to]) {
 			continue
 		}
 		was := r.first[key]

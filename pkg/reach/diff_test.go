@@ -187,11 +187,12 @@ func TestDiffMatchesMatrices(t *testing.T) {
 				if size == synth.SizeM && lvl == reach.LevelPod {
 					continue // the reference's maps of a million pairs take long
 				}
-				b, err := reach.Analyze(before, reach.WithLevel(lvl))
+				cut := reach.WithRangesOf(before, after) // one set of externals for both
+				b, err := reach.Analyze(before, reach.WithLevel(lvl), cut)
 				if err != nil {
 					t.Fatal(err)
 				}
-				a, err := reach.Analyze(after, reach.WithLevel(lvl))
+				a, err := reach.Analyze(after, reach.WithLevel(lvl), cut)
 				if err != nil {
 					t.Fatal(err)
 				}

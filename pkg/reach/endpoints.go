@@ -114,10 +114,6 @@ func podSpec(c *model.Cluster, i, k int) *model.PodSpec {
 	return &w.Template
 }
 
-func externalEndpoint(x model.External) policy.Endpoint {
-	return policy.Endpoint{ID: x.Name, Name: x.Name, Kind: model.KindExternal, Prefix: x.Prefix, Single: true}
-}
-
 // ParseExternal parses "NAME=CIDR" (a bare address is a /32 or /128).
 func ParseExternal(s string) (model.External, error) {
 	name, addr, ok := strings.Cut(s, "=")

@@ -100,8 +100,9 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 		return nil, fmt.Errorf("--to %w", err)
 	}
 	x := &Explanation{From: src, To: dst, Port: port}
+	x.Notes = append(append(x.Notes, src.Notes...), dst.Notes...)
 	eps := a.engine.Endpoints()
-	for _, d := range dst.Endpoints {
+	for di, d := range dst.Endpoints {
 		proto, num, note, err := a.destinationPort(dst, &eps[d], port)
 		if err != nil {
 			return nil, err
@@ -109,18 +110,23 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 		if note != "" {
 			x.Notes = append(x.Notes, note)
 		}
-		for _, s := range src.Endpoints {
+		for si, s := range src.Endpoints {
 			r := a.Transport(s, d, proto, num)
 			wire := num
 			if r.Port != 0 {
 				wire = r.Port
 			}
 			dec := a.engine.Explain(s, d, proto, wire)
+			a.markDataplane(&dec, s, d, proto, wire)
+			a.renameTyped(&dec, src, si, dst, di)
 			x.Decisions = append(x.Decisions, dec)
 			x.Arrivals = append(x.Arrivals, r)
 			x.Notes = append(x.Notes, a.injectedNotes(dec, s, d)...)
 			x.CouldChange = appendNew(x.CouldChange, a.CouldChange(s, d))
 		}
+	}
+	if x.From.External && len(x.From.Endpoints) > 1 || x.To.External && len(x.To.Endpoints) > 1 {
+		x.Notes = append(x.Notes, partly(x)...)
 	}
 	return x, nil
 }

@@ -16,6 +16,11 @@ type Target struct {
 	What      string         // "Deployment emojivoto/web", "Service linkerd/linkerd-dst", "external apiserver"
 	Endpoints []int          // endpoint indexes
 	Service   *model.Service // set when the name is a Service
+	// Names, when set, is per endpoint the name its decisions carry: the
+	// piece of a typed address an induced range answers for.
+	Names    []string
+	Notes    []string // how the name resolved, when that needs saying
+	External bool     // the endpoints are outside the pod network
 }
 
 // Resolve turns a name into endpoints. Accepted forms:
@@ -24,18 +29,37 @@ type Target struct {
 //	NS/NAME          a workload, else a pod, else a Service of that name
 //	NS/KIND/NAME     explicitly, KIND being svc/service, pod, deploy, sts, ds, …
 //	KIND/NS/NAME     the same, kind first (svc/linkerd/linkerd-dst)
+//	IP or CIDR       a known pod's IP is that pod; else outside the pod
+//	                 network (see ParseAddress, docs/externals.md)
 //
 // A workload and a Service often share a name; NS/NAME then means the
-// workload, and svc/NS/NAME the Service.
+// workload, and svc/NS/NAME the Service. An external the policies' blocks
+// cut stands for all its pieces; NAME[RANGE] names one.
 func (a *Analysis) Resolve(ref, defaultNS string) (Target, error) {
-	parts := strings.Split(ref, "/")
 	t := Target{Ref: ref}
+	if eps, ok := a.ext.named[ref]; ok {
+		t.What, t.Endpoints, t.External = "external "+ref, eps, true
+		if len(eps) > 1 {
+			t.What += ", cut at the policies' ipBlock boundaries"
+		}
+		return t, nil
+	}
+	if i, ok := a.endpoint(ref); ok && a.engine.Endpoints()[i].IsExternal() {
+		t.What, t.Endpoints, t.External = "external "+ref, []int{i}, true
+		return t, nil
+	}
+	if t, ok, err := a.resolvePiece(t); ok {
+		return t, err
+	}
+	if p, ok, err := ParseAddress(ref); ok {
+		if err != nil {
+			return t, err
+		}
+		return a.resolveAddress(t, p)
+	}
+	parts := strings.Split(ref, "/")
 	switch len(parts) {
 	case 1:
-		if i, ok := a.endpoint(ref); ok && a.engine.Endpoints()[i].IsExternal() {
-			t.What, t.Endpoints = "external "+ref, []int{i}
-			return t, nil
-		}
 		return a.resolveIn(t, defaultNS, "", ref)
 	case 2:
 		return a.resolveIn(t, parts[0], "", parts[1])
@@ -45,7 +69,7 @@ func (a *Analysis) Resolve(ref, defaultNS string) (Target, error) {
 		}
 		return a.resolveIn(t, parts[0], parts[1], parts[2])
 	}
-	return t, fmt.Errorf("cannot parse %q: want NS/NAME, NS/KIND/NAME or an external name", ref)
+	return t, fmt.Errorf("cannot parse %q: want NS/NAME, NS/KIND/NAME, an IP, a CIDR or an external name", ref)
 }
 
 func isKindWord(s string) bool {

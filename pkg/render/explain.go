@@ -23,7 +23,11 @@ func ExplainText(w io.Writer, x *reach.Explanation) error {
 	var b strings.Builder
 	for _, t := range []reach.Target{x.From, x.To} {
 		if t.Service != nil || len(t.Endpoints) > 1 {
-			fmt.Fprintf(&b, "%s: %s, %d workload(s)\n", escape.Text(t.Ref), escape.Text(t.What), len(t.Endpoints))
+			noun := "workload(s)"
+			if t.External {
+				noun = "range(s)"
+			}
+			fmt.Fprintf(&b, "%s: %s, %d %s\n", escape.Text(t.Ref), escape.Text(t.What), len(t.Endpoints), noun)
 		}
 	}
 	for _, n := range x.Notes {

@@ -59,6 +59,7 @@ type nodeJSON struct {
 	IP          string   `json:"ip,omitempty"`
 	IPs         []string `json:"ips,omitempty"`
 	CIDR        string   `json:"cidr,omitempty"`
+	Range       string   `json:"range,omitempty"` // FIRST-LAST, an external range that is not one CIDR
 	HostNetwork bool     `json:"hostNetwork,omitempty"`
 }
 
@@ -67,6 +68,7 @@ type connectionJSON struct {
 	To        string      `json:"to"`
 	Allowed   []PortsJSON `json:"allowed"`
 	Contested bool        `json:"contested,omitempty"`
+	Dataplane bool        `json:"dataplane,omitempty"` // depends on whether ipBlocks match pod IPs
 }
 
 func matrixJSON(w *bufio.Writer, unbuffered io.Writer, a *reach.Analysis) error {
@@ -88,6 +90,8 @@ func writeNodesJSON(w *bufio.Writer, nodes []reach.Node) {
 	for i, n := range nodes {
 		nj := nodeJSON{ID: n.ID, Namespace: n.Namespace, Name: n.Name, Kind: n.Kind.String(), HostNetwork: n.HostNetwork}
 		switch {
+		case n.Kind == model.KindExternal && strings.Contains(n.IPs[0], "-"):
+			nj.Range = n.IPs[0] // a range that is not one CIDR
 		case n.Kind == model.KindExternal:
 			nj.CIDR = n.IPs[0]
 		case len(n.IPs) > 0:
@@ -158,7 +162,7 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 	var tw *tabwriter.Writer
 	group, allowed := "\x00", 0
 	err := a.Matrix(func(c reach.Connection) error {
-		if ns := namespaceOf(c.From); ns != group {
+		if ns := namespaceOf(c.From, kinds); ns != group {
 			if tw != nil {
 				tw.Flush()
 				w.WriteString("\n")
@@ -178,7 +182,10 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 		}
 		if wide {
 			note := ""
-			if c.Contested {
+			switch {
+			case c.Dataplane:
+				note = "dataplane-dependent (an ipBlock holds a pod IP)"
+			case c.Contested:
 				note = "contested (host network)"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", text(c.From), kinds[c.From], text(c.To), kinds[c.To], set, note)
@@ -194,7 +201,7 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 		tw.Flush()
 		w.WriteString("\n")
 	}
-	pairs := len(nodes) * (len(nodes) - 1)
+	pairs := a.Pairs()
 	_, err = fmt.Fprintf(w, "%d %ss, %d of %d ordered pairs allow something; the other %d allow nothing.\n",
 		len(nodes), a.Level(), allowed, pairs, pairs-allowed)
 	for _, g := range a.Cluster().Gaps {
@@ -233,9 +240,9 @@ func escapedIDs(nodes []reach.Node) func(string) string {
 	}
 }
 
-func namespaceOf(id string) string {
+func namespaceOf(id string, kinds map[string]string) string {
 	ns, _, ok := strings.Cut(id, "/")
-	if !ok {
+	if !ok || kinds[id] == model.KindExternal.String() { // an external's name may hold a CIDR
 		return "" // external peers
 	}
 	return ns

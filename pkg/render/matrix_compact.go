@@ -84,6 +84,9 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 					b = append(b, pos[run.Hi]...)
 					b = append(b, ',')
 					b = strconv.AppendInt(b, int64(set), 10)
+					if run.Dataplane {
+						b = append(b, ",1"...) // dataplane-dependent (README)
+					}
 					b = append(b, ']')
 				}
 				start = blk.ends[k]

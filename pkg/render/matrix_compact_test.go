@@ -17,8 +17,8 @@ type compactDoc struct {
 	Format string     `json:"format"`
 	Nodes  []nodeJSON `json:"nodes"`
 	Rows   []struct {
-		From int      `json:"from"`
-		To   [][3]int `json:"to"`
+		From int     `json:"from"`
+		To   [][]int `json:"to"` // [first, last, set] or [first, last, set, 1]
 	} `json:"rows"`
 	Sets [][]PortsJSON `json:"sets"`
 }
@@ -80,7 +80,11 @@ func TestMatrixCompact(t *testing.T) {
 			lastFrom = r.From
 			last := -1
 			for _, run := range r.To {
+				if len(run) != 3 && (len(run) != 4 || run[3] != 1) {
+					t.Fatalf("%s: bad run %v", name, run)
+				}
 				lo, hi, set := run[0], run[1], run[2]
+				dp := len(run) == 4
 				if lo <= last || hi < lo || hi >= len(doc.Nodes) || set < 0 || set >= len(doc.Sets) {
 					t.Fatalf("%s: bad run %v after %d", name, run, last)
 				}
@@ -90,7 +94,7 @@ func TestMatrixCompact(t *testing.T) {
 						t.Fatalf("%s: node %d in its own run %v", name, to, run)
 					}
 					from, dst := doc.Nodes[r.From], doc.Nodes[to]
-					got = append(got, connectionJSON{From: from.ID, To: dst.ID, Allowed: doc.Sets[set], Contested: from.HostNetwork || dst.HostNetwork})
+					got = append(got, connectionJSON{From: from.ID, To: dst.ID, Allowed: doc.Sets[set], Contested: from.HostNetwork || dst.HostNetwork || dp, Dataplane: dp})
 				}
 			}
 		}

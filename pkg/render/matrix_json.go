@@ -122,8 +122,11 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nod
 						cur = append(cur, head...)
 						cur = append(cur, ids[to]...)
 						cur = append(cur, set...)
-						if host[from] || host[to] {
+						if host[from] || host[to] || r.Dataplane {
 							cur = append(cur, `,"contested":true`...)
+						}
+						if r.Dataplane {
+							cur = append(cur, `,"dataplane":true`...)
 						}
 						if cur = append(cur, '}'); len(cur) > pieceSize-pieceSlack {
 							out, cur = append(out, cur), piece()

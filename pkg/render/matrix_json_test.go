@@ -64,7 +64,7 @@ func TestMatrixJSONBlocks(t *testing.T) {
 			}
 			n++
 			want.WriteString("\n  ")
-			b, err := json.Marshal(connectionJSON{From: c.From, To: c.To, Allowed: PortSetJSON(c.Allowed), Contested: c.Contested})
+			b, err := json.Marshal(connectionJSON{From: c.From, To: c.To, Allowed: PortSetJSON(c.Allowed), Contested: c.Contested, Dataplane: c.Dataplane})
 			want.Write(b)
 			return err
 		})
