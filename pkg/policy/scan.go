@@ -43,13 +43,15 @@ type Scanner struct {
 	// are computed without holding the engine's lock (which a miss
 	// takes): several scanners fill rows in parallel.
 	fast  [2][fastSize]fastEntry
-	named [][]portID // per rule id: ports by destination signature (-1: not yet)
+	named [][]portID    // per rule id: ports by destination signature (-1: not yet)
+	tents [][]scanEntry // tier entries by profile and key (tiers_scan.go)
 }
 
 // NewScanner returns a scanner of the rows toward dsts (endpoint indexes).
 func (e *Engine) NewScanner(dsts []int) *Scanner {
 	e.mu.Lock()
 	x := e.scanIndex()
+	e.st.tierRefresh()
 	e.mu.Unlock()
 	nc, np, nr := len(e.st.classes), len(e.st.profiles.profs), int(e.st.rules)
 	s := &Scanner{e: e, x: x, src: -1, cls: -1, eprof: -2,
@@ -185,6 +187,10 @@ func (s *Scanner) fill() {
 	s.gen++
 	s.ingressRow()
 	s.egressRow()
+	if s.e.st.tiers != nil {
+		s.fillTiers()
+		return
+	}
 	if s.inSplit || (s.eprof >= 0 && s.outSplit) {
 		s.fillFamilies()
 		return
