@@ -36,11 +36,18 @@ type tierState struct {
 
 	stale bool       // classes changed since the per-class data was computed
 	prof  [2][]int32 // per side and class: tier profile; -1 when no policy selects it
-	key   [3][]int32 // per family slot and class: tier key
-	profs []tprof
-	keys  []tkey
-	index map[string]int32 // profiles and keys, by content
-	ents  [][]tentry       // per profile, by key; computed on first use
+	// key and keyS are per family slot and class: the tier key, without
+	// and with the class's named ports (read by profiles whose egress
+	// rules name ports: they resolve on the destination).
+	key, keyS [3][]int32
+	profs     []tprof
+	keys      []tkey
+	index     map[string]int32 // profiles and keys, by content
+	// ents are per profile, by key: an index into decided (-1: not yet).
+	// Keys that match the profile's rules alike share one.
+	ents    [][]int32
+	decided []tentry
+	dedup   map[string]int32 // profile and rule matches -> index into decided
 }
 
 // tsubject is a policy's subject: namespace selector and pod selector
@@ -59,9 +66,10 @@ type tatom struct {
 // Admin tier then Baseline tier, in evaluation order; sig is the class's
 // named ports for ingress (named ports resolve on the destination).
 type tprof struct {
-	side  int
-	sig   int32
-	rules [2][]tref
+	side   int
+	sig    int32
+	dstSig bool // egress rules name ports: entries read the peer's (keyS)
+	rules  [2][]tref
 }
 
 type tref struct {
@@ -88,7 +96,7 @@ func (st *state) newTierState(c *model.Cluster) error {
 		return err
 	}
 	tier.Sort(pols)
-	t := &tierState{pols: pols, nodes: c.Nodes, stale: true, index: map[string]int32{}}
+	t := &tierState{pols: pols, nodes: c.Nodes, stale: true, index: map[string]int32{}, dedup: map[string]int32{}}
 	st.tiers = t
 	atomIndex := map[string]int32{}
 	for _, p := range pols {

@@ -7,12 +7,12 @@ import (
 	"github.com/podreach/podreach/pkg/ports"
 )
 
-// tentry is what the tiers of a profile decide toward one tier key, as
-// portIDs (see tier.Sets): acc accepted by the Admin tier, rest left to
-// the NetworkPolicy tier, open allowed when no NetworkPolicy selects the
-// pod; sets keeps the sets for the undecided ports (domainNames).
+// tentry is what the tiers of a profile decide toward the keys that
+// match its rules alike, as portIDs (see tier.Sets): acc accepted by the
+// Admin tier, rest left to the NetworkPolicy tier, open allowed when no
+// NetworkPolicy selects the pod; sets keeps the sets for the undecided
+// ports (domainNames).
 type tentry struct {
-	done            bool
 	acc, rest, open portID
 	sets            tier.Sets
 }
@@ -30,7 +30,7 @@ func (st *state) tierRefresh() {
 		t.prof[i] = resize32(t.prof[i], n)
 	}
 	for i := range t.key {
-		t.key[i] = resize32(t.key[i], n)
+		t.key[i], t.keyS[i] = resize32(t.key[i], n), resize32(t.keyS[i], n)
 	}
 	var sel []int32
 	for c := range int32(n) {
@@ -44,7 +44,7 @@ func (st *state) tierRefresh() {
 			t.prof[side][c] = st.tierProfile(sel, side, st.classes[c].sig)
 		}
 		for fi := range t.key {
-			t.key[fi][c] = st.tierKey(c, fi)
+			t.key[fi][c], t.keyS[fi][c] = st.tierKey(c, fi, false), st.tierKey(c, fi, true)
 		}
 	}
 }
@@ -69,25 +69,28 @@ func (st *state) tierSelects(s tsubject, c int32) bool {
 func (st *state) tierProfile(sel []int32, side int, sig int32) int32 {
 	t := st.tiers
 	k := []byte{'P', byte(side)}
-	rules := 0
+	rules, named := 0, false
 	for _, pi := range sel {
 		if n := len(t.pols[pi].Rules[side]); n > 0 {
 			rules += n
 			k = binary.AppendUvarint(k, uint64(pi))
+			named = named || namesPorts(t.pols[pi].Rules[side])
 		}
 	}
 	if rules == 0 {
 		return -1
 	}
-	if side == tier.IngressSide {
-		k = binary.AppendUvarint(append(k, '#'), uint64(sig)) // named ports resolve on the destination
+	// Named ports resolve on the destination: the class itself for
+	// ingress, the peer (keyS) for egress.
+	if side == tier.IngressSide && named {
+		k = binary.AppendUvarint(append(k, '#'), uint64(sig))
 	} else {
 		sig = 0
 	}
 	if id, ok := t.index[string(k)]; ok {
 		return id
 	}
-	pr := tprof{side: side, sig: sig}
+	pr := tprof{side: side, sig: sig, dstSig: side == tier.EgressSide && named}
 	for _, pi := range sel {
 		p := t.pols[pi]
 		ti := 0
@@ -105,11 +108,28 @@ func (st *state) tierProfile(sel []int32, side int, sig int32) int32 {
 	return id
 }
 
-// tierKey interns how class c, on family slot fi, matches every atom.
-func (st *state) tierKey(c int32, fi int) int32 {
+// namesPorts reports whether a rule names a port.
+func namesPorts(rs []tier.Rule) bool {
+	for i := range rs {
+		for _, p := range rs[i].Ports {
+			if p.Name != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tierKey interns how class c, on family slot fi, matches every atom
+// (withSig: and its named ports).
+func (st *state) tierKey(c int32, fi int, withSig bool) int32 {
 	t, cl := st.tiers, &st.classes[c]
 	k := []byte{'K'}
-	k = binary.AppendUvarint(k, uint64(cl.sig))
+	sig := int32(0)
+	if withSig {
+		sig = cl.sig
+		k = binary.AppendUvarint(append(k, 'S'), uint64(sig))
+	}
 	addr := cl.key[len(cl.key)-t.addrBytes():]
 	per := len(addr) / 3
 	m := make([]tier.Match, len(t.atoms))
@@ -134,50 +154,82 @@ func (st *state) tierKey(c int32, fi int) int32 {
 		return id
 	}
 	id := int32(len(t.keys))
-	t.keys = append(t.keys, tkey{match: m, sig: cl.sig})
+	t.keys = append(t.keys, tkey{match: m, sig: sig})
 	t.index[string(k)] = id
 	return id
 }
 
 // tierEntry returns (computing it the first time) what profile p decides
-// toward key k.
+// toward the other end of tier key k (in t.keys: keyS when p.dstSig).
 func (st *state) tierEntry(p, k int32) *tentry {
 	t := st.tiers
-	if t.ents[p] == nil {
-		t.ents[p] = make([]tentry, len(t.keys))
+	if len(t.ents[p]) < len(t.keys) {
+		n := len(t.ents[p])
+		t.ents[p] = append(t.ents[p], make([]int32, len(t.keys)-n)...)
+		for i := n; i < len(t.ents[p]); i++ {
+			t.ents[p][i] = -1
+		}
 	}
-	if int(k) >= len(t.ents[p]) {
-		t.ents[p] = append(t.ents[p], make([]tentry, len(t.keys)-len(t.ents[p]))...)
-	}
-	e := &t.ents[p][k]
-	if e.done {
-		return e
+	if i := t.ents[p][k]; i >= 0 {
+		return &t.decided[i]
 	}
 	pr, key := &t.profs[p], &t.keys[k]
+	// The entry depends only on how each rule matches, and on the
+	// destination's named ports.
+	v := binary.AppendUvarint([]byte{}, uint64(p))
+	v = binary.AppendUvarint(v, uint64(key.sig))
+	var ms [2][]tier.Match
+	for ti := range pr.rules {
+		for _, tr := range pr.rules[ti] {
+			m := ruleMatch(tr.atoms, key.match)
+			ms[ti] = append(ms[ti], m)
+			v = append(v, byte(m))
+		}
+	}
+	if i, ok := t.dedup[string(v)]; ok {
+		t.ents[p][k] = i
+		return &t.decided[i]
+	}
 	dst := st.sigs.ports[key.sig]
 	if pr.side == tier.IngressSide {
 		dst = st.sigs.ports[pr.sig]
 	}
 	var ap [2][]tier.Applied
 	for ti := range pr.rules {
-		for _, tr := range pr.rules[ti] {
-			m := tier.No
-			for _, a := range tr.atoms {
-				if key.match[a] == tier.Yes {
-					m = tier.Yes
-					break
-				}
-				if key.match[a] == tier.Maybe {
-					m = tier.Maybe
-				}
-			}
-			ap[ti] = append(ap[ti], tier.ApplyMatch(tr.ref, m, dst))
+		for i, tr := range pr.rules[ti] {
+			ap[ti] = append(ap[ti], tier.ApplyMatch(tr.ref, ms[ti][i], dst))
 		}
 	}
-	e.sets = tier.WalkSets(ap[0], ap[1])
+	e := tentry{sets: tier.WalkSets(ap[0], ap[1])}
 	e.acc, e.rest, e.open = st.pool.intern(e.sets.Accepted), st.pool.intern(e.sets.Rest), st.pool.intern(e.sets.Open)
-	e.done = true
-	return e
+	i := int32(len(t.decided))
+	t.decided = append(t.decided, e)
+	t.dedup[string(v)] = i
+	t.ents[p][k] = i
+	return &t.decided[i]
+}
+
+// ruleMatch is whether a rule whose peers are atoms matches a key's
+// matches: one peer matches ("If any element matches"), or may match.
+func ruleMatch(atoms []int32, match []tier.Match) tier.Match {
+	m := tier.No
+	for _, a := range atoms {
+		switch match[a] {
+		case tier.Yes:
+			return tier.Yes
+		case tier.Maybe:
+			m = tier.Maybe
+		}
+	}
+	return m
+}
+
+// keyOf is the tier key profile p reads of class c on family slot fi.
+func (t *tierState) keyOf(p, c int32, fi int) int32 {
+	if t.profs[p].dstSig {
+		return t.keyS[fi][c]
+	}
+	return t.key[fi][c]
 }
 
 // tierSide is one direction's answer through the tiers: self is the class
@@ -191,7 +243,7 @@ func (st *state) tierSide(side int, self, other int32, f ipFamily, np portID, is
 	if p < 0 {
 		return np
 	}
-	e := st.tierEntry(p, t.key[famSlot(f)][other])
+	e := st.tierEntry(p, t.keyOf(p, other, famSlot(f)))
 	if !isolated {
 		return e.open
 	}
@@ -207,7 +259,7 @@ func (st *state) tierUndecided(side int, self, other int32, f ipFamily, np ports
 	if p < 0 {
 		return np, ports.Set{}
 	}
-	e := st.tierEntry(p, t.key[famSlot(f)][other])
+	e := st.tierEntry(p, t.keyOf(p, other, famSlot(f)))
 	return e.sets.Combine(tier.NetworkPolicySets{Isolated: isolated, Allowed: np})
 }
 

@@ -53,7 +53,7 @@ func (s *Scanner) tierSide(side int, self, other int32, fi int, np portID, isola
 	if p < 0 {
 		return np
 	}
-	e := s.tierEntry(p, t.key[fi][other])
+	e := s.tierEntry(p, t.keyOf(p, other, fi))
 	if !isolated {
 		return e.open
 	}
@@ -61,18 +61,24 @@ func (s *Scanner) tierSide(side int, self, other int32, fi int, np portID, isola
 }
 
 func (s *Scanner) tierEntry(p, k int32) *scanEntry {
+	t := s.e.st.tiers
 	if s.tents == nil {
-		s.tents = make([][]scanEntry, len(s.e.st.tiers.profs))
+		s.tents = make([][]int32, len(t.profs))
 	}
 	if s.tents[p] == nil {
-		s.tents[p] = make([]scanEntry, len(s.e.st.tiers.keys))
+		s.tents[p] = make([]int32, len(t.keys)) // 0: not yet; else index+1 into decided
 	}
-	e := &s.tents[p][k]
-	if !e.done {
+	i := s.tents[p][k] - 1
+	if i < 0 {
 		s.e.mu.Lock()
 		te := s.e.st.tierEntry(p, k)
-		*e = scanEntry{done: true, acc: te.acc, rest: te.rest, open: te.open}
+		i = t.ents[p][k]
 		s.e.mu.Unlock()
+		for int(i) >= len(s.decided) {
+			s.decided = append(s.decided, scanEntry{})
+		}
+		s.decided[i] = scanEntry{done: true, acc: te.acc, rest: te.rest, open: te.open}
+		s.tents[p][k] = i + 1
 	}
-	return e
+	return &s.decided[i]
 }
