@@ -12,6 +12,7 @@ type generateFlags struct {
 	size   string
 	seed   int64
 	output string
+	tiered bool
 }
 
 // newGenerateCmd is a hidden developer command: the synthetic clusters the
@@ -29,7 +30,8 @@ that exercises every API feature. The same --size and --seed always give the
 same bytes.
 
 Sizes (pods / policies): S 50/20, M 1k/200, L 10k/2k, XL 50k/8k,
-XXL 150k/30k, dense 5.4k/13.7k.`,
+XXL 150k/30k, dense 5.4k/13.7k. --tiered adds one ClusterNetworkPolicy per
+ten NetworkPolicies (half Admin, half Baseline, mixed actions) and the Nodes.`,
 		Example: `  podreach generate --size L > l.yaml && podreach matrix -f l.yaml -o json > /dev/null
   podreach generate --size XXL -o json > xxl.json`,
 		Args: cobra.NoArgs,
@@ -39,6 +41,7 @@ XXL 150k/30k, dense 5.4k/13.7k.`,
 	fl.StringVar(&f.size, "size", "S", "preset size: S, M, L, XL, XXL or dense")
 	fl.Int64Var(&f.seed, "seed", 1, "generator seed")
 	fl.StringVarP(&f.output, "output", "o", "yaml", "output format: yaml or json (one object per line)")
+	fl.BoolVar(&f.tiered, "tiered", false, "add cluster policy tiers (ClusterNetworkPolicy, Nodes)")
 	return cmd
 }
 
@@ -51,5 +54,9 @@ func runGenerate(s Streams, f *generateFlags) error {
 	if err != nil {
 		return inputError(fmt.Errorf("--output: %w", err))
 	}
-	return synth.Write(s.Out, synth.Generate(size.Config(f.seed)), format)
+	cfg := size.Config(f.seed)
+	if f.tiered {
+		cfg = size.Tiered(f.seed)
+	}
+	return synth.Write(s.Out, synth.Generate(cfg), format)
 }

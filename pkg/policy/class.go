@@ -33,6 +33,9 @@ func (st *state) endpointKey(b []byte, i int32) []byte {
 	for _, bl := range st.blocksOf[i] {
 		b = appendInt32(b, bl)
 	}
+	if st.tiers != nil {
+		b = st.tiers.addrKey(b, ep) // last: tierKey reads it there
+	}
 	return b
 }
 
@@ -71,6 +74,9 @@ func (st *state) addClass(key string, ep int32) int32 {
 	}
 	id := int32(len(st.classes))
 	st.classes = append(st.classes, cl)
+	if st.tiers != nil {
+		st.tiers.stale = true
+	}
 	st.classIndex[cl.key] = id
 	if cl.selectable {
 		st.nss[cl.ns].classes = append(st.nss[cl.ns].classes, id)

@@ -108,3 +108,19 @@ func (e *Engine) Isolating(ep int, d Direction) []string {
 	}
 	return out
 }
+
+// Undecided returns the ports between endpoint src and dst that the
+// manifests cannot decide: a cluster policy rule matching by domainNames
+// would allow them if a name resolved to the peer's address and deny them
+// otherwise. They are never in Allowed.
+func (e *Engine) Undecided(src, dst int) ports.Set {
+	if e.st.tiers == nil || !e.st.tiers.undecidable || (src == dst && e.eps[src].Single) {
+		return ports.Set{}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.st.undecided(e.st.classOf[src], e.st.classOf[dst])
+}
+
+// Undecidable reports whether some pair may have Undecided ports.
+func (e *Engine) Undecidable() bool { return e.st.tiers != nil && e.st.tiers.undecidable }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 
 	"github.com/podreach/podreach/pkg/policy/netpol"
+	"github.com/podreach/podreach/pkg/policy/tier"
 )
 
 // resolve returns the ports rule r admits toward a destination whose named
@@ -74,9 +75,29 @@ func (st *state) ruleHas(p *cpol, r *crule, c int32, f ipFamily) bool {
 	return false
 }
 
-// ingress is what the policies isolating class d for ingress admit from
+// ingress is what the tiers and the NetworkPolicies of class d admit from
 // class s on connections of family f.
 func (st *state) ingress(d, s int32, f ipFamily) portID {
+	np := st.npIngress(d, s, f)
+	if st.tiers == nil {
+		return np
+	}
+	return st.tierSide(tier.IngressSide, d, s, f, np, st.classes[d].prof[Ingress-1] >= 0)
+}
+
+// egress is what the tiers and the NetworkPolicies of class s admit
+// toward class d on connections of family f.
+func (st *state) egress(s, d int32, f ipFamily) portID {
+	np := st.npEgress(s, d, f)
+	if st.tiers == nil {
+		return np
+	}
+	return st.tierSide(tier.EgressSide, s, d, f, np, st.classes[s].prof[Egress-1] >= 0)
+}
+
+// npIngress is what the NetworkPolicies isolating class d for ingress
+// admit from class s on connections of family f.
+func (st *state) npIngress(d, s int32, f ipFamily) portID {
 	pi := st.classes[d].prof[Ingress-1]
 	if pi < 0 {
 		return allID
@@ -93,9 +114,9 @@ func (st *state) ingress(d, s int32, f ipFamily) portID {
 	return acc
 }
 
-// egress is what the policies isolating class s for egress admit toward
-// class d on connections of family f, named ports resolved on d.
-func (st *state) egress(s, d int32, f ipFamily) portID {
+// npEgress is what the NetworkPolicies isolating class s for egress admit
+// toward class d on connections of family f, named ports resolved on d.
+func (st *state) npEgress(s, d int32, f ipFamily) portID {
 	pi := st.classes[s].prof[Egress-1]
 	if pi < 0 {
 		return allID

@@ -22,6 +22,10 @@ func (m *egressMemo) next() {
 // generation.
 func (m *egressMemo) egress(st *state, s, d int32, f ipFamily) portID {
 	pi := st.classes[s].prof[Egress-1]
+	if st.tiers != nil {
+		// The tiers read more of s than its profile.
+		return st.egress(s, d, f)
+	}
 	if pi < 0 {
 		return allID
 	}

@@ -89,6 +89,9 @@ func (st *state) rekeyed(c int32, k string, members []int32) {
 		st.classOf[ep] = c
 	}
 	st.classIndex[k] = c
+	if st.tiers != nil {
+		st.tiers.stale = true
+	}
 }
 
 // newBlock records which endpoints a new block matches and re-keys their

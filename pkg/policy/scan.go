@@ -42,14 +42,17 @@ type Scanner struct {
 	// This scanner's memo in front of the engine's pool, so that rows
 	// are computed without holding the engine's lock (which a miss
 	// takes): several scanners fill rows in parallel.
-	fast  [2][fastSize]fastEntry
-	named [][]portID // per rule id: ports by destination signature (-1: not yet)
+	fast    [2][fastSize]fastEntry
+	named   [][]portID // per rule id: ports by destination signature (-1: not yet)
+	tents   [][]int32  // tier entries by profile and key: index+1 into decided (tiers_scan.go)
+	decided []scanEntry
 }
 
 // NewScanner returns a scanner of the rows toward dsts (endpoint indexes).
 func (e *Engine) NewScanner(dsts []int) *Scanner {
 	e.mu.Lock()
 	x := e.scanIndex()
+	e.st.tierRefresh()
 	e.mu.Unlock()
 	nc, np, nr := len(e.st.classes), len(e.st.profiles.profs), int(e.st.rules)
 	s := &Scanner{e: e, x: x, src: -1, cls: -1, eprof: -2,
@@ -185,6 +188,10 @@ func (s *Scanner) fill() {
 	s.gen++
 	s.ingressRow()
 	s.egressRow()
+	if s.e.st.tiers != nil {
+		s.fillTiers()
+		return
+	}
 	if s.inSplit || (s.eprof >= 0 && s.outSplit) {
 		s.fillFamilies()
 		return

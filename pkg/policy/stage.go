@@ -107,19 +107,23 @@ func (st *state) peer(p *netpol.Peer) (cpeer, error) {
 		}
 	}
 	if p.NamespaceSelector != nil {
-		if id, ok := st.nsSels.index[p.NamespaceSelector.Key]; ok {
-			out.nsSel = id
-			return out, nil
-		}
-		cs, err := st.sym.compileSelector(p.NamespaceSelector)
-		if err != nil {
-			return out, err
-		}
-		out.nsSel = st.nsSels.intern(p.NamespaceSelector.Key, cs, len(st.nss), func(s *csel, i int32) bool {
-			return s.matches(st.nss[i].labels)
-		})
+		out.nsSel, err = st.nsSelector(p.NamespaceSelector)
 	}
-	return out, nil
+	return out, err
+}
+
+// nsSelector interns a namespace selector, evaluated on every namespace.
+func (st *state) nsSelector(ls *netpol.Selector) (int32, error) {
+	if id, ok := st.nsSels.index[ls.Key]; ok {
+		return id, nil
+	}
+	cs, err := st.sym.compileSelector(ls)
+	if err != nil {
+		return 0, err
+	}
+	return st.nsSels.intern(ls.Key, cs, len(st.nss), func(s *csel, i int32) bool {
+		return s.matches(st.nss[i].labels)
+	}), nil
 }
 
 // podSelector interns a pod selector; its keys become projected (classes

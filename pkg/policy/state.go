@@ -54,6 +54,8 @@ type state struct {
 	// named ports resolved.
 	portLists map[string]int32
 	resolved  map[[2]int32]portID
+
+	tiers *tierState // nil when the cluster has no cluster policies
 }
 
 // nsState is one namespace: its labels (with the name label), its
@@ -132,6 +134,9 @@ func buildState(o options, c *model.Cluster, compiled []*netpol.Policy, eps []En
 			return nil, fmt.Errorf("NetworkPolicy %s: %w", cp.ID, err)
 		}
 	}
+	if err := st.newTierState(c); err != nil {
+		return nil, err
+	}
 	st.eps = eps
 	st.blocksOf = st.blocks.matchAll(eps, st.opts.ipBlockPods)
 	st.classifyAll()
@@ -170,6 +175,9 @@ func (st *state) setNamespaceLabels(name string, l map[string]string) []int32 {
 	id := st.namespace(name)
 	ns := &st.nss[id]
 	ns.labels = st.nsLset(name, l)
+	if st.tiers != nil {
+		st.tiers.stale = true
+	}
 	var changed []int32
 	for s := range st.nsSels.sels {
 		m := st.nsSels.sels[s].matches(ns.labels)

@@ -106,7 +106,9 @@ func TestSeedScenarioTiers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			nss := []model.Namespace{{Name: "emojivoto"}, {Name: "linkerd"}, {Name: "legacy"}}
-			r, err := reference.New(&model.Cluster{Namespaces: nss, Policies: tc.nps, ClusterPolicies: tc.cps}, true)
+			c := &model.Cluster{Namespaces: nss, Policies: tc.nps, ClusterPolicies: tc.cps}
+			engineAgrees(t, c, seedEndpoints, tc.port)
+			r, err := reference.New(c, true)
 			if err != nil {
 				t.Fatal(err)
 			}

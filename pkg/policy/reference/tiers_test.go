@@ -157,4 +157,5 @@ func runTierCase(t *testing.T, tc tierCase) {
 	if v.Outcome != tc.want || !strings.Contains(text, tc.chain) {
 		t.Errorf("%s → %s: %s, want %s containing %q; got %s", endpoints[tc.src].ID, endpoints[tc.dst].ID, v.Outcome, tc.want, tc.chain, text)
 	}
+	engineAgrees(t, c, endpoints, tc.port)
 }

@@ -51,25 +51,98 @@ type NetworkPolicySets struct {
 // denied.
 func DecidePorts(ps []*Policy, c PairConnection, np NetworkPolicySets) (allowed, unknown ports.Set) {
 	one := Connection{Side: c.Side, Self: c.Self, Other: c.Other, DstPorts: c.DstPorts, Nodes: c.Nodes}
-	admin := walkSets(applicable(ps, one, Admin), c, ports.All())
-	// Ports no Admin rule decided, and those it passed, reach the
-	// NetworkPolicy tier.
-	rest := admin.open.Union(admin.passed)
-	var below ports.Set
-	var maybe ports.Set
-	if np.Isolated {
-		below = rest.Intersect(np.Allowed)
-	} else {
-		base := walkSets(applicable(ps, one, Baseline), c, rest)
-		// Passed or undecided by the Baseline tier: the default allows.
-		below = base.accepted.Union(base.open).Union(base.passed)
-		maybe = base.maybe
+	s := WalkSets(applied(applicable(ps, one, Admin), c), applied(applicable(ps, one, Baseline), c))
+	return s.Combine(np)
+}
+
+// Ref is one rule of a policy (whose subject selects a direction's pod).
+type Ref struct {
+	P *Policy
+	R *Rule
+}
+
+// Applied is one rule of a policy selecting a direction's pod, as it meets
+// the other end of the connection: whether its peers match (Maybe: by
+// domainNames), the action it then takes and the ports it matches toward
+// the destination. An Invalid rule is applied as FailClosed says.
+type Applied struct {
+	Ref
+	Match  Match
+	Action Action
+	Ports  ports.Set
+}
+
+// Apply is how rule ref meets the other end of c.
+func Apply(ref Ref, c PairConnection) Applied {
+	m := No
+	for i := range ref.R.Peers {
+		if ref.R.Invalid != "" {
+			break
+		}
+		if pm := ref.R.Peers[i].Matches(c.Other, c.Nodes); pm == Yes {
+			m = Yes
+			break
+		} else if pm == Maybe {
+			m = Maybe
+		}
 	}
-	allowed = admin.accepted.Union(below)
-	// A port a domainNames Accept might match is allowed when it is
-	// allowed anyway, unknown otherwise (see walker.maybe).
-	unknown = admin.maybe.Union(maybe).Subtract(allowed)
-	return allowed, unknown
+	return ApplyMatch(ref, m, c.DstPorts)
+}
+
+// ApplyMatch is Apply for a rule whose peers' match m is known (one peer
+// matches: Yes; none matches but one may, by domainNames: Maybe), toward
+// a destination declaring the container ports dst.
+func ApplyMatch(ref Ref, m Match, dst []model.ContainerPort) Applied {
+	if ref.R.Invalid != "" {
+		all, a := ref.R.FailClosed()
+		return Applied{Ref: ref, Match: matchOf(all), Action: a, Ports: ports.All()}
+	}
+	return Applied{Ref: ref, Match: m, Action: ref.R.Action, Ports: ref.R.PortSet(dst)}
+}
+
+func applied(refs []Ref, c PairConnection) []Applied {
+	out := make([]Applied, len(refs))
+	for i, r := range refs {
+		out[i] = Apply(r, c)
+	}
+	return out
+}
+
+// Sets is what the two tiers of one direction decide for every port,
+// before the NetworkPolicy tier is known (Combine adds it).
+type Sets struct {
+	Accepted ports.Set // accepted by the Admin tier
+	Rest     ports.Set // undecided or passed by the Admin tier: they reach the NetworkPolicy tier
+	Open     ports.Set // allowed when no NetworkPolicy selects the pod (Admin Accepts, then the Baseline tier and the default)
+	// MaybeAdmin and MaybeBaseline are the ports a domainNames Accept
+	// may match (in the Baseline tier: when no NetworkPolicy selects the
+	// pod).
+	MaybeAdmin, MaybeBaseline ports.Set
+}
+
+// WalkSets walks the Admin rules then, over the ports they leave to the
+// tiers below, the Baseline rules (each list in evaluation order).
+func WalkSets(admin, baseline []Applied) Sets {
+	a := walkSets(admin, ports.All())
+	rest := a.open.Union(a.passed)
+	b := walkSets(baseline, rest)
+	// Passed or undecided by the Baseline tier: the default allows.
+	open := a.accepted.Union(b.accepted).Union(b.open).Union(b.passed)
+	return Sets{Accepted: a.accepted, Rest: rest, Open: open, MaybeAdmin: a.maybe, MaybeBaseline: b.maybe}
+}
+
+// Combine adds the NetworkPolicy tier: the ports allowed and those the
+// manifests cannot decide. "v1.NetworkPolicy always makes a final
+// decision for selected pods"; the Baseline tier decides only for the
+// others.
+func (s *Sets) Combine(np NetworkPolicySets) (allowed, unknown ports.Set) {
+	if np.Isolated {
+		allowed = s.Accepted.Union(s.Rest.Intersect(np.Allowed))
+		// A port a domainNames Accept might match is allowed when it is
+		// allowed anyway, unknown otherwise (see walker.maybe).
+		return allowed, s.MaybeAdmin.Subtract(allowed)
+	}
+	return s.Open, s.MaybeAdmin.Union(s.MaybeBaseline).Subtract(s.Open)
 }
 
 // tierSets is what one tier's walk did to the ports it started with.
@@ -81,22 +154,21 @@ type tierSets struct {
 
 // walkSets walks rules in order over the ports in open: each matching
 // rule decides the ports it matches among those still open.
-func walkSets(rules []ruleRef, c PairConnection, open ports.Set) tierSets {
+func walkSets(rules []Applied, open ports.Set) tierSets {
 	out := tierSets{open: open}
-	for _, ref := range rules {
+	for _, ap := range rules {
 		if out.open.IsEmpty() {
 			break
 		}
-		m, a, rp := ruleSet(ref, c)
-		if m == No {
+		if ap.Match == No {
 			continue
 		}
-		took := rp.Intersect(out.open)
-		if m == Maybe {
+		took := ap.Ports.Intersect(out.open)
+		if ap.Match == Maybe {
 			out.maybe = out.maybe.Union(took)
 			continue
 		}
-		switch a {
+		switch ap.Action {
 		case Accept:
 			out.accepted = out.accepted.Union(took)
 		case Pass:
@@ -107,23 +179,4 @@ func walkSets(rules []ruleRef, c PairConnection, open ports.Set) tierSets {
 		out.open = out.open.Subtract(took)
 	}
 	return out
-}
-
-// ruleSet is whether a rule's peers match, its action and its ports; an
-// Invalid rule fails closed (FailClosed).
-func ruleSet(ref ruleRef, c PairConnection) (Match, Action, ports.Set) {
-	if ref.r.Invalid != "" {
-		all, a := ref.r.FailClosed()
-		return matchOf(all), a, ports.All()
-	}
-	out := No
-	for i := range ref.r.Peers {
-		switch ref.r.Peers[i].Matches(c.Other, c.Nodes) {
-		case Yes:
-			return Yes, ref.r.Action, ref.r.PortSet(c.DstPorts)
-		case Maybe:
-			out = Maybe
-		}
-	}
-	return out, ref.r.Action, ref.r.PortSet(c.DstPorts)
 }

@@ -2,12 +2,6 @@ package tier
 
 import "fmt"
 
-// ruleRef is one rule of a policy selecting the connection's Self.
-type ruleRef struct {
-	p *Policy
-	r *Rule
-}
-
 // Decide walks the tiers of one direction (ps sorted by Sort): "Policy
 // tiers are evaluated in the following order: Admin tier, NetworkPolicy
 // tier, Baseline tier"; "If a given connection wasn't allowed or denied by
@@ -15,20 +9,20 @@ type ruleRef struct {
 // that all pods can communicate with each other."
 func Decide(ps []*Policy, c Connection, np NetworkPolicyTier) Result {
 	admin, baseline := applicable(ps, c, Admin), applicable(ps, c, Baseline)
-	w := walker{c: c, np: np, tiers: [2][]ruleRef{admin, baseline}}
+	w := walker{c: c, np: np, tiers: [2][]Ref{admin, baseline}}
 	return w.walk(0, 0, nil)
 }
 
 // applicable lists, in order, the rules of side c.Side of the tier's
 // policies whose subject selects c.Self.
-func applicable(ps []*Policy, c Connection, t Tier) []ruleRef {
-	var out []ruleRef
+func applicable(ps []*Policy, c Connection, t Tier) []Ref {
+	var out []Ref
 	for _, p := range ps {
 		if p.Tier != t || !p.Subject.Selects(c.Self) {
 			continue
 		}
 		for i := range p.Rules[c.Side] {
-			out = append(out, ruleRef{p, &p.Rules[c.Side][i]})
+			out = append(out, Ref{P: p, R: &p.Rules[c.Side][i]})
 		}
 	}
 	return out
@@ -37,7 +31,7 @@ func applicable(ps []*Policy, c Connection, t Tier) []ruleRef {
 type walker struct {
 	c     Connection
 	np    NetworkPolicyTier
-	tiers [2][]ruleRef // Admin, Baseline
+	tiers [2][]Ref // Admin, Baseline
 }
 
 func layer(t int) string {
@@ -60,7 +54,7 @@ func (w *walker) walk(t, i int, chain []Step) Result {
 		case Maybe:
 			return w.maybe(t, i, chain, ref, a)
 		}
-		step := Step{Layer: layer(t), Policy: ref.p.ID, Rule: ref.r.Index, Action: a.String()}
+		step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Action: a.String()}
 		res := w.act(t, append(chain, step), a)
 		res.Ambiguous = append(w.ambiguous(t, ref, a), res.Ambiguous...)
 		return res
@@ -70,12 +64,12 @@ func (w *walker) walk(t, i int, chain []Step) Result {
 
 // match is whether a rule matches and the action it then takes; an
 // Invalid rule fails closed.
-func (w *walker) match(ref ruleRef) (Match, Action) {
-	if ref.r.Invalid != "" {
-		all, a := ref.r.FailClosed()
+func (w *walker) match(ref Ref) (Match, Action) {
+	if ref.R.Invalid != "" {
+		all, a := ref.R.FailClosed()
 		return matchOf(all), a
 	}
-	return ref.r.Matches(w.c.Other, w.c.DstPorts, w.c.Proto, w.c.Port, w.c.Nodes), ref.r.Action
+	return ref.R.Matches(w.c.Other, w.c.DstPorts, w.c.Proto, w.c.Port, w.c.Nodes), ref.R.Action
 }
 
 // act applies a matching rule's action. Accept and Deny are final
@@ -113,31 +107,31 @@ func (w *walker) next(t int, chain []Step) Result {
 // maybe decides a rule the manifests cannot match or rule out
 // (domainNames): the outcome is known only when matching and not matching
 // lead to the same one.
-func (w *walker) maybe(t, i int, chain []Step, ref ruleRef, a Action) Result {
-	step := Step{Layer: layer(t), Policy: ref.p.ID, Rule: ref.r.Index, Action: a.String() + " (if a domain name matches)"}
+func (w *walker) maybe(t, i int, chain []Step, ref Ref, a Action) Result {
+	step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Action: a.String() + " (if a domain name matches)"}
 	yes := w.act(t, append(chain[:len(chain):len(chain)], step), a)
 	no := w.walk(t, i+1, chain[:len(chain):len(chain)])
 	if yes.Outcome == no.Outcome && yes.Outcome != Unknown {
 		return no
 	}
 	return Result{Outcome: Unknown, Chain: append(chain, step),
-		Undecided: fmt.Sprintf("%s rule %d matches by domainNames, which the manifests cannot resolve: %s if it matches, %s if not", ref.p.ID, ref.r.Index, yes.Outcome, no.Outcome)}
+		Undecided: fmt.Sprintf("%s rule %d matches by domainNames, which the manifests cannot resolve: %s if it matches, %s if not", ref.P.ID, ref.R.Index, yes.Outcome, no.Outcome)}
 }
 
 // ambiguous names the other policies of the deciding policy's tier and
 // priority with a rule matching the connection and acting differently.
-func (w *walker) ambiguous(t int, chosen ruleRef, a Action) []string {
+func (w *walker) ambiguous(t int, chosen Ref, a Action) []string {
 	var out []string
-	seen := map[*Policy]bool{chosen.p: true}
+	seen := map[*Policy]bool{chosen.P: true}
 	for _, ref := range w.tiers[t] {
-		if seen[ref.p] || ref.p.Priority != chosen.p.Priority {
+		if seen[ref.P] || ref.P.Priority != chosen.P.Priority {
 			continue
 		}
 		if m, other := w.match(ref); m != No {
-			seen[ref.p] = true
+			seen[ref.P] = true
 			if other != a {
 				out = append(out, fmt.Sprintf("%s and %s share priority %d and both match (%s, %s): implementations may apply either; podreach applies %s (first by name)",
-					chosen.p.ID, ref.p.ID, chosen.p.Priority, a, other, chosen.p.ID))
+					chosen.P.ID, ref.P.ID, chosen.P.Priority, a, other, chosen.P.ID))
 			}
 		}
 	}
