@@ -75,7 +75,6 @@ func checkDNS(s *scope) []Finding {
 	return out
 }
 
-
 // dnsMissing returns the DNS ports ("53/UDP") endpoint src reaches on no
 // DNS workload.
 func (s *scope) dnsMissing(src int, dns []int) []string {

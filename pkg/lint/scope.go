@@ -126,9 +126,9 @@ func (s *scope) annotations(object string) map[string]string {
 	return s.annot[object]
 }
 
-func policyObject(p *model.Policy) string      { return "NetworkPolicy " + p.ID() }
-func namespaceObject(ns string) string         { return "Namespace " + ns }
-func workloadObject(w *model.Workload) string  { return w.Kind.String() + " " + w.ID() }
+func policyObject(p *model.Policy) string     { return "NetworkPolicy " + p.ID() }
+func namespaceObject(ns string) string        { return "Namespace " + ns }
+func workloadObject(w *model.Workload) string { return w.Kind.String() + " " + w.ID() }
 
 // onPolicy is a finding about policy i.
 func (s *scope) onPolicy(i int, field, msg, hint string) Finding {
