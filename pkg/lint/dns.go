@@ -48,7 +48,7 @@ func checkDNS(s *scope) []Finding {
 	for i := range s.c.Workloads {
 		w := &s.c.Workloads[i]
 		src, ok := s.a.EndpointIndex(w.ID())
-		if !ok || w.Template.HostNetwork || slices.Contains(dns, i) {
+		if !ok || !s.given[w.ID()] || w.Template.HostNetwork || slices.Contains(dns, i) {
 			continue
 		}
 		var missing []string
@@ -121,11 +121,11 @@ func (s *scope) dnsRefused(src int) []string {
 }
 
 func (s *scope) dnsFinding(g *dnsGap, dns []int) Finding {
-	target := "the cluster DNS pods (" + s.workloadNames(dns, 3) + ")"
+	msg := fmt.Sprintf("%s cannot reach the cluster DNS pods (%s) on %s", s.workloadNames(g.workloads, 5), s.workloadNames(dns, 3), g.missing)
 	if len(dns) == 0 {
-		target = "any destination (the DNS pods are not in the input, but no egress rule of these policies admits that port)"
+		msg = fmt.Sprintf("%s cannot reach the cluster DNS on %s: the DNS pods are not in the input, but no egress rule admits that port to any destination",
+			s.workloadNames(g.workloads, 5), g.missing)
 	}
-	msg := fmt.Sprintf("%s cannot reach %s on %s", s.workloadNames(g.workloads, 5), target, g.missing)
 	f := Finding{Message: msg, Hint: "add an egress rule to namespaceSelector {kubernetes.io/metadata.name: kube-system} with podSelector {k8s-app: kube-dns} on 53/UDP and 53/TCP"}
 	if len(g.isolating) > 0 {
 		f.Message += "; their egress is isolated by " + strings.Join(g.isolating, ", ")

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/podreach/podreach/pkg/model"
 )
@@ -35,7 +36,7 @@ func checkUnisolated(s *scope) []Finding {
 	}
 	var out []Finding
 	for _, ns := range s.c.Namespaces {
-		ws := s.byNS[ns.Name]
+		ws := slices.DeleteFunc(slices.Clone(s.byNS[ns.Name]), func(i int) bool { return !s.given[s.c.Workloads[i].ID()] })
 		if len(ws) == 0 || withPolicy[ns.Name] || systemNamespace(ns.Name) {
 			continue
 		}

@@ -139,7 +139,7 @@ func checkMeshBypass(s *scope) []Finding {
 			if pm.Name != "" || pm.Any || pm.Lo != pm.Hi {
 				continue
 			}
-			if w, ok := s.rewrites(from, s.selected[pol], pm.Lo, pm.Protocol); ok && r.Static.Contains(model.TCP, w) {
+			if w, ok := s.rewrites(from, s.selected[pol], pm.Lo, pm.Protocol); ok && w != pm.Lo && r.Static.Contains(model.TCP, w) {
 				wire = w
 				app = append(app, fmt.Sprintf("%d/%s", pm.Lo, pm.Protocol))
 			}

@@ -20,6 +20,10 @@ type scope struct {
 	byNS     map[string][]int // selectable workloads per namespace (not host-network)
 	selected [][]int          // per policy: the workloads it selects
 	annot    map[string]map[string]string
+	// given holds the IDs of the workloads of the input: the effective
+	// cluster may add some (a modelled mesh control plane), which no
+	// finding is about.
+	given map[string]bool
 }
 
 func newScope(a *reach.Analysis) (*scope, error) {
@@ -38,6 +42,10 @@ func newScope(a *reach.Analysis) (*scope, error) {
 		// kubernetes.io/metadata.name on all namespaces."
 		l[model.NamespaceNameLabel] = ns.Name
 		s.nsLabels[ns.Name] = l
+	}
+	s.given = map[string]bool{}
+	for i := range a.Input().Workloads {
+		s.given[a.Input().Workloads[i].ID()] = true
 	}
 	for i := range c.Workloads {
 		if w := &c.Workloads[i]; !w.Template.HostNetwork {

@@ -54,9 +54,13 @@ func checkPeerSelectors(s *scope) []Finding {
 			return
 		}
 		if pe.NamespaceSelector != nil && !pe.NamespaceSelector.Empty() && len(s.namespaces(pe.NamespaceSelector)) == 0 {
+			req, sug := miss(pe.NamespaceSelector, s.namespaceLabels())
+			if pinned(pe.NamespaceSelector) && sug == "" {
+				return // a namespace named outright, just not in the input
+			}
 			out = append(out, s.onPolicy(at.pol, at.field+".namespaceSelector",
 				fmt.Sprintf("namespaceSelector %s matches no namespace in the input%s: this peer admits nothing",
-					pe.NamespaceSelector.Key, s.missText(pe.NamespaceSelector, s.namespaceLabels())),
+					pe.NamespaceSelector.Key, missText(req, sug)),
 				"correct the selector to the labels of the namespace you mean (kubernetes.io/metadata.name: NAME selects one by name)"))
 			return
 		}
@@ -72,15 +76,15 @@ func checkPeerSelectors(s *scope) []Finding {
 		}
 		out = append(out, s.onPolicy(at.pol, at.field+".podSelector",
 			fmt.Sprintf("podSelector %s matches none of the %d workloads in %s%s: this peer admits nothing",
-				pe.PodSelector.Key, len(pool), scopeText(pe, ns), s.missText(pe.PodSelector, s.workloadLabels(pool))),
+				pe.PodSelector.Key, len(pool), scopeText(pe, ns), missText(miss(pe.PodSelector, s.workloadLabels(pool)))),
 			"correct the selector to the labels of the pods you mean"))
 	})
 	return out
 }
 
-// missText says which requirement fails and the nearest existing label.
-func (s *scope) missText(sel labels.Selector, sets []labels.Set) string {
-	req, sug := miss(sel, sets)
+// missText says which requirement fails and the nearest existing label
+// (see miss).
+func missText(req, sug string) string {
 	if req == "" {
 		return " (each requirement is met somewhere, but never all together)"
 	}
@@ -125,7 +129,7 @@ func checkPolicySelectors(s *scope) []Finding {
 		if ws := s.byNS[p.Namespace]; len(ws) > 0 {
 			out = append(out, s.onPolicy(i, "spec.podSelector",
 				fmt.Sprintf("podSelector %s selects none of the %d workloads of namespace %s%s: the policy isolates and admits nothing",
-					p.PodSelector.Key, len(ws), p.Namespace, s.missText(p.PodSelector, s.workloadLabels(ws))),
+					p.PodSelector.Key, len(ws), p.Namespace, missText(miss(p.PodSelector, s.workloadLabels(ws)))),
 				"correct the selector to the labels of the pods the policy is for"))
 			continue
 		}
