@@ -45,7 +45,7 @@ func checkUnisolated(s *scope) []Finding {
 			src = s.c.Workloads[ws[0]].Source
 		}
 		out = append(out, Finding{Object: namespaceObject(ns.Name), Source: src,
-			Message: fmt.Sprintf("namespace %s has %d workloads (%s) and no NetworkPolicy, while namespaces such as %s are isolated: every pod of the cluster, and every address outside it, can reach them on every port",
+			Message: fmt.Sprintf("namespace %s has %d workload(s) (%s) and no NetworkPolicy, while namespaces such as %s are isolated: every pod of the cluster, and every address outside it, can reach them on every port",
 				ns.Name, len(ws), s.workloadNames(ws, 3), isolated),
 			Hint: fmt.Sprintf("add a default-deny policy to %s (podSelector: {}, policyTypes: [Ingress]) and admit what its workloads need", ns.Name)})
 	}

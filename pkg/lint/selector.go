@@ -59,7 +59,7 @@ func checkPeerSelectors(s *scope) []Finding {
 				return // a namespace named outright, just not in the input
 			}
 			out = append(out, s.onPolicy(at.pol, at.field+".namespaceSelector",
-				fmt.Sprintf("namespaceSelector %s matches no namespace in the input%s: this peer admits nothing",
+				fmt.Sprintf("namespaceSelector %s matches no namespace in the input: this peer admits nothing%s",
 					pe.NamespaceSelector.Key, missText(req, sug)),
 				"correct the selector to the labels of the namespace you mean (kubernetes.io/metadata.name: NAME selects one by name)"))
 			return
@@ -75,7 +75,7 @@ func checkPeerSelectors(s *scope) []Finding {
 			return // no workloads to judge by, or it matches
 		}
 		out = append(out, s.onPolicy(at.pol, at.field+".podSelector",
-			fmt.Sprintf("podSelector %s matches none of the %d workloads in %s%s: this peer admits nothing",
+			fmt.Sprintf("podSelector %s matches none of the %d workloads in %s: this peer admits nothing%s",
 				pe.PodSelector.Key, len(pool), scopeText(pe, ns), missText(miss(pe.PodSelector, s.workloadLabels(pool)))),
 			"correct the selector to the labels of the pods you mean"))
 	})
@@ -83,12 +83,12 @@ func checkPeerSelectors(s *scope) []Finding {
 }
 
 // missText says which requirement fails and the nearest existing label
-// (see miss).
+// (see miss): "; nothing has app=fronted; did you mean `app: frontend`?".
 func missText(req, sug string) string {
 	if req == "" {
-		return " (each requirement is met somewhere, but never all together)"
+		return "; each requirement is met somewhere, but never all together"
 	}
-	return fmt.Sprintf(" (nothing has %s)%s", req, didYouMean(sug))
+	return fmt.Sprintf("; nothing has %s%s", req, didYouMean(sug))
 }
 
 // namespaceLabels returns every namespace's labels.
@@ -128,7 +128,7 @@ func checkPolicySelectors(s *scope) []Finding {
 		}
 		if ws := s.byNS[p.Namespace]; len(ws) > 0 {
 			out = append(out, s.onPolicy(i, "spec.podSelector",
-				fmt.Sprintf("podSelector %s selects none of the %d workloads of namespace %s%s: the policy isolates and admits nothing",
+				fmt.Sprintf("podSelector %s selects none of the %d workloads of namespace %s: the policy isolates and admits nothing%s",
 					p.PodSelector.Key, len(ws), p.Namespace, missText(miss(p.PodSelector, s.workloadLabels(ws)))),
 				"correct the selector to the labels of the pods the policy is for"))
 			continue

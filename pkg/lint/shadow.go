@@ -36,12 +36,12 @@ func checkShadowed(s *scope) []Finding {
 			return
 		}
 		if w, ok := s.shadowOf(ruleRef{pol, side, r}, byNS[s.policies[pol].Namespace]); ok {
-			where := "rule " + ruleField(side, w.r.Index) + " of the same policy"
+			where := ruleField(side, w.r.Index) + " of the same policy"
 			if w.pol != pol {
-				where = fmt.Sprintf("%s of NetworkPolicy %s, which selects the same pods", ruleField(side, w.r.Index), s.policies[w.pol].ID)
+				where = fmt.Sprintf("%s of NetworkPolicy %s, which applies to these pods too,", ruleField(side, w.r.Index), s.policies[w.pol].ID)
 			}
 			out = append(out, s.onPolicy(pol, ruleField(side, r.Index),
-				fmt.Sprintf("this %s rule admits nothing that %s does not already admit (its peers and ports lie within that rule's)", direction(side), where),
+				fmt.Sprintf("this %s rule adds nothing: %s already admits its peers on its ports", direction(side), where),
 				"remove the redundant rule, or narrow the broader one if this rule states the intent"))
 		}
 	})
