@@ -18,13 +18,14 @@ func (s *scope) destinations(pol, side int, r *netpol.Rule) []int {
 		return s.selected[pol]
 	}
 	if r.AllPeers {
-		var out []int
-		for i := range s.c.Workloads {
-			if !s.c.Workloads[i].Template.HostNetwork {
-				out = append(out, i)
+		if s.everyPod == nil {
+			for i := range s.c.Workloads {
+				if !s.c.Workloads[i].Template.HostNetwork {
+					s.everyPod = append(s.everyPod, i)
+				}
 			}
 		}
-		return out
+		return s.everyPod
 	}
 	var out []int
 	for j := range r.Peers {
@@ -40,21 +41,23 @@ func (s *scope) destinations(pol, side int, r *netpol.Rule) []int {
 // and known pods) of protocol proto.
 func (s *scope) declared(ws []int, proto model.Protocol) []model.ContainerPort {
 	var out []model.ContainerPort
-	add := func(ps []model.ContainerPort) {
-		for _, cp := range ps {
+	for _, i := range ws {
+		for _, cp := range s.ports[i] {
 			if cp.Protocol == proto {
 				out = append(out, cp)
 			}
 		}
 	}
-	for _, i := range ws {
-		w := &s.c.Workloads[i]
-		add(w.Template.Ports())
-		for j := range w.Pods {
-			add(w.Pods[j].Spec.Ports())
-		}
-	}
 	return out
+}
+
+// declares reports whether a workload of ws declares the named port.
+func (s *scope) declares(ws []int, k portName) bool {
+	by := s.byPort[k]
+	if len(by) < len(ws) {
+		return slices.ContainsFunc(by, func(i int) bool { _, ok := slices.BinarySearch(ws, i); return ok })
+	}
+	return slices.ContainsFunc(ws, func(i int) bool { _, ok := slices.BinarySearch(by, i); return ok })
 }
 
 // portField is "spec.ingress[i].ports[k]".
@@ -78,12 +81,12 @@ func checkNamedPorts(s *scope) []Finding {
 			if pm.Name == "" {
 				continue
 			}
+			if s.declares(dst, portName{pm.Name, pm.Protocol}) {
+				continue
+			}
 			names := []string{}
 			for _, cp := range s.declared(dst, pm.Protocol) {
 				names = append(names, cp.Name)
-			}
-			if slices.Contains(names, pm.Name) {
-				continue
 			}
 			msg := fmt.Sprintf("no pod this %s rule reaches (%s) declares a %s container port named %q: this entry admits nothing",
 				direction(side), s.workloadNames(dst, 3), pm.Protocol, pm.Name)

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -24,6 +25,20 @@ type scope struct {
 	// cluster may add some (a modelled mesh control plane), which no
 	// finding is about.
 	given map[string]bool
+
+	// Memos: the policies of a cluster repeat a few selectors many times.
+	podMemo  map[string][]int        // selector key + "\x00" + namespace -> workloads
+	nsMemo   map[string][]string     // selector key -> namespaces
+	ports    [][]model.ContainerPort // per workload: declared ports, templates and pods
+	byPort   map[portName][]int      // named port -> workloads declaring it, sorted
+	everyPod []int                   // every selectable workload
+	pools    map[string]*labelPool   // namespaces (joined) -> their pods' labels
+}
+
+// portName is a container port's name and protocol.
+type portName struct {
+	name  string
+	proto model.Protocol
 }
 
 func newScope(a *reach.Analysis) (*scope, error) {
@@ -32,7 +47,8 @@ func newScope(a *reach.Analysis) (*scope, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compiling policies: %w", err)
 	}
-	s := &scope{a: a, c: c, policies: cps, nsLabels: map[string]labels.Set{}, byNS: map[string][]int{}}
+	s := &scope{a: a, c: c, policies: cps, nsLabels: map[string]labels.Set{}, byNS: map[string][]int{},
+		podMemo: map[string][]int{}, pools: map[string]*labelPool{}, nsMemo: map[string][]string{}, byPort: map[portName][]int{}}
 	for _, ns := range c.Namespaces {
 		l := make(labels.Set, len(ns.Labels)+1)
 		for k, v := range ns.Labels {
@@ -52,11 +68,46 @@ func newScope(a *reach.Analysis) (*scope, error) {
 			s.byNS[w.Namespace] = append(s.byNS[w.Namespace], i)
 		}
 	}
+	s.ports = make([][]model.ContainerPort, len(c.Workloads))
+	for i := range c.Workloads {
+		s.ports[i] = workloadPorts(&c.Workloads[i])
+		for _, cp := range s.ports[i] {
+			if k := (portName{cp.Name, cp.Protocol}); cp.Name != "" && !slices.Contains(s.byPort[k], i) {
+				s.byPort[k] = append(s.byPort[k], i)
+			}
+		}
+	}
 	s.selected = make([][]int, len(cps))
 	for i, p := range cps {
-		s.selected[i] = s.matching(p.PodSelector, s.byNS[p.Namespace])
+		s.selected[i] = s.inNamespace(p.PodSelector, p.Namespace)
 	}
 	return s, nil
+}
+
+// workloadPorts returns the ports w's template and known pods declare,
+// without repeats.
+func workloadPorts(w *model.Workload) []model.ContainerPort {
+	out := w.Template.Ports()
+	for j := range w.Pods {
+		for _, cp := range w.Pods[j].Spec.Ports() {
+			if !slices.Contains(out, cp) {
+				out = append(out, cp)
+			}
+		}
+	}
+	return out
+}
+
+// inNamespace returns the selectable workloads of namespace ns that sel
+// matches (memoized).
+func (s *scope) inNamespace(sel *netpol.Selector, ns string) []int {
+	k := sel.Key + "\x00" + ns
+	if ws, ok := s.podMemo[k]; ok {
+		return ws
+	}
+	ws := s.matching(sel, s.byNS[ns])
+	s.podMemo[k] = ws
+	return ws
 }
 
 // matching returns the workloads of ws whose template or a known pod sel
@@ -84,14 +135,19 @@ func (s *scope) workloadMatches(sel labels.Selector, i int) bool {
 	return false
 }
 
-// namespaces returns the namespaces sel matches, sorted (c.Namespaces is).
-func (s *scope) namespaces(sel labels.Selector) []string {
+// namespaces returns the namespaces sel matches, sorted (c.Namespaces is),
+// memoized.
+func (s *scope) namespaces(sel *netpol.Selector) []string {
+	if out, ok := s.nsMemo[sel.Key]; ok {
+		return out
+	}
 	var out []string
 	for _, ns := range s.c.Namespaces {
 		if sel.Matches(s.nsLabels[ns.Name]) {
 			out = append(out, ns.Name)
 		}
 	}
+	s.nsMemo[sel.Key] = out
 	return out
 }
 
@@ -112,7 +168,7 @@ func (s *scope) peerWorkloads(pe *netpol.Peer, policyNS string) []int {
 			out = append(out, s.byNS[ns]...)
 			continue
 		}
-		out = append(out, s.matching(pe.PodSelector, s.byNS[ns])...)
+		out = append(out, s.inNamespace(pe.PodSelector, ns)...)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -27,6 +28,18 @@ func isControllerLabel(k string) bool {
 func onControllerLabel(sel labels.Selector) bool {
 	reqs, _ := sel.Requirements()
 	return slices.ContainsFunc(reqs, func(r labels.Requirement) bool { return isControllerLabel(r.Key()) })
+}
+
+// podPool returns the label pool of workloads ws, those of namespaces
+// nss (memoized by nss).
+func (s *scope) podPool(nss []string, ws []int) *labelPool {
+	k := strings.Join(nss, ",")
+	if p, ok := s.pools[k]; ok {
+		return p
+	}
+	p := newLabelPool(s.workloadLabels(ws))
+	s.pools[k] = p
+	return p
 }
 
 // workloadLabels returns the label sets of workloads ws: templates and
@@ -54,7 +67,7 @@ func checkPeerSelectors(s *scope) []Finding {
 			return
 		}
 		if pe.NamespaceSelector != nil && !pe.NamespaceSelector.Empty() && len(s.namespaces(pe.NamespaceSelector)) == 0 {
-			req, sug := miss(pe.NamespaceSelector, s.namespaceLabels())
+			req, sug := newLabelPool(s.namespaceLabels()).miss(pe.NamespaceSelector)
 			if pinned(pe.NamespaceSelector) && sug == "" {
 				return // a namespace named outright, just not in the input
 			}
@@ -68,15 +81,20 @@ func checkPeerSelectors(s *scope) []Finding {
 			return
 		}
 		var pool []int
-		for _, n := range s.peerScope(pe, ns) {
+		nss := s.peerScope(pe, ns)
+		for _, n := range nss {
+			if len(s.inNamespace(pe.PodSelector, n)) > 0 {
+				return // it matches
+			}
 			pool = append(pool, s.byNS[n]...)
 		}
-		if len(pool) == 0 || len(s.matching(pe.PodSelector, pool)) > 0 {
-			return // no workloads to judge by, or it matches
+		if len(pool) == 0 {
+			return // no workloads to judge by
 		}
+		text := missText(s.podPool(nss, pool).miss(pe.PodSelector))
 		out = append(out, s.onPolicy(at.pol, at.field+".podSelector",
 			fmt.Sprintf("podSelector %s matches none of the %d workloads in %s: this peer admits nothing%s",
-				pe.PodSelector.Key, len(pool), scopeText(pe, ns), missText(miss(pe.PodSelector, s.workloadLabels(pool)))),
+				pe.PodSelector.Key, len(pool), scopeText(pe, ns), text),
 			"correct the selector to the labels of the pods you mean"))
 	})
 	return out
@@ -129,7 +147,7 @@ func checkPolicySelectors(s *scope) []Finding {
 		if ws := s.byNS[p.Namespace]; len(ws) > 0 {
 			out = append(out, s.onPolicy(i, "spec.podSelector",
 				fmt.Sprintf("podSelector %s selects none of the %d workloads of namespace %s: the policy isolates and admits nothing%s",
-					p.PodSelector.Key, len(ws), p.Namespace, missText(miss(p.PodSelector, s.workloadLabels(ws)))),
+					p.PodSelector.Key, len(ws), p.Namespace, missText(s.podPool([]string{p.Namespace}, ws).miss(p.PodSelector))),
 				"correct the selector to the labels of the pods the policy is for"))
 			continue
 		}

@@ -37,6 +37,9 @@ func nearest(target string, cands []string) (string, bool) {
 	limit := max(1, min(3, len(target)/4))
 	best, bestD := "", limit+1
 	for _, c := range cands {
+		if abs(len(c)-len(target)) > limit {
+			continue // at least that many edits
+		}
 		if d := distance(target, c); d < bestD && c != target {
 			best, bestD = c, d
 		}
@@ -44,39 +47,79 @@ func nearest(target string, cands []string) (string, bool) {
 	return best, bestD <= limit
 }
 
-// miss says why a selector matches none of sets: the first requirement no
-// set satisfies, and the nearest existing label ("app: frontend") when one
-// is close enough; "" as requirement when each requirement alone is met
-// by some set, but no set meets all.
-func miss(sel labels.Selector, sets []labels.Set) (req, suggestion string) {
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// labelPool is the labels of a set of objects, indexed: the values seen
+// per key, and the "key: value" pairs and keys sorted, to suggest from.
+type labelPool struct {
+	sets   []labels.Set
+	values map[string]map[string]bool
+	pairs  []string
+	keys   []string
+}
+
+func newLabelPool(sets []labels.Set) *labelPool {
+	p := &labelPool{sets: sets, values: map[string]map[string]bool{}}
+	for _, l := range sets {
+		for k, v := range l {
+			if p.values[k] == nil {
+				p.values[k] = map[string]bool{}
+			}
+			p.values[k][v] = true
+		}
+	}
+	for k, vs := range p.values {
+		p.keys = append(p.keys, k)
+		for v := range vs {
+			p.pairs = append(p.pairs, k+": "+v)
+		}
+	}
+	slices.Sort(p.keys)
+	slices.Sort(p.pairs)
+	return p
+}
+
+// met reports whether some object of the pool meets requirement r.
+func (p *labelPool) met(r labels.Requirement) bool {
+	switch r.Operator() {
+	case selection.Equals, selection.DoubleEquals, selection.In:
+		return slices.ContainsFunc(slices.Collect(maps.Keys(r.Values())), func(v string) bool { return p.values[r.Key()][v] })
+	case selection.Exists:
+		return p.values[r.Key()] != nil
+	}
+	return slices.ContainsFunc(p.sets, func(l labels.Set) bool { return r.Matches(l) })
+}
+
+// miss says why a selector matches nothing in the pool: the first
+// requirement no object meets, and the nearest existing label ("app:
+// frontend") when one is close enough; "" as requirement when each
+// requirement alone is met by some object, but no object meets all.
+func (p *labelPool) miss(sel labels.Selector) (req, suggestion string) {
 	reqs, _ := sel.Requirements()
 	for _, r := range reqs {
-		if slices.ContainsFunc(sets, func(l labels.Set) bool { return r.Matches(l) }) {
-			continue
+		if !p.met(r) {
+			return r.String(), p.suggest(r)
 		}
-		return r.String(), suggest(r, sets)
 	}
 	return "", ""
 }
 
 // suggest returns the existing label nearest to what r asks for.
-func suggest(r labels.Requirement, sets []labels.Set) string {
-	pairs, keys := map[string]bool{}, map[string]bool{}
-	for _, l := range sets {
-		for k, v := range l {
-			pairs[k+": "+v], keys[k] = true, true
-		}
-	}
+func (p *labelPool) suggest(r labels.Requirement) string {
 	switch r.Operator() {
 	case selection.Equals, selection.DoubleEquals, selection.In:
-		cands := slices.Sorted(maps.Keys(pairs))
 		for _, v := range slices.Sorted(maps.Keys(r.Values())) {
-			if s, ok := nearest(r.Key()+": "+v, cands); ok {
+			if s, ok := nearest(r.Key()+": "+v, p.pairs); ok {
 				return s
 			}
 		}
 	case selection.Exists:
-		if s, ok := nearest(r.Key(), slices.Sorted(maps.Keys(keys))); ok {
+		if s, ok := nearest(r.Key(), p.keys); ok {
 			return s
 		}
 	}
