@@ -54,6 +54,12 @@ Exit codes: 0 no finding at or above --fail-on (default error); 1 some;
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, json or sarif")
 	fl.StringVar(&f.failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
 	fl.StringSliceVar(&f.disable, "disable", nil, "rule IDs to turn off (comma-separated, repeatable)")
+	registerValues(cmd, "fail-on", "error", "warning", "info")
+	var ids []string
+	for _, r := range lint.Rules() {
+		ids = append(ids, r.ID)
+	}
+	registerValues(cmd, "disable", ids...)
 	return cmd
 }
 
