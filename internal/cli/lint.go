@@ -83,6 +83,7 @@ func runLint(cmd *cobra.Command, s Streams, f *lintFlags) error {
 	if err != nil {
 		return inputError(err)
 	}
+	fieldLines(rep.Findings)
 	switch f.output {
 	case "json":
 		err = render.LintJSON(s.Out, rep)

@@ -131,6 +131,9 @@ func (s *scope) dnsFinding(g *dnsGap, dns []int) Finding {
 		f.Message += "; their egress is isolated by " + strings.Join(g.isolating, ", ")
 		if i := s.policyIndex(g.isolating[0]); i >= 0 {
 			f.Object, f.Field, f.Source = policyObject(&s.c.Policies[i]), "spec.egress", s.c.Policies[i].Source
+			if len(s.c.Policies[i].NetworkPolicy.Spec.Egress) == 0 {
+				f.Field = "spec.policyTypes" // isolated by policyTypes alone: a default deny
+			}
 		}
 	} else if len(dns) > 0 {
 		d := &s.c.Workloads[dns[0]]
