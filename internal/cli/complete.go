@@ -20,6 +20,7 @@ var outputFormats = map[string][]string{
 	"generate": {"yaml", "json"},
 	"lab":      {"text", "json"},
 	"lint":     {"text", "json", "sarif"},
+	"exposure": {"text", "json"},
 	"matrix":   {"text", "wide", "json", "json-compact", "csv", "dot", "mermaid"},
 	"version":  {"text", "json"},
 }

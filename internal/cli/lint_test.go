@@ -30,6 +30,29 @@ func TestLintGolden(t *testing.T) {
 	}
 }
 
+// TestExposureGolden: exposure's text on the shipped example (the
+// unprotected linkerd-viz) and JSON on the application repository.
+func TestExposureGolden(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"exposure-text", []string{"exposure", "-f", example}},
+		{"exposure-app-repo-json", []string{"exposure", "-f", appRepo, "-o", "json"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, code := run(t, "", tt.args...)
+			if code != ExitOK {
+				t.Fatalf("exit code %d, want 0; stderr:\n%s", code, errOut)
+			}
+			golden.Assert(t, tt.name+".golden", []byte(out))
+		})
+	}
+	if _, errOut, code := run(t, "", "exposure", "-f", example, "-o", "csv"); code != ExitInput || !strings.Contains(errOut, "--output") {
+		t.Errorf("-o csv: exit %d, stderr %q; want 2 naming --output", code, errOut)
+	}
+}
+
 func TestLintExitCodes(t *testing.T) {
 	for _, tt := range []struct {
 		name   string

@@ -17,5 +17,10 @@
 // object, field path and file:line they are about, why, and a fix hint.
 // An object opts out of rules with the annotation DisableAnnotation.
 //
+// Exposures answers the companion question: who may connect to each
+// workload, in the words of the rules ("pods labelled app=web in namespace
+// shop", "every external address except 10.0.0.0/8"), and which workloads
+// no policy isolates.
+//
 // The package does no I/O and must not import client-go, cobra or net/http.
 package lint
