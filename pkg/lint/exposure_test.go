@@ -1,32 +1,17 @@
 package lint_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/podreach/podreach/pkg/effective"
 	"github.com/podreach/podreach/pkg/lint"
-	"github.com/podreach/podreach/pkg/load/manifest"
 )
 
 func exposures(t *testing.T, path string) map[string]lint.Exposure {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, _, err := manifest.Decode(path, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _, err := effective.Analyze(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	xs, err := lint.Exposures(a)
+	xs, err := lint.Exposures(analyze(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}

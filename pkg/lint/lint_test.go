@@ -10,11 +10,12 @@ import (
 	"github.com/podreach/podreach/pkg/effective"
 	"github.com/podreach/podreach/pkg/lint"
 	"github.com/podreach/podreach/pkg/load/manifest"
+	"github.com/podreach/podreach/pkg/reach"
 )
 
-// run lints the manifests of one fixture file, with the mesh detected as
-// every verb detects it.
-func run(t *testing.T, path string, opts ...lint.Option) *lint.Report {
+// analyze loads one fixture file and analyses its effective cluster, the
+// mesh detected as every verb detects it.
+func analyze(t *testing.T, path string) *reach.Analysis {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -28,7 +29,13 @@ func run(t *testing.T, path string, opts ...lint.Option) *lint.Report {
 	if err != nil {
 		t.Fatalf("analysing %s: %v", path, err)
 	}
-	rep, err := lint.Run(a, opts...)
+	return a
+}
+
+// run lints one fixture file.
+func run(t *testing.T, path string, opts ...lint.Option) *lint.Report {
+	t.Helper()
+	rep, err := lint.Run(analyze(t, path), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,15 +128,7 @@ func TestDisable(t *testing.T) {
 	if fs := ofRule(run(t, tmp), "selector-no-match"); len(fs) > 0 {
 		t.Errorf("annotation: still reported: %v", fs)
 	}
-	c, _, err := manifest.Decode(path, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _, err := effective.Analyze(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := lint.Run(a, lint.WithDisabled("no-such-rule")); err == nil || !strings.Contains(err.Error(), `"no-such-rule"`) {
+	if _, err := lint.Run(analyze(t, path), lint.WithDisabled("no-such-rule")); err == nil || !strings.Contains(err.Error(), `"no-such-rule"`) {
 		t.Errorf("unknown rule: got %v, want an error naming it", err)
 	}
 }

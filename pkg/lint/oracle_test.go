@@ -119,23 +119,27 @@ func without(t *testing.T, c *model.Cluster, f lint.Finding) *model.Cluster {
 func removeItem(np *networkingv1.NetworkPolicy, ingress bool, rule, item int, one, port bool) {
 	if ingress {
 		r := &np.Spec.Ingress[rule]
-		switch {
-		case one && port && len(r.Ports) > 1:
-			r.Ports = slices.Delete(r.Ports, item, item+1)
-		case one && !port && len(r.From) > 1:
-			r.From = slices.Delete(r.From, item, item+1)
-		default:
+		if !removeFrom(&r.From, &r.Ports, item, one, port) {
 			np.Spec.Ingress = slices.Delete(np.Spec.Ingress, rule, rule+1)
 		}
 		return
 	}
 	r := &np.Spec.Egress[rule]
-	switch {
-	case one && port && len(r.Ports) > 1:
-		r.Ports = slices.Delete(r.Ports, item, item+1)
-	case one && !port && len(r.To) > 1:
-		r.To = slices.Delete(r.To, item, item+1)
-	default:
+	if !removeFrom(&r.To, &r.Ports, item, one, port) {
 		np.Spec.Egress = slices.Delete(np.Spec.Egress, rule, rule+1)
 	}
+}
+
+// removeFrom removes entry item of ports (port) or peers, unless it is the
+// last one; it reports whether it did.
+func removeFrom(peers *[]networkingv1.NetworkPolicyPeer, ports *[]networkingv1.NetworkPolicyPort, item int, one, port bool) bool {
+	switch {
+	case one && port && len(*ports) > 1:
+		*ports = slices.Delete(*ports, item, item+1)
+	case one && !port && len(*peers) > 1:
+		*peers = slices.Delete(*peers, item, item+1)
+	default:
+		return false
+	}
+	return true
 }

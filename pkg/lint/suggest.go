@@ -7,28 +7,9 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/selection"
-)
 
-// distance is the Levenshtein edit distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+	"github.com/podreach/podreach/internal/levenshtein"
+)
 
 // nearest returns the candidate closest to target, when it is close
 // enough to be a typo of it: at most a quarter of target's length away (at
@@ -40,7 +21,7 @@ func nearest(target string, cands []string) (string, bool) {
 		if abs(len(c)-len(target)) > limit {
 			continue // at least that many edits
 		}
-		if d := distance(target, c); d < bestD && c != target {
+		if d := levenshtein.Distance(target, c); d < bestD && c != target {
 			best, bestD = c, d
 		}
 	}
