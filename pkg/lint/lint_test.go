@@ -154,3 +154,28 @@ func TestRuleIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestTierSelectors: a ClusterNetworkPolicy's subject and peers get the
+// same selector findings as a NetworkPolicy's, on their own field names.
+func TestTierSelectors(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("testdata", "selector-no-match")
+	got := map[string]string{}
+	for _, f := range run(t, filepath.Join(dir, "tier-fires.yaml")).Findings {
+		got[f.Rule+" "+f.Object+" "+f.Field] = f.Message
+	}
+	for k, want := range map[string]string{
+		"policy-selects-nothing ClusterNetworkPolicy shop-guard spec.subject.namespaces":             "did you mean `team: shop`?",
+		"selector-no-match ClusterNetworkPolicy shop-guard spec.ingress[0].from[0].pods.podSelector": "did you mean `app: frontend`?",
+	} {
+		if !strings.Contains(got[k], want) {
+			t.Errorf("%s: got %q, want it to say %q", k, got[k], want)
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("findings %v, want the two above", got)
+	}
+	if rep := run(t, filepath.Join(dir, "tier-near-miss.yaml")); len(rep.Findings) > 0 {
+		t.Errorf("near miss: %v", rep.Findings)
+	}
+}

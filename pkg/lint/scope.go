@@ -186,6 +186,9 @@ func (s *scope) annotations(object string) map[string]string {
 		for i := range s.c.Workloads {
 			s.annot[workloadObject(&s.c.Workloads[i])] = s.c.Workloads[i].Annotations
 		}
+		for i := range s.c.ClusterPolicies {
+			s.annot[tierObject(&s.c.ClusterPolicies[i])] = tierAnnotations(&s.c.ClusterPolicies[i])
+		}
 	}
 	return s.annot[object]
 }

@@ -97,7 +97,7 @@ func checkPeerSelectors(s *scope) []Finding {
 				pe.PodSelector.Key, len(pool), scopeText(pe, ns), text),
 			"correct the selector to the labels of the pods you mean"))
 	})
-	return out
+	return append(out, s.tierMisses(false)...)
 }
 
 // missText says which requirement fails and the nearest existing label
@@ -157,5 +157,5 @@ func checkPolicySelectors(s *scope) []Finding {
 				fmt.Sprintf("set metadata.namespace: %s (a NetworkPolicy selects pods of its own namespace only)", near)))
 		}
 	}
-	return out
+	return append(out, s.tierMisses(true)...)
 }
