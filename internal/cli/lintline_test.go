@@ -3,7 +3,10 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/podreach/podreach/pkg/lint"
 	"github.com/podreach/podreach/pkg/model"
@@ -64,4 +67,22 @@ items:
 			}
 		})
 	}
+}
+
+// FuzzFieldLine: any field path, over any YAML, gives a line of the object
+// (never a panic, never a line outside the document).
+func FuzzFieldLine(f *testing.F) {
+	f.Add("spec:\n  ingress:\n  - from: [{podSelector: {}}]\n", "spec.ingress[0].from[0].podSelector")
+	f.Add("spec: {egress: [1, 2]}\n", "spec.egress[-1]")
+	f.Add("a: [[x]]\n", "a[0][0]")
+	f.Fuzz(func(t *testing.T, doc, path string) {
+		var n yaml.Node
+		if yaml.Unmarshal([]byte(doc), &n) != nil || len(n.Content) == 0 || n.Content[0].Kind != yaml.MappingNode {
+			t.Skip()
+		}
+		lines := strings.Count(doc, "\n") + 1
+		if got := fieldLine(n.Content[0], path); got < 1 || got > lines {
+			t.Errorf("line %d of a %d-line document", got, lines)
+		}
+	})
 }
