@@ -19,6 +19,8 @@ var outputFormats = map[string][]string{
 	"explain":  {"text", "json"},
 	"generate": {"yaml", "json"},
 	"lab":      {"text", "json"},
+	"lint":     {"text", "json", "sarif"},
+	"exposure": {"text", "json"},
 	"matrix":   {"text", "wide", "json", "json-compact", "csv", "dot", "mermaid"},
 	"version":  {"text", "json"},
 }

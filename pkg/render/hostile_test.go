@@ -10,6 +10,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/fix"
+	"github.com/podreach/podreach/pkg/lint"
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
 	"github.com/podreach/podreach/pkg/model"
@@ -112,6 +113,20 @@ func renderAll(t *testing.T, s string) []output {
 	add("diff md", "md", func(w io.Writer) error { return render.DiffMarkdown(w, d) })
 	add("diff dot", "dot", func(w io.Writer) error { return render.DiffDOT(w, d) })
 	add("diff mermaid", "mermaid", func(w io.Writer) error { return render.DiffMermaid(w, d) })
+
+	lr, err := lint.Run(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("lint text", "text", func(w io.Writer) error { return render.LintText(w, lr) })
+	add("lint json", "json", func(w io.Writer) error { return render.LintJSON(w, lr) })
+	add("lint sarif", "json", func(w io.Writer) error { return render.LintSARIF(w, lr, s) })
+	xs, err := lint.Exposures(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add("exposure text", "text", func(w io.Writer) error { return render.ExposureText(w, xs) })
+	add("exposure json", "json", func(w io.Writer) error { return render.ExposureJSON(w, xs) })
 
 	add("report html", "html", func(w io.Writer) error {
 		return report.Write(w, ca, report.WithCheck(rep, inst), report.WithTitle(s), report.WithSource("-f "+s),

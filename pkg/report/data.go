@@ -72,6 +72,11 @@ func build(a *reach.Analysis, o options) (*data, error) {
 		ix.checks(o.check, o.profile)
 	}
 	ix.policies(o.budget)
+	if o.lint {
+		if err := ix.lint(); err != nil {
+			return nil, err
+		}
+	}
 	if o.diff != nil {
 		ix.diff(o.diff)
 	}

@@ -3,8 +3,9 @@
 // by namespace, with the allowed connections and the flows the mesh
 // requires (green when allowed, red when blocked, naming the blocking
 // policy); the matrix as a namespace heatmap that expands to workloads; one
-// page per NetworkPolicy (what it selects and admits); and, given two
-// states, the connections gained and lost.
+// page per NetworkPolicy (what it selects and admits, and podreach lint's
+// findings about it); and, given two states, the connections gained and
+// lost.
 //
 // The page is one file that works from disk, offline: the data (JSON,
 // gzip, base64), the page's script and style, and the vendored Cytoscape.js

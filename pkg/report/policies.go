@@ -21,6 +21,7 @@ type policyData struct {
 	// rule admits as peers; nil when over the budget.
 	Admits *[2][][]int `json:"admits,omitempty"`
 	Blocks []string    `json:"blocks,omitempty"` // IDs of the checks it blocks
+	Lint   []lintData  `json:"lint,omitempty"`   // podreach lint's findings about it
 }
 
 func (ix *index) policies(budget int) {

@@ -20,6 +20,7 @@ type options struct {
 	profile mesh.Profile
 	diff    *Diff
 	budget  int
+	lint    bool
 	expand  int
 	log     *slog.Logger
 }
@@ -33,7 +34,7 @@ const DefaultAdmitBudget = 60_000
 const DefaultExpandLimit = 60
 
 func makeOptions(opts []Option) options {
-	o := options{title: "podreach report", budget: DefaultAdmitBudget, expand: DefaultExpandLimit,
+	o := options{title: "podreach report", budget: DefaultAdmitBudget, expand: DefaultExpandLimit, lint: true,
 		log: slog.New(slog.DiscardHandler)}
 	for _, f := range opts {
 		f(&o)
@@ -68,6 +69,10 @@ func WithDiff(d *Diff) Option { return func(o *options) { o.diff = d } }
 // WithAdmitBudget caps the connection traces spent listing what each policy
 // rule admits; above it the policy pages show the rules only. 0 disables.
 func WithAdmitBudget(n int) Option { return func(o *options) { o.budget = n } }
+
+// WithLint sets whether each policy page lists podreach lint's findings
+// about the policy (default true).
+func WithLint(on bool) Option { return func(o *options) { o.lint = on } }
 
 // WithExpandLimit sets the number of workloads up to which the graph opens
 // fully expanded; larger clusters open at namespace level.

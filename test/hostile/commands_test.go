@@ -66,6 +66,11 @@ func invocations(input string, short bool) []invocation {
 		{"diff-mesh", slices.Concat([]string{"diff", "--fail-on", "none", "--to", example, "--to", input}, m), text, ""},
 		{"fix", with([]string{"fix"}, m...), fixYAML, ""},
 		{"report", with([]string{"report", "--out", "report.html"}, m...), html, "report.html"},
+		{"lint", with([]string{"lint", "--fail-on", "info"}, m...), text, ""},
+		{"lint-json", with([]string{"lint", "-o", "json"}, m...), jsonValue, ""},
+		{"lint-sarif", with([]string{"lint", "-o", "sarif"}, m...), jsonValue, ""},
+		{"exposure", with([]string{"exposure"}, f...), text, ""},
+		{"exposure-json", with([]string{"exposure", "-o", "json"}, f...), jsonValue, ""},
 	}
 	if !short {
 		return all

@@ -10,7 +10,8 @@ function renderPolicyList() {
     const sel = new Set([...p.selects[0], ...p.selects[1]]).size;
     list.push(h('a', { href: '#policy/' + policyID(pi), 'data-policy': policyID(pi) }, h('span', {}, p.name),
       h('span', {}, h('span', { class: 'badge', title: 'workloads it selects' }, sel),
-        p.blocks ? h('span', { class: 'badge red', title: 'mesh checks it blocks' }, '× ' + p.blocks.length) : '')));
+        p.blocks ? h('span', { class: 'badge red', title: 'mesh checks it blocks' }, '× ' + p.blocks.length) : '',
+        lintBadge(p))));
   });
   if (!d.policies.length) list.push(h('p', { class: 'muted' }, 'No NetworkPolicy in the input: every pod is open.'));
   fill($('policy-list'), ...list);
@@ -53,6 +54,22 @@ function ruleBlock(p, dir, rule, i, admitted) {
       : h('div', { class: 'muted' }, 'admits no workload or peer in the input')) : '');
 }
 
+// lintBadge counts a policy's lint errors and warnings for the list.
+function lintBadge(p) {
+  const n = (p.lint || []).filter(f => f.severity !== 'info').length;
+  return n ? h('span', { class: 'badge red', title: 'lint errors and warnings' }, '‼ ' + n) : '';
+}
+
+// lintBlock lists a policy's lint findings: severity, rule, field, why, fix.
+function lintBlock(p) {
+  if (!p.lint || !p.lint.length) return '';
+  return [h('h3', {}, 'Lint'), p.lint.map(f => h('div', { class: 'rule' },
+    h('div', {}, h('b', { class: f.severity === 'info' ? '' : 'state blocked' }, f.severity + ' '),
+      h('code', { title: 'docs/lint.md#' + f.rule }, f.rule),
+      f.field ? ' · ' + f.field : ''),
+    h('div', {}, f.message), h('div', { class: 'muted' }, 'fix: ' + f.hint)))];
+}
+
 function showPolicy(id) {
   renderPolicyList();
   const d = PR.data;
@@ -78,6 +95,7 @@ function showPolicy(id) {
     h('p', { class: 'muted' }, p.source ? 'from ' + p.source + ' · ' : '', 'policyTypes: ' + (p.types.join(', ') || 'none')),
     p.blocks ? h('p', { class: 'blocking' }, h('b', { class: 'state blocked' }, '× blocks mesh checks: '),
       p.blocks.map((id, i) => [i ? ', ' : '', h('a', { href: '#flow/' + id }, checkByID(id).description)])) : '',
+    lintBlock(p),
     h('h3', {}, 'Selects'), h('p', { class: 'muted' }, selectorText(spec.podSelector, 'pods') + ' in namespace ' + p.ns),
     h('div', {}, h('b', {}, 'for ingress: '), sel(0, 'ingress')), h('div', {}, h('b', {}, 'for egress: '), sel(1, 'egress')),
     h('h3', {}, 'Admits'), rules('ingress', 0), rules('egress', 1),
