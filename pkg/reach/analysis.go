@@ -58,6 +58,7 @@ type Analysis struct {
 	nodes          []int          // endpoints that are matrix nodes, sorted by ID
 	byID           map[string]int // endpoint index by ID
 	arr            *arrivals      // the matrix's sets when the mesh rewrites ports; nil without
+	authz          *authzLayer    // Linkerd authorization (authz.go); nil when the mesh is not Linkerd
 }
 
 // Analyze compiles c. The endpoints include every workload and every known
@@ -116,6 +117,7 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	}
 	a.engine = eng
 	a.selectUnevaluated()
+	a.authz = newAuthzLayer(c, o.mesh)
 	a.arr = newArrivals(a)
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	return a, nil
