@@ -31,7 +31,7 @@ func verdictText(x *reach.Explanation, i int) string {
 	case hasL && ld.Verdict == linkerdauthz.Audit:
 		return v + " (Linkerd audit: flagged in the proxy's logs)"
 	case hasL && len(ld.Routes) > 0:
-		return v + " on routes " + strings.Join(ld.Routes, ", ")
+		return v + " on routes " + escape.Text(strings.Join(ld.Routes, ", "))
 	}
 	return v
 }
@@ -58,7 +58,7 @@ func linkerdText(b *strings.Builder, x *reach.Explanation, i int) {
 	if !ok {
 		return
 	}
-	fmt.Fprintf(b, "  %s Linkerd: %s\n", linkerdSymbol(ld.Verdict), linkerdVerdict(ld))
+	fmt.Fprintf(b, "  %s Linkerd: %s\n", linkerdSymbol(ld.Verdict), escape.Text(linkerdVerdict(ld)))
 	for _, r := range ld.Reasons {
 		fmt.Fprintf(b, "      %s\n", escape.Text(r))
 	}
