@@ -111,33 +111,14 @@ func (p *Policies) authorizationPolicy(o *model.MeshPolicy) authz {
 	var ids, nets int
 	var req []string
 	for _, r := range o.AuthorizationPolicy.Required {
-		ns := or(r.Namespace, o.Namespace)
-		switch r.Kind {
-		case "MeshTLSAuthentication":
+		isID, text := p.requiredRef(&a, r, or(r.Namespace, o.Namespace))
+		if isID {
 			ids++
-			m := p.meshTLS[ns+"/"+r.Name]
-			if m == nil {
-				a.invalid = "MeshTLSAuthentication " + ns + "/" + r.Name + " does not exist"
-				continue
-			}
-			a.authn = p.meshTLSAuthn(m)
-			req = append(req, "MeshTLSAuthentication "+m.ID()+" ("+a.authn.String()+")")
-		case "ServiceAccount":
-			ids++
-			a.authn = authn{kind: authnIdentities, ids: []string{p.cfg.ServiceAccountIdentity(r.Name, ns)}}
-			req = append(req, "ServiceAccount "+ns+"/"+r.Name)
-		case "NetworkAuthentication":
+		} else if r.Kind == "NetworkAuthentication" {
 			nets++
-			m := p.netAuth[ns+"/"+r.Name]
-			if m == nil {
-				a.invalid = "NetworkAuthentication " + ns + "/" + r.Name + " does not exist"
-				continue
-			}
-			a.nets = networks(m.Networks)
-			a.netsText = "NetworkAuthentication " + m.ID() + " (" + networksText(a.nets) + ")"
-			req = append(req, a.netsText)
-		default:
-			a.invalid = "unsupported authentication kind " + r.Kind
+		}
+		if text != "" {
+			req = append(req, text)
 		}
 	}
 	switch {
@@ -151,6 +132,36 @@ func (p *Policies) authorizationPolicy(o *model.MeshPolicy) authz {
 		a.requires = "requires nothing (any client, any network)"
 	}
 	return a
+}
+
+// requiredRef applies one requiredAuthenticationRef (in namespace ns) to
+// a: whether it is an identity reference, and how to say what it
+// requires ("" when it cannot be read; a.invalid then says why).
+func (p *Policies) requiredRef(a *authz, r model.MeshRef, ns string) (bool, string) {
+	switch r.Kind {
+	case "MeshTLSAuthentication":
+		m := p.meshTLS[ns+"/"+r.Name]
+		if m == nil {
+			a.invalid = "MeshTLSAuthentication " + ns + "/" + r.Name + " does not exist"
+			return true, ""
+		}
+		a.authn = p.meshTLSAuthn(m)
+		return true, "MeshTLSAuthentication " + m.ID() + " (" + a.authn.String() + ")"
+	case "ServiceAccount":
+		a.authn = authn{kind: authnIdentities, ids: []string{p.cfg.ServiceAccountIdentity(r.Name, ns)}}
+		return true, "ServiceAccount " + ns + "/" + r.Name
+	case "NetworkAuthentication":
+		m := p.netAuth[ns+"/"+r.Name]
+		if m == nil {
+			a.invalid = "NetworkAuthentication " + ns + "/" + r.Name + " does not exist"
+			return false, ""
+		}
+		a.nets = networks(m.Networks)
+		a.netsText = "NetworkAuthentication " + m.ID() + " (" + networksText(a.nets) + ")"
+		return false, a.netsText
+	}
+	a.invalid = "unsupported authentication kind " + r.Kind
+	return false, ""
 }
 
 // meshTLSAuthn reads a MeshTLSAuthentication: identities (exact, "*." +
