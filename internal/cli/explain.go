@@ -15,6 +15,7 @@ type explainFlags struct {
 	port     string
 	protocol string
 	output   string
+	layer    string
 }
 
 func newExplainCmd(s Streams) *cobra.Command {
@@ -43,9 +44,20 @@ evaluate (AdminNetworkPolicy, Calico, Cilium, Linkerd authorization…) that
 select an endpoint make an allowed answer "CANNOT KNOW" and are listed
 (JSON: "answer": "unknown", "couldChange").
 
+When the mesh is Linkerd, a second layer decides too: the destination's
+proxy applies Linkerd authorization (Server, AuthorizationPolicy,
+MeshTLSAuthentication, NetworkAuthentication, routes, default inbound
+policies). Each decision then shows "NetworkPolicy ✔/×" and "Linkerd
+✔/×/audit" with the Server that matched the pod and port, the
+authorizations that apply and why the client's identity or network does
+not match (docs/linkerd-authz.md). --layer netpol|linkerd|both chooses the
+layers the verdict combines; in JSON, "allowed" is their verdict together
+and "layers" gives each one's.
+
 Exit codes: 0 allowed, 1 denied, 2 usage or input error, 3 cannot know.`,
 		Example: `  podreach explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086
   podreach explain -f cluster/ --from emojivoto/web --to svc/emojivoto/emoji-svc --port 8080 -o json
+  podreach explain -f examples/emojivoto-authz/ --from emojivoto/vote-bot --to emojivoto/voting --port grpc --layer linkerd
   podreach explain -f cluster/ --external apiserver=172.16.0.2/32 --from apiserver --to linkerd/linkerd-proxy-injector --port 8443
   podreach explain -f cluster/ --from shop/web --to 8.8.8.8 --port 443`,
 		Args: cobra.NoArgs,
@@ -58,6 +70,7 @@ Exit codes: 0 allowed, 1 denied, 2 usage or input error, 3 cannot know.`,
 	fl.StringVar(&f.port, "port", "", "destination port number or name, optionally PORT/PROTOCOL (default: every port)")
 	fl.StringVar(&f.protocol, "protocol", "", "protocol of --port: TCP (default), UDP or SCTP")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	fl.StringVar(&f.layer, "layer", "both", "policy layers the verdict combines: netpol, linkerd or both")
 	cmd.MarkFlagRequired("from")
 	cmd.MarkFlagRequired("to")
 	return cmd
@@ -74,13 +87,25 @@ func runExplain(cmd *cobra.Command, s Streams, f *explainFlags) error {
 	if err != nil {
 		return inputError(fmt.Errorf("--port: %w", err))
 	}
+	layer, err := reach.ParseLayer(f.layer)
+	if err != nil {
+		return inputError(fmt.Errorf("--layer: %w", err))
+	}
 	a, err := f.input.analyze(cmd, s)
 	if err != nil {
+		return err
+	}
+	if err := layerUsable(a, layer, port); err != nil {
 		return err
 	}
 	x, err := a.Explain(f.from, f.to, port, f.input.namespace)
 	if err != nil {
 		return inputError(withGaps(a, err))
+	}
+	x.Layer = layer
+	x.Notes = append(x.Notes, a.LinkerdNotes()...)
+	if a.HasLinkerdLayer() && port == (reach.PortSpec{}) && layer != reach.LayerNetpol {
+		x.Notes = append(x.Notes, "Linkerd authorization is decided per port: give --port to see it")
 	}
 	x.Notes = append(x.Notes, gapNotes(a, x)...)
 	if f.output == "json" {
@@ -96,6 +121,20 @@ func runExplain(cmd *cobra.Command, s Streams, f *explainFlags) error {
 	}
 	if !x.Allowed() {
 		return errNo
+	}
+	return nil
+}
+
+// layerUsable refuses --layer linkerd where the Linkerd layer gives no
+// answer: no Linkerd mesh, or no --port (Linkerd decides per port).
+func layerUsable(a *reach.Analysis, l reach.Layer, port reach.PortSpec) error {
+	switch {
+	case l != reach.LayerLinkerd:
+		return nil
+	case !a.HasLinkerdLayer():
+		return inputError(fmt.Errorf("--layer linkerd: the input is not meshed by Linkerd (see --mesh)"))
+	case port == (reach.PortSpec{}):
+		return inputError(fmt.Errorf("--layer linkerd needs --port: Linkerd authorizes per port"))
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/linkerdauthz"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -26,6 +27,7 @@ type inputFlags struct {
 	ipBlockPods string
 	mesh        string // linkerd, none or auto
 	linkerd     string // --linkerd-version
+	linkerdDef  string // --linkerd-default-policy
 	strict      bool
 	maxInput    string      // --max-input-size, parsed by inputLimit
 	src         sourceFlags // the live cluster and what-if layers (live.go)
@@ -45,6 +47,7 @@ func (f *inputFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.ipBlockPods, "ipblock-pods", "match", "whether ipBlock rules match pod IPs: match (upstream, Calico) or ignore (Cilium)")
 	fl.StringVar(&f.mesh, "mesh", "auto", "the service mesh the cluster runs: linkerd, none, or auto (Linkerd when the input shows a control plane, proxies or linkerd.io/inject annotations)")
 	fl.StringVar(&f.linkerd, "linkerd-version", "", "Linkerd release to model (e.g. edge-26.8.3, 2.14, stable-2.14.10); default: detected")
+	fl.StringVar(&f.linkerdDef, "linkerd-default-policy", "", "Linkerd's cluster-wide default inbound policy when the input has no linkerd-config (all-unauthenticated, all-authenticated, cluster-unauthenticated, cluster-authenticated, deny, audit); default: linkerd-config, else all-unauthenticated")
 	fl.StringVar(&f.maxInput, "max-input-size", "1Gi", "the most bytes read from one file or standard input (all inputs together: 4 times this); a larger input is an error; e.g. 2Gi, 500Mi")
 	f.src.add(cmd)
 }
@@ -138,7 +141,12 @@ func (f *inputFlags) effective(extra ...reach.Option) ([]effective.Option, error
 	if err != nil {
 		return nil, err
 	}
-	return []effective.Option{effective.WithMesh(mode), effective.WithLinkerdVersion(f.linkerd),
+	if f.linkerdDef != "" {
+		if _, err := linkerdauthz.ParseDefaultPolicy(f.linkerdDef); err != nil {
+			return nil, inputError(fmt.Errorf("--linkerd-default-policy: %w", err))
+		}
+	}
+	return []effective.Option{effective.WithMesh(mode), effective.WithLinkerdVersion(f.linkerd), effective.WithLinkerdDefaultPolicy(f.linkerdDef),
 		effective.WithReachOptions(append(opts, extra...)...)}, nil
 }
 

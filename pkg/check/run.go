@@ -71,6 +71,9 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 			continue
 		}
 		rep.Results = append(rep.Results, r.flow(f))
+		if ar, ok := r.authorized(f); ok {
+			rep.Results = append(rep.Results, ar)
+		}
 	}
 	markGaps(rep, c, flows)
 	return rep, a, nil

@@ -53,6 +53,7 @@ type Option func(*options)
 type options struct {
 	mode    MeshMode
 	version string
+	defPol  string // the Linkerd cluster default policy when linkerd-config gives none
 	reach   []reach.Option
 }
 
@@ -70,6 +71,10 @@ func WithMesh(m MeshMode) Option { return func(o *options) { o.mode = m } }
 // WithLinkerdVersion sets the Linkerd release to model ("edge-26.8.3",
 // "2.14"), overriding what the input says.
 func WithLinkerdVersion(v string) Option { return func(o *options) { o.version = v } }
+
+// WithLinkerdDefaultPolicy sets Linkerd's cluster-wide default inbound
+// policy for an input whose linkerd-config does not give one.
+func WithLinkerdDefaultPolicy(v string) Option { return func(o *options) { o.defPol = v } }
 
 // WithReachOptions passes options to the analysis (reach.WithLevel…).
 func WithReachOptions(opts ...reach.Option) Option {
@@ -95,6 +100,14 @@ func Mesh(c *model.Cluster, opts ...Option) (mesh.Profile, model.Diagnostics, er
 	in, ds, err := linkerd.Detect(c, o.version)
 	if err != nil {
 		return nil, ds, fmt.Errorf("detecting Linkerd: %w", err)
+	}
+	switch {
+	case o.defPol == "":
+	case in.Policy.DefaultInbound == "":
+		in.Policy.DefaultInbound, in.Policy.DefaultFrom = o.defPol, "--linkerd-default-policy"
+	case in.Policy.DefaultInbound != o.defPol:
+		ds = append(ds, model.Diagnostic{Severity: model.Warning, Message: fmt.Sprintf(
+			"--linkerd-default-policy %s ignored: %s says %s", o.defPol, in.Policy.DefaultFrom, in.Policy.DefaultInbound)})
 	}
 	return in, ds, nil
 }

@@ -34,6 +34,10 @@ type Cluster struct {
 	// are what their nodes peers select.
 	ClusterPolicies []ClusterPolicy
 	Nodes           []Node
+
+	// MeshPolicies are Linkerd's authorization objects (linkerd.go),
+	// evaluated by package policy/linkerdauthz.
+	MeshPolicies []MeshPolicy
 }
 
 // Namespace is a namespace and its labels. Implicit namespaces were used by
@@ -69,6 +73,20 @@ type PodSpec struct {
 	Annotations map[string]string
 	Containers  []Container // init containers included, marked Init
 	HostNetwork bool
+	// ServiceAccount is spec.serviceAccountName ("default" when not set,
+	// as the API server defaults it): a meshed pod's identity.
+	ServiceAccount string
+	// Probes are the httpGet liveness, readiness and startup probes of the
+	// containers (init containers included).
+	Probes []HTTPProbe
+}
+
+// HTTPProbe is one httpGet probe: the container it belongs to, its port
+// (a number or a name of that container's ports) and its path.
+type HTTPProbe struct {
+	Container string
+	Port      intstr.IntOrString
+	Path      string
 }
 
 // Ports returns every declared container port, init containers included

@@ -10,6 +10,10 @@
 //     (ClusterNetworkPolicy v1alpha2, AdminNetworkPolicy and
 //     BaselineAdminNetworkPolicy v1alpha1): compilation, matching, and the
 //     order of evaluation (Admin → NetworkPolicy → Baseline → allow);
+//   - linkerdauthz: Linkerd's authorization layer (Server,
+//     AuthorizationPolicy, routes, default inbound policies), the second
+//     layer a meshed destination applies; the engine does not use it,
+//     package reach combines it;
 //   - reference: a naive evaluator written from the API text, one
 //     connection at a time, that the differential tests (and the lab)
 //     compare the fast paths against.

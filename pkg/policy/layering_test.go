@@ -14,10 +14,11 @@ func TestLayering(t *testing.T) {
 	t.Parallel()
 	const root = "github.com/podreach/podreach/pkg/policy"
 	banned := map[string][]string{
-		root + "/netpol":    {root, root + "/reference", root + "/tier"},
-		root + "/tier":      {root, root + "/reference", root + "/netpol"},
-		root:                {root + "/reference"},
-		root + "/reference": {root + "/netpol"},
+		root + "/netpol":       {root, root + "/reference", root + "/tier"},
+		root + "/tier":         {root, root + "/reference", root + "/netpol"},
+		root:                   {root + "/reference"},
+		root + "/reference":    {root + "/netpol"},
+		root + "/linkerdauthz": {root, root + "/reference", root + "/netpol", root + "/tier"},
 	}
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \",\"}}", "./...").Output()
 	if err != nil {

@@ -81,6 +81,7 @@ type Analysis struct {
 	arr            *arrivals      // the matrix's sets when the mesh rewrites ports; nil without
 	ext            *externals     // the endpoints outside the pod network
 	dp             *dataplane     // answers that depend on ipBlocks matching pod IPs; nil for none
+	authz          *authzLayer    // Linkerd authorization (authz.go); nil when the mesh is not Linkerd
 }
 
 // Analyze compiles c. The endpoints include every workload and every known
@@ -138,6 +139,7 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	a.engine = eng
 	a.dp = newDataplane(c, eps)
 	a.selectUnevaluated()
+	a.authz = newAuthzLayer(c, o.mesh)
 	a.arr = newArrivals(a)
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	a.ext.markNodes(eps, a.nodes)

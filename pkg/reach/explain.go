@@ -8,6 +8,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/linkerdauthz"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -64,19 +65,24 @@ type Explanation struct {
 	// an endpoint of the answer (see Analysis.CouldChange): when the
 	// NetworkPolicies allow the connection, the answer is unknown.
 	CouldChange []CouldChange
+	// Linkerd, one per decision when the mesh is Linkerd, are the answers
+	// of its authorization layer (authz.go); Layer is which layers the
+	// verdict combines.
+	Linkerd []linkerdauthz.Decision
+	Layer   Layer
 }
 
-// Allowed reports whether every decision allows the connection and no
-// unevaluated policy could change that.
+// Allowed reports whether every layer allows the connection (see
+// Explanation.Layer) and no unevaluated policy could change that.
 func (x *Explanation) Allowed() bool {
-	return x.allowedByPolicies() && len(x.CouldChange) == 0
+	return x.layersAllow() && !x.Unknown()
 }
 
-// Unknown reports whether the NetworkPolicies allow the connection but
-// policies podreach does not evaluate could change it: the answer is
-// neither yes nor no.
+// Unknown reports whether the layers allow the connection as far as
+// podreach can tell, but policies podreach does not evaluate, or a client
+// address the input does not give, could change it.
 func (x *Explanation) Unknown() bool {
-	return x.allowedByPolicies() && len(x.CouldChange) > 0
+	return x.layersAllow() && (x.Layer != LayerLinkerd && len(x.CouldChange) > 0 || x.linkerdUnknown())
 }
 
 func (x *Explanation) allowedByPolicies() bool {
@@ -123,6 +129,9 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 			x.Arrivals = append(x.Arrivals, r)
 			x.Notes = append(x.Notes, a.injectedNotes(dec, s, d)...)
 			x.CouldChange = appendNew(x.CouldChange, a.CouldChange(s, d))
+			if ld, ok := a.LinkerdDecision(s, d, num); ok {
+				x.Linkerd = append(x.Linkerd, ld)
+			}
 		}
 	}
 	if x.From.External && len(x.From.Endpoints) > 1 || x.To.External && len(x.To.Endpoints) > 1 {

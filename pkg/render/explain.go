@@ -39,11 +39,12 @@ func ExplainText(w io.Writer, x *reach.Explanation) error {
 	for _, c := range x.CouldChange {
 		fmt.Fprintf(&b, "  %s could change this: %s selects %s\n", SymbolWarn, c, c.Endpoint)
 	}
-	for i, d := range x.Decisions {
+	for i := range x.Decisions {
 		if i > 0 || b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		decisionText(&b, d, arrival(x, i), x.Unknown())
+		decisionText(&b, x, i)
+		linkerdText(&b, x, i)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -64,24 +65,20 @@ func arrival(x *reach.Explanation, i int) reach.Arrival {
 	return reach.Arrival{}
 }
 
-// decisionText writes one decision; unknown says that policies podreach
-// does not evaluate could change an allowed answer.
-func decisionText(b *strings.Builder, d policy.Decision, r reach.Arrival, unknown bool) {
-	verdict := "DENIED"
-	if d.Verdict == policy.Allow {
-		verdict = "ALLOWED"
-		if d.Port == 0 && !d.Allowed.IsAll() {
-			verdict = "ALLOWED on " + d.Allowed.String()
-		}
-		if unknown {
-			verdict = "CANNOT KNOW (" + verdict + " by the NetworkPolicies)"
-		}
-	}
+// decisionText writes the i-th decision: the verdict of the layers
+// together, then the NetworkPolicy layer's reasons (explain_layers.go
+// writes Linkerd's).
+func decisionText(b *strings.Builder, x *reach.Explanation, i int) {
+	d, r := x.Decisions[i], arrival(x, i)
+	verdict := verdictText(x, i)
 	port := portLabel(d)
 	if r.Port != 0 {
 		port = fmt.Sprintf("%s/%d (%s)", d.Protocol, r.AppPort, r)
 	}
 	fmt.Fprintf(b, "%s → %s on %s: %s\n", escape.Text(d.From), escape.Text(d.To), port, verdict)
+	if !netpolLayerText(b, x, i) {
+		return
+	}
 	if d.Contested != "" {
 		fmt.Fprintf(b, "  %s contested: %s\n", SymbolWarn, escape.Text(d.Contested))
 	}
@@ -171,6 +168,9 @@ type decisionJSON struct {
 	// Arrives is set when the mesh sends the connection to another port
 	// than the asked one; Port is then that port.
 	Arrives *arrivalJSON `json:"arrives,omitempty"`
+	// Layers are each layer's verdict when the Linkerd layer is evaluated
+	// (explain_layers.go); the decision's own fields are NetworkPolicy's.
+	Layers *layersJSON `json:"layers,omitempty"`
 }
 
 type arrivalJSON struct {
@@ -226,6 +226,7 @@ func ExplainJSON(w io.Writer, x *reach.Explanation) error {
 		if r := arrival(x, i); r.Port != 0 {
 			dj.Arrives = &arrivalJSON{AppPort: r.AppPort, Port: r.Port, Protocol: r.Proto.String(), Reason: r.Why}
 		}
+		dj.Layers = layersOf(x, i)
 		out.Decisions = append(out.Decisions, dj)
 	}
 	b := marshal(out)

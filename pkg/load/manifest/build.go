@@ -98,6 +98,8 @@ func sourceOf(v any) model.Source {
 		return v.o.Source
 	case *tierRecord:
 		return v.p.Source
+	case *meshRecord:
+		return v.p.Source
 	case *model.Node:
 		return v.Source
 	}
@@ -157,6 +159,8 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 			c.Unevaluated = append(c.Unevaluated, v.u...)
 		case *model.Node:
 			c.Nodes = append(c.Nodes, *v)
+		case *meshRecord:
+			c.MeshPolicies = append(c.MeshPolicies, v.p)
 		}
 	}
 	c.Workloads = resolveOwners(workloads, pods)
@@ -297,4 +301,22 @@ func sortCluster(c *model.Cluster) {
 	slices.SortFunc(c.Unevaluated, byID)
 	slices.SortFunc(c.ClusterPolicies, func(a, b model.ClusterPolicy) int { return cmp.Compare(a.ID(), b.ID()) })
 	slices.SortFunc(c.Nodes, func(a, b model.Node) int { return cmp.Compare(a.Name, b.Name) })
+	sortMeshPolicies(c.MeshPolicies)
+}
+
+// sortMeshPolicies numbers the Linkerd policies in input order (files in
+// order, documents by line: the order kubectl apply creates them in, what
+// decides the oldest Server when no creationTimestamp is given), then
+// sorts them by namespace, name and kind.
+func sortMeshPolicies(ps []model.MeshPolicy) {
+	slices.SortFunc(ps, func(a, b model.MeshPolicy) int {
+		return cmp.Or(cmp.Compare(a.Source.File, b.Source.File), cmp.Compare(a.Source.Line, b.Source.Line))
+	})
+	for i := range ps {
+		ps[i].Order = i
+	}
+	slices.SortFunc(ps, func(a, b model.MeshPolicy) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name),
+			cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.APIVersion, b.APIVersion))
+	})
 }

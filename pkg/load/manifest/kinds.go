@@ -183,7 +183,8 @@ func replicas(p *int32, def int32) int32 {
 // podSpec extracts what reachability needs from a pod or a pod template.
 func (o *object) podSpec(metaPath string, m *metav1.ObjectMeta, specPath string, s *corev1.PodSpec) model.PodSpec {
 	validateLabels(o, metaPath+".labels", m.Labels)
-	ps := model.PodSpec{Labels: m.Labels, Annotations: m.Annotations, HostNetwork: s.HostNetwork}
+	ps := model.PodSpec{Labels: m.Labels, Annotations: m.Annotations, HostNetwork: s.HostNetwork,
+		ServiceAccount: serviceAccount(s), Probes: httpProbes(s)}
 	n := len(s.InitContainers) + len(s.Containers)
 	if n > 0 {
 		ps.Containers = make([]model.Container, 0, n)
@@ -322,4 +323,34 @@ func (o *object) putObject(m *metav1.ObjectMeta, data map[string]string) {
 		Data:        data,
 		Source:      o.source(),
 	})
+}
+
+// serviceAccount is spec.serviceAccountName, else the deprecated
+// spec.serviceAccount, else "default" (the API server's default).
+func serviceAccount(s *corev1.PodSpec) string {
+	switch {
+	case s.ServiceAccountName != "":
+		return s.ServiceAccountName
+	case s.DeprecatedServiceAccount != "":
+		return s.DeprecatedServiceAccount
+	}
+	return "default"
+}
+
+// httpProbes lists the httpGet liveness, readiness and startup probes of
+// every container, init containers included (Linkerd authorizes their
+// paths, policy-controller inbound/workload.rs pod_http_probes).
+func httpProbes(s *corev1.PodSpec) []model.HTTPProbe {
+	var out []model.HTTPProbe
+	for _, cs := range [][]corev1.Container{s.InitContainers, s.Containers} {
+		for i := range cs {
+			c := &cs[i]
+			for _, p := range []*corev1.Probe{c.LivenessProbe, c.ReadinessProbe, c.StartupProbe} {
+				if p != nil && p.HTTPGet != nil {
+					out = append(out, model.HTTPProbe{Container: c.Name, Port: p.HTTPGet.Port, Path: p.HTTPGet.Path})
+				}
+			}
+		}
+	}
+	return out
 }

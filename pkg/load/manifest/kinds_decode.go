@@ -44,5 +44,8 @@ func decoderFor(kind string) typedDecoder {
 	case "Node":
 		return strictly[corev1.Node]
 	}
+	if d := linkerdDecoder(kind); d != nil {
+		return d
+	}
 	return tierDecoder(kind)
 }

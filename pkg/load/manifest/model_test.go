@@ -20,14 +20,17 @@ func TestWorkloadModel(t *testing.T) {
 			path + "      annotations: {a: b}",
 			path + "    spec:",
 			path + "      hostNetwork: true",
+			path + "      serviceAccountName: sa",
 			path + "      initContainers: [{name: init, image: i, ports: [{containerPort: 4143, name: proxy}]}]",
-			path + "      containers: [{name: main, image: m, ports: [{containerPort: 53, protocol: UDP}, {containerPort: 80, name: http}]}]",
+			path + "      containers: [{name: main, image: m, ports: [{containerPort: 53, protocol: UDP}, {containerPort: 80, name: http}], readinessProbe: {httpGet: {port: http, path: /ready}}}]",
 		}
 	}
 	spec := model.PodSpec{
-		Labels:      map[string]string{"app": "x"},
-		Annotations: map[string]string{"a": "b"},
-		HostNetwork: true,
+		Labels:         map[string]string{"app": "x"},
+		Annotations:    map[string]string{"a": "b"},
+		HostNetwork:    true,
+		ServiceAccount: "sa",
+		Probes:         []model.HTTPProbe{{Container: "main", Port: intstr.FromString("http"), Path: "/ready"}},
 		Containers: []model.Container{
 			{Name: "init", Image: "i", Init: true, Ports: []model.ContainerPort{{Container: "init", Name: "proxy", Port: 4143, Protocol: model.TCP}}},
 			{Name: "main", Image: "m", Ports: []model.ContainerPort{
@@ -75,7 +78,7 @@ func TestBarePod(t *testing.T) {
 		"spec: {nodeName: n1, containers: [{name: c, image: i}]}",
 		"status: {podIP: 10.0.0.1, podIPs: [{ip: 10.0.0.1}, {ip: 'fd00::1'}]}")
 	c, _ := decodeOK(t, in)
-	spec := model.PodSpec{Labels: map[string]string{"app": "p"}, Containers: []model.Container{{Name: "c", Image: "i"}}}
+	spec := model.PodSpec{Labels: map[string]string{"app": "p"}, ServiceAccount: "default", Containers: []model.Container{{Name: "c", Image: "i"}}}
 	src := model.Source{File: "in.yaml", Line: 1}
 	want := []model.Workload{{
 		Kind: model.KindPod, Namespace: "ns", Name: "p", Labels: map[string]string{"app": "p"},

@@ -149,6 +149,8 @@ func readHandler(group, version, kind string) (handler, bool) {
 		return unsupportedPolicy, true
 	case readsTier(group, version, kind):
 		return tierHandler(version, kind)
+	case linkerdVersions(group, kind) != nil:
+		return linkerdHandler(group, version, kind)
 	case policyKind(kind) && group != "":
 		return addUnevaluated, true
 	case group == "" && kind == "Node":

@@ -19,12 +19,12 @@ import (
 func TestCloneKnowsModelFields(t *testing.T) {
 	t.Parallel()
 	known := map[reflect.Type][]string{
-		reflect.TypeFor[model.Cluster]():       {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Unevaluated", "Externals", "Gaps", "ClusterPolicies", "Nodes"},
+		reflect.TypeFor[model.Cluster]():       {"Namespaces", "Workloads", "Services", "Policies", "Objects", "Unevaluated", "Externals", "Gaps", "ClusterPolicies", "Nodes", "MeshPolicies"},
 		reflect.TypeFor[model.Node]():          {"Name", "Labels", "Addresses", "Source"},
 		reflect.TypeFor[model.ClusterPolicy](): {"CNP", "ANP", "BANP", "Source"},
 		reflect.TypeFor[model.Namespace]():     {"Name", "Labels", "Annotations", "Implicit", "Source"},
 		reflect.TypeFor[model.Workload]():      {"Kind", "Namespace", "Name", "Labels", "Annotations", "Template", "Replicas", "Pods", "Source"},
-		reflect.TypeFor[model.PodSpec]():       {"Labels", "Annotations", "Containers", "HostNetwork"},
+		reflect.TypeFor[model.PodSpec]():       {"Labels", "Annotations", "Containers", "HostNetwork", "ServiceAccount", "Probes"},
 		reflect.TypeFor[model.Container]():     {"Name", "Image", "Init", "Ports"},
 		reflect.TypeFor[model.Pod]():           {"Name", "Spec", "IPs", "NodeName", "Source"},
 		reflect.TypeFor[model.Service]():       {"Namespace", "Name", "Type", "Selector", "Ports", "Source"},
@@ -95,6 +95,8 @@ func cloneCluster(c *model.Cluster) *model.Cluster {
 		// The policies' API objects are shared: injection never reads them.
 		ClusterPolicies: slices.Clone(c.ClusterPolicies),
 		Nodes:           slices.Clone(c.Nodes),
+		// The policies' specs are shared: injection never reads them.
+		MeshPolicies: slices.Clone(c.MeshPolicies),
 	}
 	for i := range out.Nodes {
 		n := &out.Nodes[i]
@@ -135,7 +137,7 @@ func cloneCluster(c *model.Cluster) *model.Cluster {
 
 func cloneSpec(s model.PodSpec) model.PodSpec {
 	s.Labels, s.Annotations = maps.Clone(s.Labels), maps.Clone(s.Annotations)
-	s.Containers = slices.Clone(s.Containers)
+	s.Containers, s.Probes = slices.Clone(s.Containers), slices.Clone(s.Probes)
 	for i := range s.Containers {
 		s.Containers[i].Ports = slices.Clone(s.Containers[i].Ports)
 	}

@@ -16,6 +16,7 @@ type config struct {
 	nativeSidecar *bool
 	cni           bool
 	opaquePorts   string
+	policy        PolicySettings
 }
 
 // readConfig reads the linkerd-config ConfigMap in ns: key `values` (Helm
@@ -70,6 +71,9 @@ func (cfg *config) readKey(o model.Object, key string, ds *model.Diagnostics) {
 	}
 	if s, ok := scalar(&root, "proxy", "opaquePorts"); ok {
 		cfg.opaquePorts = s
+	}
+	if key == "values" {
+		cfg.policy = readPolicy(&root, "ConfigMap "+o.Namespace+"/"+o.Name)
 	}
 	if s, ok := scalar(&root, "cniEnabled"); ok {
 		cfg.cni = s == "true"

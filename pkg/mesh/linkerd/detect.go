@@ -34,7 +34,7 @@ func Detect(c *model.Cluster, override string) (*Install, model.Diagnostics, err
 		return nil, ds, fmt.Errorf("control plane in namespace %q: %w", ns, err)
 	}
 	opts := []Option{WithNamespace(ns), WithVersionSource(src),
-		WithComponents(components(c, ns)...), WithCNI(cfg.cni), WithOpaquePorts(cfg.opaquePorts)}
+		WithComponents(components(c, ns)...), WithCNI(cfg.cni), WithOpaquePorts(cfg.opaquePorts), WithPolicy(cfg.policy)}
 	if cfg.mode != TransportModeUnknown {
 		opts = append(opts, WithTransportMode(cfg.mode))
 	}

@@ -25,6 +25,7 @@ func (in *Install) Inject(c *model.Cluster) *model.Cluster {
 	out.Namespaces, out.Services, out.Policies = slices.Clip(c.Namespaces), slices.Clip(c.Services), slices.Clip(c.Policies)
 	out.Objects, out.Externals, out.Gaps = slices.Clip(c.Objects), slices.Clip(c.Externals), slices.Clip(c.Gaps)
 	out.Unevaluated, out.ClusterPolicies, out.Nodes = slices.Clip(c.Unevaluated), slices.Clip(c.ClusterPolicies), slices.Clip(c.Nodes)
+	out.MeshPolicies = slices.Clip(c.MeshPolicies)
 	out.Workloads = slices.Clip(c.Workloads)
 	if in.Modelled {
 		defer in.addModelled(&out, c)

@@ -27,6 +27,8 @@ type Install struct {
 	// OpaquePorts is the cluster default opaque-ports list (proxy.opaquePorts);
 	// empty means the release's default (§2).
 	OpaquePorts string
+	// Policy is what the install says about inbound authorization.
+	Policy PolicySettings
 	// Modelled: the input holds no control plane; Inject adds the one
 	// podreach models for Release from its flow data (model.go).
 	Modelled bool
@@ -76,6 +78,7 @@ type options struct {
 	cni           bool
 	opaquePorts   string
 	source        VersionSource
+	policy        PolicySettings
 }
 
 func makeOptions(opts []Option) options {
@@ -138,6 +141,7 @@ func New(v Version, opts ...Option) (*Install, error) {
 		NativeSidecar: v.In(Range{Min: 20, EdgeMin: EdgeTag{26, 5, 2}}), // commit 009a25fa3 (§1.2)
 		CNI:           o.cni,
 		OpaquePorts:   o.opaquePorts,
+		Policy:        o.policy,
 		table:         t,
 	}
 	if o.nativeSidecar != nil {
