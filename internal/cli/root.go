@@ -112,6 +112,7 @@ Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error,
 	root.AddCommand(newLabCmd(s))
 	root.AddCommand(newReportCmd(s))
 	root.AddCommand(newGenerateCmd(s))
+	root.AddCommand(newGuardCmd(s)) // guard*.go
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd(s, root))
 	registerCompletions(root) // complete.go

@@ -52,11 +52,11 @@ type options struct {
 	protected []Flow
 	effective []effective.Option
 	reach     []reach.Option
-	input     string
+	explain   string
 }
 
 func makeOptions(opts []Option) options {
-	o := options{mode: ModeWarn}
+	o := options{mode: ModeWarn, explain: "podreach explain"}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -83,9 +83,10 @@ func WithReachOptions(opts ...reach.Option) Option {
 	return func(o *options) { o.reach = append(o.reach, opts...) }
 }
 
-// WithExplainInput sets the input flags the explain command of a warning
-// names the cluster with ("--live", "-f examples/emojivoto-linkerd/").
-func WithExplainInput(flags string) Option { return func(o *options) { o.input = flags } }
+// WithExplainCommand sets the command, input flags included, that warning
+// lines explain a connection with (default "podreach explain"; e.g.
+// "podreach explain --live", "kubectl podreach explain -f cluster/").
+func WithExplainCommand(cmd string) Option { return func(o *options) { o.explain = cmd } }
 
 // Guard judges changes against the current state of a cluster. It is safe
 // for concurrent use: Review reads the state Update last set.

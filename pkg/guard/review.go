@@ -148,10 +148,7 @@ func (g *Guard) explain(r Request, p check.Pair) string {
 		port = p.AppPort
 	}
 	var b strings.Builder
-	b.WriteString("podreach explain")
-	if g.o.input != "" {
-		b.WriteString(" " + g.o.input)
-	}
+	b.WriteString(g.o.explain)
 	if r.Operation == OpDelete {
 		fmt.Fprintf(&b, " --delete %s/%s", strings.ToLower(r.Kind), strings.TrimPrefix(r.ref(), r.Kind+" "))
 	} else {
