@@ -52,7 +52,7 @@ func (g *Guard) Review(r Request) (Verdict, error) {
 		ast, err = g.analyse(after, st.prof)
 	}
 	if err != nil {
-		w := cut("podreach guard could not evaluate this change: " + err.Error())
+		w := cut("podreach guard could not evaluate this change: "+err.Error(), maxWarning)
 		return Verdict{Allowed: true, Evaluated: true, Warnings: []string{w}}, err
 	}
 	return g.judge(r, st, ast)
@@ -113,10 +113,10 @@ func (g *Guard) warnings(r Request, v *Verdict) []string {
 			out = append(out, fmt.Sprintf("podreach: and %d more mesh flows broken", len(v.Broken)-maxWarnings))
 			break
 		}
-		out = append(out, cut(g.brokenLine(r, res, v.Was[i])))
+		out = append(out, cut(g.brokenLine(r, res, v.Was[i]), maxWarning))
 	}
 	for _, f := range v.Lost {
-		out = append(out, cut("podreach: protected flow "+f.String()+" is lost"))
+		out = append(out, cut("podreach: protected flow "+f.String()+" is lost", maxWarning))
 	}
 	if v.Removed > 0 {
 		out = append(out, fmt.Sprintf("podreach: this change removes %d connections (workload pairs losing a port)", v.Removed))
@@ -124,21 +124,23 @@ func (g *Guard) warnings(r Request, v *Verdict) []string {
 	return out
 }
 
-// brokenLine is "✔→× <check line>: N of M sources blocked by P; see:
-// <explain command>".
+// brokenLine is "✔→× <check line>: N/M sources blocked by P; see:
+// <explain command>", at most maxWarning bytes: the head is shortened
+// first, so that the command stays whole.
 func (g *Guard) brokenLine(r Request, res check.Result, was check.Status) string {
 	srcs := map[string]bool{}
 	for _, p := range res.Blocked {
 		srcs[p.From] = true
 	}
-	line := fmt.Sprintf("%s→× %s: %d of %d sources blocked", was.Symbol(), res.Description, len(srcs), res.Sources)
+	head := fmt.Sprintf("%s→× %s: %d/%d sources blocked", was.Symbol(), res.Description, len(srcs), res.Sources)
 	if len(res.Policies) > 0 {
-		line += " by " + strings.Join(res.Policies, ", ")
+		head += " by " + strings.Join(res.Policies, ", ")
 	}
-	if len(res.Blocked) > 0 {
-		line += "; see: " + g.explain(r, res.Blocked[0])
+	if len(res.Blocked) == 0 {
+		return cut(head, maxWarning)
 	}
-	return line
+	tail := "; see: " + g.explain(r, res.Blocked[0])
+	return cut(head, max(maxWarning-len(tail), maxWarning/4)) + tail
 }
 
 // explain is the command that explains pair p with the change applied.
@@ -161,12 +163,12 @@ func (g *Guard) explain(r Request, p check.Pair) string {
 	return b.String()
 }
 
-// cut shortens s to maxWarning bytes, on a rune boundary.
-func cut(s string) string {
-	if len(s) <= maxWarning {
+// cut shortens s to n bytes, on a rune boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	i := maxWarning - len("…")
+	i := n - len("…")
 	for i > 0 && s[i]&0xC0 == 0x80 {
 		i--
 	}
