@@ -57,6 +57,7 @@ gracefully. See docs/guard.md.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runGuard(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	cmd.AddCommand(newGuardCertsCmd(s))
 	fl := cmd.Flags()
 	fl.StringVar(&f.listen, "listen", ":8443", "address to serve HTTPS on")
 	fl.StringVar(&f.certFile, "tls-cert-file", "", "serving certificate (PEM; required)")

@@ -139,18 +139,23 @@ func (g *Guard) brokenLine(r Request, res check.Result, was check.Status) string
 	if len(res.Blocked) == 0 {
 		return cut(head, maxWarning)
 	}
-	tail := "; see: " + g.explain(r, res.Blocked[0])
-	return cut(head, max(maxWarning-len(tail), maxWarning/4)) + tail
+	tail := "; see: " + g.explain(g.o.explain, r, res.Blocked[0])
+	if len(head)+len(tail) > maxWarning { // long input flags: the user knows them
+		program, _, _ := strings.Cut(g.o.explain, " explain")
+		tail = "; see: " + g.explain(program+" explain", r, res.Blocked[0])
+	}
+	return cut(head, max(maxWarning-len(tail), maxWarning/2)) + tail
 }
 
-// explain is the command that explains pair p with the change applied.
-func (g *Guard) explain(r Request, p check.Pair) string {
+// explain is the command that explains pair p with the change applied:
+// base is the command and its input flags.
+func (g *Guard) explain(base string, r Request, p check.Pair) string {
 	port := p.Port
 	if p.AppPort != 0 {
 		port = p.AppPort
 	}
 	var b strings.Builder
-	b.WriteString(g.o.explain)
+	b.WriteString(base)
 	if r.Operation == OpDelete {
 		fmt.Fprintf(&b, " --delete %s/%s", strings.ToLower(r.Kind), strings.TrimPrefix(r.ref(), r.Kind+" "))
 	} else {
