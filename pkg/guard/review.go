@@ -132,7 +132,11 @@ func (g *Guard) brokenLine(r Request, res check.Result, was check.Status) string
 	for _, p := range res.Blocked {
 		srcs[p.From] = true
 	}
-	head := fmt.Sprintf("%s→× %s: %d/%d sources blocked", was.Symbol(), res.Description, len(srcs), res.Sources)
+	mark := was.Symbol() + "→×"
+	if was == check.StatusUnknown { // a line the state before did not have
+		mark = "new ×"
+	}
+	head := fmt.Sprintf("%s %s: %d/%d sources blocked", mark, res.Description, len(srcs), res.Sources)
 	if len(res.Policies) > 0 {
 		head += " by " + strings.Join(res.Policies, ", ")
 	}
