@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"k8s.io/klog/v2"
+
 	"github.com/podreach/podreach/internal/webhook"
 	"github.com/podreach/podreach/pkg/guard"
 	"github.com/podreach/podreach/pkg/load/live"
@@ -36,6 +38,9 @@ func (l *liveSource) Synced() time.Time {
 // kubeconfig, refused credentials) calls fail with its error.
 func (f *guardFlags) watch(ctx context.Context, log *slog.Logger, opts []guard.Option, fail func(error)) webhook.Source {
 	src := &liveSource{}
+	// client-go's reflectors log through klog (a watch that ended, a list
+	// retried): into the guard's structured log.
+	klog.SetSlogLogger(log)
 	go func() {
 		err := f.input.src.conn.Watch(ctx, f.interval, func(fill func(live.Sink)) error {
 			src.rebuild(log, opts, fill)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -149,4 +150,52 @@ func postReview(c *http.Client, url, uid string, obj []byte) error {
 		return fmt.Errorf("%s: status %d, decode %v, response %+v", uid, resp.StatusCode, err, r.Response)
 	}
 	return nil
+}
+
+// TestGuardRecoversFromAPIServerRestart: kube-apiserver killed and started
+// again under the guard's informers; a policy created afterwards reaches
+// the guard's model (its reflectors listed and watched again).
+func TestGuardRecoversFromAPIServerRestart(t *testing.T) {
+	e := newGuardEnv(t)
+	stop := e.startGuard(t)
+	obj, err := json.Marshal(policyObject(t, denyAllFile, "linkerd", "deny-all-ingress").Object)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	if err := postReview(c, "https://"+e.addr+"/validate", "before", obj); err != nil {
+		t.Fatalf("before the restart: %v", err)
+	}
+	if err := e.restartAPIServer(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.apply(policyObject(t, denyAllFile, "linkerd", "deny-all-ingress"), false); err != nil {
+		t.Fatal(err)
+	}
+	// Once the model holds the policy, the same review changes nothing:
+	// no warnings (postReview then reports an error).
+	deadline := time.Now().Add(60 * time.Second)
+	for postReview(c, "https://"+e.addr+"/validate", "after", obj) == nil {
+		if time.Now().After(deadline) {
+			_, logs := stop()
+			t.Fatalf("the guard never saw the policy created after the restart:\n%.4000s", logs)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if code, logs := stop(); code != 0 || !strings.Contains(logs, "watch ended with error") {
+		t.Errorf("exit %d; the logs do not show the watch errors:\n%.3000s", code, logs)
+	}
+}
+
+// restartAPIServer kills kube-apiserver and starts it again with the same
+// arguments, then waits until it is ready.
+func (e *guardEnv) restartAPIServer() error {
+	old := e.srv.api
+	e.srv.killAPIServer()
+	old.Wait()
+	e.srv.api = command(old.Path, filepath.Join(e.dir, "apiserver-2.log"), old.Args[1:]...)
+	if err := e.srv.api.Start(); err != nil {
+		return err
+	}
+	return waitHTTP(e.srv.httpClient(), e.srv.host+"/readyz", "admin-token", 90*time.Second)
 }
