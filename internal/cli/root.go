@@ -113,6 +113,7 @@ Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error,
 	root.AddCommand(newReportCmd(s))
 	root.AddCommand(newGenerateCmd(s))
 	root.AddCommand(newLintCmd(s), newExposureCmd(s))
+	root.AddCommand(newGuardCmd(s)) // guard*.go
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd(s, root))
 	registerCompletions(root) // complete.go

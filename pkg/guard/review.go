@@ -1,0 +1,185 @@
+package guard
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/podreach/podreach/pkg/check"
+	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/reach"
+)
+
+// Warning lines: "Limit warnings to 120 characters if possible. Warnings
+// over 256 characters and large numbers of warnings may be truncated"
+// (k8s.io/api admission/v1 AdmissionResponse.warnings); "If more than 4096
+// characters of warning messages are added (from all sources), additional
+// warning messages are ignored"
+// (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#response).
+const (
+	maxWarning  = 256
+	maxWarnings = 8 // broken flows listed; the rest are counted in one line
+)
+
+// Verdict is the guard's answer to one request.
+type Verdict struct {
+	Allowed bool
+	// Evaluated is false when the request cannot change what the guard
+	// judges (another kind, an image bump, a controlled ReplicaSet).
+	Evaluated bool
+	Message   string   // why it is denied; empty when allowed
+	Warnings  []string // one line each, as kubectl prints them
+	// Broken are the mesh check lines that are × after the change and were
+	// not before; Removed counts the ordered workload pairs that lose a
+	// port; Lost are the protected flows lost.
+	Broken  []check.Result
+	Was     []check.Status // the status of each Broken line before
+	Removed int
+	Lost    []Flow
+}
+
+// Review judges r against the current state. An error means the change
+// could not be evaluated: the verdict then allows it, with a warning that
+// says so (a guard that cannot read a change must not block the cluster;
+// the API server has validated the object already).
+func (g *Guard) Review(r Request) (Verdict, error) {
+	st := g.cur.Load()
+	after, err := apply(st.c, r)
+	if err == nil && after == nil {
+		return Verdict{Allowed: true}, nil
+	}
+	var ast *state
+	if err == nil {
+		ast, err = g.analyse(after, st.prof)
+	}
+	if err != nil {
+		w := cut("podreach guard could not evaluate this change: "+err.Error(), maxWarning)
+		return Verdict{Allowed: true, Evaluated: true, Warnings: []string{w}}, err
+	}
+	return g.judge(r, st, ast)
+}
+
+// judge compares the states before and after r.
+func (g *Guard) judge(r Request, before, after *state) (Verdict, error) {
+	v := Verdict{Allowed: true, Evaluated: true}
+	if before.rep != nil {
+		now := make(map[string]check.Result, len(after.rep.Results))
+		for _, res := range after.rep.Results {
+			now[res.ID] = res
+		}
+		for _, sc := range check.Compare(before.rep, after.rep) {
+			if sc.After == check.StatusError && sc.Before != check.StatusError {
+				v.Broken, v.Was = append(v.Broken, now[sc.ID]), append(v.Was, sc.Before)
+			}
+		}
+	}
+	d, err := reach.Diff(before.a, after.a)
+	if err != nil {
+		return Verdict{Allowed: true, Evaluated: true}, fmt.Errorf("comparing the states: %w", err)
+	}
+	v.Removed, _ = d.Counts()
+	v.Lost = g.lostProtected(before, after)
+	v.Warnings = g.warnings(r, &v)
+	if g.o.mode == ModeEnforce {
+		v.Allowed, v.Message = g.decide(r, &v)
+	}
+	return v, nil
+}
+
+// decide is enforce mode's answer: deny when a mesh check line goes from
+// ✔ to ×, or a protected flow is lost.
+func (g *Guard) decide(r Request, v *Verdict) (bool, string) {
+	var why []string
+	for i, res := range v.Broken {
+		if v.Was[i] == check.StatusOK {
+			why = append(why, fmt.Sprintf("mesh check %q goes from ✔ to ×", res.Description))
+		}
+	}
+	for _, f := range v.Lost {
+		why = append(why, "protected flow "+f.String()+" is lost")
+	}
+	if len(why) == 0 {
+		return true, ""
+	}
+	return false, fmt.Sprintf("podreach guard (enforce): %s %s breaks the mesh: %s", strings.ToLower(r.Operation.String()), r.ref(), strings.Join(why, "; "))
+}
+
+// warnings writes the verdict's lines: one per broken mesh flow (at most
+// maxWarnings, then a count), one per lost protected flow, and how many
+// connections the change removes.
+func (g *Guard) warnings(r Request, v *Verdict) []string {
+	var out []string
+	for i, res := range v.Broken {
+		if i == maxWarnings {
+			out = append(out, fmt.Sprintf("podreach: and %d more mesh flows broken", len(v.Broken)-maxWarnings))
+			break
+		}
+		out = append(out, cut(g.brokenLine(r, res, v.Was[i]), maxWarning))
+	}
+	for _, f := range v.Lost {
+		out = append(out, cut("podreach: protected flow "+f.String()+" is lost", maxWarning))
+	}
+	if v.Removed > 0 {
+		out = append(out, fmt.Sprintf("podreach: this change removes %d connections (workload pairs losing a port)", v.Removed))
+	}
+	return out
+}
+
+// brokenLine is "✔→× <check line>: N/M sources blocked by P; see:
+// <explain command>", at most maxWarning bytes: the head is shortened
+// first, so that the command stays whole.
+func (g *Guard) brokenLine(r Request, res check.Result, was check.Status) string {
+	srcs := map[string]bool{}
+	for _, p := range res.Blocked {
+		srcs[p.From] = true
+	}
+	mark := was.Symbol() + "→×"
+	if was == check.StatusUnknown { // a line the state before did not have
+		mark = "new ×"
+	}
+	head := fmt.Sprintf("%s %s: %d/%d sources blocked", mark, res.Description, len(srcs), res.Sources)
+	if len(res.Policies) > 0 {
+		head += " by " + strings.Join(res.Policies, ", ")
+	}
+	if len(res.Blocked) == 0 {
+		return cut(head, maxWarning)
+	}
+	tail := "; see: " + g.explain(g.o.explain, r, res.Blocked[0])
+	if len(head)+len(tail) > maxWarning { // long input flags: the user knows them
+		program, _, _ := strings.Cut(g.o.explain, " explain")
+		tail = "; see: " + g.explain(program+" explain", r, res.Blocked[0])
+	}
+	return cut(head, max(maxWarning-len(tail), maxWarning/2)) + tail
+}
+
+// explain is the command that explains pair p with the change applied:
+// base is the command and its input flags.
+func (g *Guard) explain(base string, r Request, p check.Pair) string {
+	port := p.Port
+	if p.AppPort != 0 {
+		port = p.AppPort
+	}
+	var b strings.Builder
+	b.WriteString(base)
+	if r.Operation == OpDelete {
+		fmt.Fprintf(&b, " --delete %s/%s", strings.ToLower(r.Kind), strings.TrimPrefix(r.ref(), r.Kind+" "))
+	} else {
+		b.WriteString(" -f FILE") // the manifest being applied
+	}
+	fmt.Fprintf(&b, " --from %s --to %s --port %d", p.From, p.To, port)
+	if p.Protocol != model.TCP {
+		fmt.Fprintf(&b, " --protocol %s", p.Protocol)
+	}
+	return b.String()
+}
+
+// cut shortens s to n bytes, on a rune boundary.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n - len("…")
+	for i > 0 && s[i]&0xC0 == 0x80 {
+		i--
+	}
+	return s[:i] + "…"
+}
