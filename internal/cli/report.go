@@ -12,6 +12,7 @@ import (
 
 type reportFlags struct {
 	input inputFlags
+	focus focusFlags
 	to    []string
 	out   string
 	title string
@@ -37,16 +38,23 @@ and scripts and makes no request), with:
   - with --to, the connections the after state gains and loses (the report
     then shows the after state; -f and --to work as in diff).
 
+Filters choose what the graph, the matrix and the diff show, as diff's do
+(-n, -l, --from, --dst, their selectors, --port); the page header says
+which. Every namespace's policies still decide; the check results and the
+policy pages are not filtered.
+
 The HTML goes to stdout unless --out is given. Exit code 0 when the report
 is written, whatever it shows (use check or diff as a gate); 2 on usage or
 input errors.`,
 		Example: `  podreach report -f examples/emojivoto-linkerd/ --mesh linkerd --out report.html
   podreach report -f base/ --to head/ --mesh linkerd --out change.html
-  podreach report --mesh linkerd > cluster.html`,
+  podreach report --mesh linkerd > cluster.html
+  podreach report -f cluster/ -n shop --out shop.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.focus.add(cmd, "dst")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state of a diff: manifest file, directory or - ; repeatable, layered in order")
 	fl.StringVar(&f.out, "out", "", "write the HTML to this file instead of stdout")
@@ -62,6 +70,10 @@ type reportState struct {
 }
 
 func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
+	focus, err := f.focus.focus(cmd, &f.input)
+	if err != nil {
+		return err
+	}
 	in := &f.input
 	st := in.state()
 	st.deletes = in.src.deletes
@@ -84,7 +96,19 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		ctxName = in.src.conn.Context()
 	}
 	cur := rs[len(rs)-1]
-	ropts := []report.Option{report.WithTitle(f.title), report.WithSource(states[len(states)-1].describe(ctxName))}
+	if delta != nil {
+		if delta, err = f.focus.focusDelta(s, [2]*reach.Analysis{rs[0].a, cur.a}, delta, focus); err != nil {
+			return err
+		}
+	}
+	if cur.a, err = f.focus.apply(s, cur.a, focus); err != nil {
+		return err
+	}
+	shown := ""
+	if d := f.focus.describe(focus); d != "" {
+		shown = " (shown: " + d + ")"
+	}
+	ropts := []report.Option{report.WithTitle(f.title), report.WithSource(states[len(states)-1].describe(ctxName) + shown)}
 	if cur.check != nil {
 		ropts = append(ropts, report.WithCheck(cur.check, cur.profile))
 	}
@@ -93,7 +117,7 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		if cur.check != nil {
 			d.Mesh = check.Compare(rs[0].check, cur.check)
 		}
-		ropts = append(ropts, report.WithDiff(d), report.WithSource(d.Before+" → "+d.After))
+		ropts = append(ropts, report.WithDiff(d), report.WithSource(d.Before+" → "+d.After+shown))
 	}
 	return writeReport(s, f.out, cur.a, ropts)
 }

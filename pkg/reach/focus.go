@@ -55,7 +55,8 @@ type FocusError struct {
 	Err        error
 }
 
-func (e *FocusError) Error() string { return fmt.Sprintf("%s %q: %v", e.Field, e.Ref, e.Err) }
+// Error is the field and the resolution error (which names the value).
+func (e *FocusError) Error() string { return e.Field + " " + e.Err.Error() }
 
 func (e *FocusError) Unwrap() error { return e.Err }
 
@@ -153,7 +154,7 @@ func (a *Analysis) side(f *Focus, field string, refs []string, sel labels.Select
 // workload).
 func (a *Analysis) focusEndpoints(ref, defaultNS string) ([]int, error) {
 	if kind, ns, ok := strings.Cut(ref, "/"); ok && (kind == "namespace" || kind == "ns") && !strings.Contains(ns, "/") {
-		return a.namespaceNodes(ns)
+		return a.namespaceNodes(ref, ns)
 	}
 	t, err := a.Resolve(ref, defaultNS)
 	if err != nil {
@@ -166,7 +167,7 @@ func (a *Analysis) focusEndpoints(ref, defaultNS string) ([]int, error) {
 	return out, nil
 }
 
-func (a *Analysis) namespaceNodes(ns string) ([]int, error) {
+func (a *Analysis) namespaceNodes(ref, ns string) ([]int, error) {
 	eps := a.engine.Endpoints()
 	var out []int
 	for _, n := range a.nodes {
@@ -175,7 +176,7 @@ func (a *Analysis) namespaceNodes(ns string) ([]int, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no %s in namespace %q in the input", a.opts.level, ns)
+		return nil, fmt.Errorf("%q: no %s in namespace %s in the input", ref, a.opts.level, ns)
 	}
 	return out, nil
 }
