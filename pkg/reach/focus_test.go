@@ -2,11 +2,15 @@ package reach_test
 
 import (
 	"errors"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/podreach/podreach/internal/synth"
+	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -209,4 +213,66 @@ func TestFocusErrors(t *testing.T) {
 	if _, err := reach.Diff(f, a); err == nil {
 		t.Error("Diff of a focused analysis: no error")
 	}
+}
+
+// TestFocusWorkloadAtPodLevel: at pod level a workload's name stands for
+// its pods, and one pod's name for that pod only; at workload level a
+// pod's name stands for its workload.
+func TestFocusWorkloadAtPodLevel(t *testing.T) {
+	t.Parallel()
+	c := synth.Generate(synth.SizeS.Config(3))
+	pod, err := reach.Analyze(c, reach.WithLevel(reach.LevelPod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	talks := map[string]bool{} // pods that open some connection
+	for _, cn := range matrixConns(t, pod) {
+		talks[cn.From] = true
+	}
+	var w *model.Workload
+	var pods []string
+	for i := range c.Workloads {
+		w, pods = &c.Workloads[i], nil
+		for _, p := range w.Pods {
+			if id := w.Namespace + "/" + p.Name; talks[id] {
+				pods = append(pods, id)
+			}
+		}
+		if len(pods) > 1 && len(pods) == len(w.Pods) {
+			break
+		}
+	}
+	if len(pods) < 2 {
+		t.Fatal("no workload whose pods all talk in the generated cluster")
+	}
+	slices.Sort(pods)
+	sources := func(a *reach.Analysis, from string) []string {
+		f, err := a.Focus(reach.Focus{From: []string{from}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, c := range matrixConns(t, f) {
+			seen[c.From] = true
+		}
+		return slices.Sorted(maps.Keys(seen))
+	}
+	if got := sources(pod, w.ID()); !slices.Equal(got, pods) {
+		t.Errorf("pod level, --from %s: sources %q, want its pods %q", w.ID(), got, pods)
+	}
+	if got := sources(pod, pods[1]); !slices.Equal(got, pods[1:2]) {
+		t.Errorf("pod level, --from %s: sources %q, want the pod", pods[1], got)
+	}
+	if got := sources(analyzeCluster(t, c), pods[0]); !slices.Equal(got, []string{w.ID()}) {
+		t.Errorf("workload level, --from %s: sources %q, want its workload", pods[0], got)
+	}
+}
+
+func analyzeCluster(t *testing.T, c *model.Cluster) *reach.Analysis {
+	t.Helper()
+	a, err := reach.Analyze(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
