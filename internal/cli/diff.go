@@ -107,23 +107,26 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if reps[0] != nil {
 		rep.Mesh = check.Compare(reps[0], reps[1])
 	}
-	switch f.output {
-	case "json":
-		err = render.DiffJSON(s.Out, rep)
-	case "md":
-		err = render.DiffMarkdown(s.Out, rep)
-	case "dot":
-		err = render.DiffDOT(s.Out, rep)
-	case "mermaid":
-		err = render.DiffMermaid(s.Out, rep)
-	default:
-		err = render.DiffText(s.Out, rep)
-	}
-	if err != nil {
+	if err := writeDiff(s, rep, f.output); err != nil {
 		return err
 	}
 	if err := diffExit(rep, f.failOn); err != nil {
 		return err
 	}
 	return diffUnknown(s, as, delta)
+}
+
+// writeDiff renders rep in format output.
+func writeDiff(s Streams, rep *render.DiffReport, output string) error {
+	switch output {
+	case "json":
+		return render.DiffJSON(s.Out, rep)
+	case "md":
+		return render.DiffMarkdown(s.Out, rep)
+	case "dot":
+		return render.DiffDOT(s.Out, rep)
+	case "mermaid":
+		return render.DiffMermaid(s.Out, rep)
+	}
+	return render.DiffText(s.Out, rep)
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/mesh"
-	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 	"github.com/podreach/podreach/pkg/report"
 )
@@ -96,18 +95,11 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		ctxName = in.src.conn.Context()
 	}
 	cur := rs[len(rs)-1]
-	if delta != nil {
-		if delta, err = f.focus.focusDelta(s, [2]*reach.Analysis{rs[0].a, cur.a}, delta, focus); err != nil {
-			return err
-		}
-	}
-	if cur.a, err = f.focus.apply(s, cur.a, focus); err != nil {
+	shown, err := f.focusStates(s, rs, &delta, focus)
+	if err != nil {
 		return err
 	}
-	shown := ""
-	if d := f.focus.describe(focus); d != "" {
-		shown = " (shown: " + d + ")"
-	}
+	cur.a = rs[len(rs)-1].a
 	ropts := []report.Option{report.WithTitle(f.title), report.WithSource(states[len(states)-1].describe(ctxName) + shown)}
 	if cur.check != nil {
 		ropts = append(ropts, report.WithCheck(cur.check, cur.profile))
@@ -122,59 +114,21 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 	return writeReport(s, f.out, cur.a, ropts)
 }
 
-// reportStates analyses the report's states as they run: one, or two
-// compared as diff compares them (the page then shows the after state as
-// check.Run analysed it).
-func reportStates(s Streams, in *inputFlags, cs []*model.Cluster) ([]reportState, *reach.Delta, error) {
-	opts, err := in.options()
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(cs) == 1 {
-		r, err := analyzeState(s, cs[0], in, opts)
-		return []reportState{r}, nil, err
-	}
-	as, reps, err := analyzeStates(s, in, cs)
-	if err != nil {
-		return nil, nil, err
-	}
-	delta, err := reach.Diff(as[0], as[1])
-	if err != nil {
-		return nil, nil, inputError(err)
-	}
-	rs := []reportState{{a: as[0], check: reps[0], profile: as[0].Mesh()}, {a: as[1], check: reps[1], profile: as[1].Mesh()}}
-	if cur := &rs[1]; cur.check != nil {
-		if _, cur.a, err = check.Run(cs[1], cur.profile, check.WithReachOptions(opts...)); err != nil {
-			return nil, nil, inputError(err)
+// focusStates applies the filters to the shown state and the delta, and
+// returns what the page header says of them ("" without filters).
+func (f *reportFlags) focusStates(s Streams, rs []reportState, delta **reach.Delta, r reach.Focus) (string, error) {
+	cur := &rs[len(rs)-1]
+	var err error
+	if *delta != nil {
+		if *delta, err = f.focus.focusDelta(s, [2]*reach.Analysis{rs[0].a, cur.a}, *delta, r); err != nil {
+			return "", err
 		}
 	}
-	return rs, delta, nil
-}
-
-// analyzeState analyses one state at workload level, as it runs; with a
-// mesh, the analysis is check.Run's.
-func analyzeState(s Streams, c *model.Cluster, in *inputFlags, opts []reach.Option) (reportState, error) {
-	if err := in.addExternals(c); err != nil {
-		return reportState{}, err
+	if cur.a, err = f.focus.apply(s, cur.a, r); err != nil {
+		return "", err
 	}
-	eopts, err := in.effective()
-	if err != nil {
-		return reportState{}, err
+	if d := f.focus.describe(r); d != "" {
+		return " (shown: " + d + ")", nil
 	}
-	inst, err := in.profile(s, c, eopts)
-	if err != nil {
-		return reportState{}, err
-	}
-	if inst == nil {
-		a, err := reach.Analyze(c, opts...)
-		if err != nil {
-			return reportState{}, inputError(err)
-		}
-		return reportState{a: a}, nil
-	}
-	rep, a, err := check.Run(c, inst, check.WithReachOptions(opts...))
-	if err != nil {
-		return reportState{}, inputError(err)
-	}
-	return reportState{a: a, check: rep, profile: inst}, nil
+	return "", nil
 }

@@ -58,25 +58,29 @@ func (m *members) view(nodes []int) (*view, []int) {
 		}
 		keep[i], rows, colsOf = true, append(rows, int32(i)), append(colsOf, uint8(k))
 	}
-	// A destination is kept when a source other than itself sees it: any
-	// source when it is in scope (it is in both lists), else one with
-	// list 0. (It is not a source itself, or it would be kept.)
+	m.keepDestinations(keep, len(rows), colsOf)
+	return remap(nodes, keep, rows, colsOf, lists)
+}
+
+// keepDestinations marks the destinations a source other than themselves
+// sees: any source when they are in scope (they are in both lists), else
+// a source with list 0. (A source is marked already.)
+func (m *members) keepDestinations(keep []bool, sources int, colsOf []uint8) {
 	srcAll := 0
 	for _, k := range colsOf {
 		if k == 0 {
 			srcAll++
 		}
 	}
-	for i := range nodes {
+	for i := range keep {
 		switch {
 		case !m.to[i] || keep[i]:
 		case !m.scoped || m.scope[i]:
-			keep[i] = len(rows) > 0
+			keep[i] = sources > 0
 		default:
 			keep[i] = srcAll > 0
 		}
 	}
-	return remap(nodes, keep, rows, colsOf, lists)
 }
 
 // hasOther reports whether list holds a position other than i.
