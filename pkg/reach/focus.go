@@ -213,3 +213,28 @@ func (a *Analysis) idsToEndpoints(ids ...string) []int {
 	}
 	return out
 }
+
+// shownEndpoints are the endpoints a focused analysis's answers are about:
+// its nodes and, at workload level, the pods of its workloads (a policy
+// selecting one pod of a shown workload could change its pairs).
+func (a *Analysis) shownEndpoints() map[int]bool {
+	shown := make(map[int]bool, len(a.nodes))
+	for _, n := range a.nodes {
+		shown[n] = true
+	}
+	if a.opts.level != LevelWorkload {
+		return shown
+	}
+	for i := range a.cluster.Workloads {
+		w := &a.cluster.Workloads[i]
+		if e, ok := a.byID[w.ID()]; !ok || !shown[e] {
+			continue
+		}
+		for _, p := range w.Pods {
+			if e, ok := a.byID[w.Namespace+"/"+p.Name]; ok {
+				shown[e] = true
+			}
+		}
+	}
+	return shown
+}

@@ -276,3 +276,59 @@ func analyzeCluster(t *testing.T, c *model.Cluster) *reach.Analysis {
 	}
 	return a
 }
+
+// TestFocusUnevaluated: a focused analysis reports the unevaluated
+// policies that select an end of a shown pair — a pod of a shown workload
+// included — and only those.
+func TestFocusUnevaluated(t *testing.T) {
+	t.Parallel()
+	const anp = `apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: {name: deny-canary}
+spec:
+  priority: 10
+  subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {track: canary}}}}
+  ingress: [{name: deny, action: Deny, from: [{namespaces: {}}]}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: pay, namespace: bank}
+spec:
+  selector: {matchLabels: {app: pay}}
+  template: {metadata: {labels: {app: pay}}, spec: {containers: [{name: c, image: i}]}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: pay-canary
+  namespace: bank
+  labels: {app: pay, track: canary}
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: pay, uid: u}]
+spec: {containers: [{name: c, image: i}]}
+`
+	a := analyze(t, focusCluster, anp)
+	if len(a.Unevaluated()) != 1 {
+		t.Fatalf("unfocused: %v, want the ANP", a.Unevaluated())
+	}
+	tests := []struct {
+		name  string
+		focus reach.Focus
+		want  int
+	}{
+		{"the workload of the selected pod is shown", reach.Focus{Namespaces: []string{"bank"}}, 1},
+		{"it is an end of a shown pair", reach.Focus{From: []string{"shop/web"}}, 1},
+		{"no shown pair has it", reach.Focus{From: []string{"namespace/shop"}, To: []string{"namespace/shop"}}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := a.Focus(tc.focus)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(f.Unevaluated()); got != tc.want {
+				t.Errorf("%d unevaluated policies, want %d: %v", got, tc.want, f.Unevaluated())
+			}
+		})
+	}
+}

@@ -369,10 +369,7 @@ func (a *Analysis) Unevaluated() []Selection {
 	eps := a.engine.Endpoints()
 	var shown map[int]bool
 	if a.view != nil {
-		shown = make(map[int]bool, len(a.nodes))
-		for _, n := range a.nodes {
-			shown[n] = true
-		}
+		shown = a.shownEndpoints()
 	}
 	per := make([][]string, len(a.uneval.policies))
 	for e, ps := range a.uneval.by {
