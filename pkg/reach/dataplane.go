@@ -180,23 +180,15 @@ func (b *Block) dataplaneRow(s, k int, ids []int32) []bool {
 	if d == nil {
 		return nil
 	}
-	buf := b.buf
-	if buf.alts == nil {
-		buf.alts, buf.hits = make([]*policy.Scanner, len(b.v.cols)), make([][]int32, len(b.v.cols))
-		buf.same = new([1 << sameBits]sameEntry)
+	alt := b.altScanner(k)
+	if alt == nil {
+		return nil // Dataplane says "may depend" pair by pair instead
 	}
-	list := b.v.eps[k]
-	if buf.alts[k] == nil {
-		alt, err := b.a.other()
-		if err != nil {
-			return nil // Dataplane says "may depend" pair by pair instead
-		}
-		buf.alts[k], buf.hits[k] = alt.NewScanner(list), d.positions(list)
-	}
+	buf, list := b.buf, b.v.eps[k]
 	if cap(buf.dp) < len(ids) {
 		buf.dp, buf.altIDs = make([]bool, len(ids)), make([]int32, len(ids))
 	}
-	dp, alt := buf.dp[:len(ids)], buf.alts[k]
+	dp := buf.dp[:len(ids)]
 	clear(dp)
 	alt.Row(s)
 	mark := func(j int, other int32) {
@@ -223,6 +215,25 @@ func (b *Block) dataplaneRow(s, k int, ids []int32) []bool {
 		mark(int(j), int32(other))
 	}
 	return dp
+}
+
+// altScanner returns the worker's scanner of the other choice's engine
+// over destination list k (nil when that engine cannot be built), and
+// notes where the list's endpoints an ipBlock holds are.
+func (b *Block) altScanner(k int) *policy.Scanner {
+	buf := b.buf
+	if buf.alts == nil {
+		buf.alts, buf.hits = make([]*policy.Scanner, len(b.v.cols)), make([][]int32, len(b.v.cols))
+		buf.same = new([1 << sameBits]sameEntry)
+	}
+	if buf.alts[k] == nil {
+		alt, err := b.a.other()
+		if err != nil {
+			return nil
+		}
+		buf.alts[k], buf.hits[k] = alt.NewScanner(b.v.eps[k]), b.a.dp.positions(b.v.eps[k])
+	}
+	return buf.alts[k]
 }
 
 // positions returns the positions in list of the endpoints an ipBlock

@@ -105,13 +105,14 @@ func randomFocus(rng *rand.Rand, a *reach.Analysis) reach.Focus {
 
 type conn struct {
 	From, To, Allowed string
+	Dataplane         bool
 }
 
 func matrixConns(t *testing.T, a *reach.Analysis) []conn {
 	t.Helper()
 	var out []conn
 	err := a.Matrix(func(c reach.Connection) error {
-		out = append(out, conn{c.From, c.To, c.Allowed.String()})
+		out = append(out, conn{c.From, c.To, c.Allowed.String(), c.Dataplane})
 		return nil
 	})
 	if err != nil {
@@ -129,7 +130,7 @@ func runConnections(t *testing.T, a *reach.Analysis, workers int) []conn {
 		err := b.Runs(func(from int, runs []reach.Run) error {
 			for _, r := range runs {
 				for to := r.Lo; to <= r.Hi; to++ {
-					cs = append(cs, conn{nodes[from].ID, nodes[to].ID, b.Set(r.SetID).String()})
+					cs = append(cs, conn{nodes[from].ID, nodes[to].ID, b.Set(r.SetID).String(), r.Dataplane})
 				}
 			}
 			return nil
@@ -144,6 +145,26 @@ func runConnections(t *testing.T, a *reach.Analysis, workers int) []conn {
 
 // naiveFocus filters the unfocused connections as Focus documents it.
 func naiveFocus(a *reach.Analysis, f reach.Focus, full []reach.Connection) []conn {
+	shows := naiveShows(a, f)
+	var out []conn
+	for _, c := range full {
+		if !shows(c.From, c.To) {
+			continue
+		}
+		set := c.Allowed
+		if f.Port.Number != 0 {
+			if set = set.Intersect(ports.Of(f.Port.Protocol, f.Port.Number, f.Port.Number)); set.IsEmpty() {
+				continue
+			}
+		}
+		out = append(out, conn{c.From, c.To, set.String(), c.Dataplane})
+	}
+	return out
+}
+
+// naiveShows reports, pair by pair, whether Focus documents the pair of
+// nodes of a as shown under f.
+func naiveShows(a *reach.Analysis, f reach.Focus) func(from, to string) bool {
 	eps := a.Engine().Endpoints()
 	node := map[string]reach.Node{}
 	for _, n := range a.Nodes() {
@@ -165,19 +186,8 @@ func naiveFocus(a *reach.Analysis, f reach.Focus, full []reach.Connection) []con
 		inNS := len(f.Namespaces) == 0 || node[id].Kind != model.KindExternal && slices.Contains(f.Namespaces, node[id].Namespace)
 		return inNS && matches(f.Selector, id)
 	}
-	var out []conn
-	for _, c := range full {
-		if !named(f.From, c.From) || !matches(f.FromSelector, c.From) || !named(f.To, c.To) || !matches(f.ToSelector, c.To) ||
-			!scope(c.From) && !scope(c.To) {
-			continue
-		}
-		set := c.Allowed
-		if f.Port.Number != 0 {
-			if set = set.Intersect(ports.Of(f.Port.Protocol, f.Port.Number, f.Port.Number)); set.IsEmpty() {
-				continue
-			}
-		}
-		out = append(out, conn{c.From, c.To, set.String()})
+	return func(from, to string) bool {
+		return named(f.From, from) && matches(f.FromSelector, from) && named(f.To, to) && matches(f.ToSelector, to) &&
+			(scope(from) || scope(to))
 	}
-	return out
 }
