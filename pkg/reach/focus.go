@@ -89,7 +89,8 @@ func (a *Analysis) Focus(f Focus) (*Analysis, error) {
 // source, a possible destination and in scope.
 type members struct {
 	from, to, scope []bool
-	scoped          bool // scope filters something
+	ext             []bool // an external node (a pair of two is none)
+	scoped          bool   // scope filters something
 }
 
 func (a *Analysis) focusMembers(f *Focus) (*members, error) {
@@ -102,9 +103,10 @@ func (a *Analysis) focusMembers(f *Focus) (*members, error) {
 		return nil, err
 	}
 	eps := a.engine.Endpoints()
-	m.scope = make([]bool, len(a.nodes))
+	m.scope, m.ext = make([]bool, len(a.nodes)), make([]bool, len(a.nodes))
 	for i, n := range a.nodes {
 		ep := &eps[n]
+		m.ext[i] = ep.IsExternal()
 		m.scope[i] = (len(f.Namespaces) == 0 || !ep.IsExternal() && slices.Contains(f.Namespaces, ep.Namespace)) &&
 			selects(f.Selector, ep)
 	}

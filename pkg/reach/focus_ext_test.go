@@ -14,8 +14,8 @@ import (
 // TestFocusExternalsAndDataplane: with external ranges and an ipBlock
 // holding a pod IP, a focused matrix (Matrix and Blocks' runs) is the
 // unfocused one filtered as Focus documents it, dataplane marks included
-// (so no pair of two externals either), and Pairs counts the shown pairs
-// but those between two externals.
+// (so no pair of two externals either); Pairs counts the shown pairs but
+// those between two externals, and Nodes lists the ends of those pairs.
 func TestFocusExternalsAndDataplane(t *testing.T) {
 	t.Parallel()
 	c := loadCluster(t, extShop)
@@ -67,16 +67,30 @@ func checkFocus(t *testing.T, name string, a *reach.Analysis, f reach.Focus, ful
 		}
 	}
 	shows, nodes, pairs := naiveShows(a, f), a.Nodes(), 0
+	ends := map[string]bool{}
 	for _, s := range nodes {
 		for _, d := range nodes {
 			both := s.Kind == model.KindExternal && d.Kind == model.KindExternal
 			if s.ID != d.ID && !both && shows(s.ID, d.ID) {
 				pairs++
+				ends[s.ID], ends[d.ID] = true, true
 			}
 		}
 	}
 	if got := fa.Pairs(); got != pairs {
 		t.Errorf("%s: Pairs() = %d, want %d", name, got, pairs)
+	}
+	var wantNodes, gotNodes []string
+	for _, n := range nodes {
+		if ends[n.ID] {
+			wantNodes = append(wantNodes, n.ID)
+		}
+	}
+	for _, n := range fa.Nodes() {
+		gotNodes = append(gotNodes, n.ID)
+	}
+	if diff := cmp.Diff(wantNodes, gotNodes); diff != "" {
+		t.Errorf("%s: Nodes (-ends of shown pairs +focused):\n%s", name, diff)
 	}
 	marked := 0
 	for _, c := range want {

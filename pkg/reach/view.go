@@ -30,7 +30,7 @@ func fullView(nodes []int) *view {
 // shown returns the view and its nodes. A source in scope sees every
 // destination (list 0), one out of scope only those in scope (list 1);
 // a node is kept when it is an end of at least one shown pair (a pair of
-// a node with itself is none).
+// a node with itself is none, nor one of two externals).
 func (m *members) view(nodes []int) (*view, []int) {
 	var to, toScoped []int32
 	for i := range nodes {
@@ -53,39 +53,54 @@ func (m *members) view(nodes []int) (*view, []int) {
 	var colsOf []uint8
 	for i := range nodes {
 		k := list(i)
-		if !m.from[i] || !hasOther(lists[k], int32(i)) {
+		if !m.from[i] || !m.hasOther(lists[k], i) {
 			continue
 		}
 		keep[i], rows, colsOf = true, append(rows, int32(i)), append(colsOf, uint8(k))
 	}
-	m.keepDestinations(keep, len(rows), colsOf)
+	m.keepDestinations(keep, rows, colsOf)
 	return remap(nodes, keep, rows, colsOf, lists)
 }
 
 // keepDestinations marks the destinations a source other than themselves
 // sees: any source when they are in scope (they are in both lists), else
-// a source with list 0. (A source is marked already.)
-func (m *members) keepDestinations(keep []bool, sources int, colsOf []uint8) {
-	srcAll := 0
-	for _, k := range colsOf {
+// a source with list 0; for an external, such a source that is not
+// external. (A source is marked already.)
+func (m *members) keepDestinations(keep []bool, rows []int32, colsOf []uint8) {
+	var srcAll, inner, innerAll int // sources with list 0; not external; both
+	for i, k := range colsOf {
+		if !m.ext[rows[i]] {
+			inner++
+		}
 		if k == 0 {
 			srcAll++
+			if !m.ext[rows[i]] {
+				innerAll++
+			}
 		}
 	}
 	for i := range keep {
+		all, some := srcAll, len(rows)
+		if m.ext[i] {
+			all, some = innerAll, inner
+		}
 		switch {
 		case !m.to[i] || keep[i]:
 		case !m.scoped || m.scope[i]:
-			keep[i] = sources > 0
+			keep[i] = some > 0
 		default:
-			keep[i] = srcAll > 0
+			keep[i] = all > 0
 		}
 	}
 }
 
-// hasOther reports whether list holds a position other than i.
-func hasOther(list []int32, i int32) bool {
-	return len(list) > 1 || len(list) == 1 && list[0] != i
+// hasOther reports whether list holds a destination that source i has a
+// pair with: one other than i, and not external when i is.
+func (m *members) hasOther(list []int32, i int) bool {
+	if !m.ext[i] {
+		return len(list) > 1 || len(list) == 1 && list[0] != int32(i)
+	}
+	return slices.ContainsFunc(list, func(d int32) bool { return !m.ext[d] })
 }
 
 // remap renumbers the view to the kept nodes.
