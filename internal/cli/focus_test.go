@@ -19,6 +19,9 @@ const (
 	focusChange  = "testdata/focus/change.yaml"
 )
 
+// extShop is the externals' cluster (a pod IP in an ipBlock).
+const extShop = "testdata/externals/shop.yaml"
+
 // TestFocusGolden: what matrix and diff show with each filter.
 func TestFocusGolden(t *testing.T) {
 	diff := []string{"diff", "-f", focusCluster, "--to", focusCluster, "--to", focusChange}
@@ -34,6 +37,11 @@ func TestFocusGolden(t *testing.T) {
 		{"focus-matrix-selector-pod", []string{"matrix", "-f", focusCluster, "-l", "tier=db", "--level", "pod", "-o", "wide"}, ExitOK},
 		{"focus-matrix-service-port", []string{"matrix", "-f", focusCluster, "--to", "svc/shop/web-svc", "--port", "http", "-o", "csv"}, ExitOK},
 		{"focus-matrix-selectors-compact", []string{"matrix", "-f", focusCluster, "--from-selector", "app in (web,api)", "--to-selector", "tier", "-o", "json-compact"}, ExitOK},
+		// With external ranges: an external source's row holds no other
+		// external; tool → db is marked dataplane-dependent (tool's IP is
+		// in db's ipBlock).
+		{"focus-matrix-external-from", []string{"matrix", "-f", extShop, "--from", "10.0.0.0-10.19.255.255", "-o", "json"}, ExitOK},
+		{"focus-matrix-external-dataplane", []string{"matrix", "-f", extShop, "--to", "shop/db", "-o", "wide"}, ExitOK},
 		// misc/tool lost every peer; client's row only gains.
 		{"focus-diff-from", append(diff, "--from", "other/client"), ExitOK},
 		{"focus-diff-namespace-port", append(diff, "-n", "misc", "--port", "80/tcp", "-o", "json"), ExitNo},
