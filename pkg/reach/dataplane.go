@@ -185,6 +185,9 @@ func (b *Block) dataplaneRow(s, k int, ids []int32) []bool {
 		return nil // Dataplane says "may depend" pair by pair instead
 	}
 	buf, list := b.buf, b.v.eps[k]
+	if !d.hit[s] && len(buf.hits[k]) == 0 {
+		return nil // no pair of the row has an end an ipBlock holds
+	}
 	if cap(buf.dp) < len(ids) {
 		buf.dp, buf.altIDs = make([]bool, len(ids)), make([]int32, len(ids))
 	}
