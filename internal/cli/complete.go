@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/podreach/podreach/pkg/load/kustomize"
 	"github.com/podreach/podreach/pkg/load/manifest"
@@ -55,6 +56,14 @@ func registerCompletions(cmd *cobra.Command) {
 			_ = cmd.RegisterFlagCompletionFunc(name, completeFromInputs(endpointNames))
 		}
 	}
+	fl.VisitAll(func(f *pflag.Flag) { // the focus filters (focus.go)
+		switch kind := f.Annotations[focusAnnotation]; {
+		case slices.Equal(kind, []string{"endpoint"}):
+			_ = cmd.RegisterFlagCompletionFunc(f.Name, completeFromInputs(focusNames))
+		case slices.Equal(kind, []string{"selector"}):
+			_ = cmd.RegisterFlagCompletionFunc(f.Name, completeFromInputs(labelPairs))
+		}
+	})
 	for _, sub := range cmd.Commands() {
 		registerCompletions(sub)
 	}
@@ -132,5 +141,28 @@ func endpointNames(cmd *cobra.Command, c *model.Cluster) []string {
 			out = append(out, name)
 		}
 	}
+	return slices.Compact(out)
+}
+
+// focusNames are endpointNames and namespace/NS of every namespace, for
+// the focus filters.
+func focusNames(cmd *cobra.Command, c *model.Cluster) []string {
+	out := endpointNames(cmd, c)
+	for _, ns := range namespaceNames(cmd, c) {
+		out = append(out, "namespace/"+ns)
+	}
+	return out
+}
+
+// labelPairs are the KEY=VALUE labels of the workloads' pods, sorted, for
+// the selector flags.
+func labelPairs(_ *cobra.Command, c *model.Cluster) []string {
+	var out []string
+	for _, w := range c.Workloads {
+		for k, v := range w.Template.Labels {
+			out = append(out, k+"="+v)
+		}
+	}
+	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -13,6 +13,7 @@ import (
 
 type diffFlags struct {
 	input  inputFlags
+	focus  focusFlags
 	to     []string
 	failOn string
 	output string
@@ -35,20 +36,28 @@ later ones replace earlier objects of the same kind/namespace/name; without
 "diff -f base/ --to head/" compares two complete sets of manifests, and
 "diff --to proposed/" asks what applying proposed/ to the cluster would do.
 
+Filters choose which changes are shown and counted, as matrix's do (-n,
+-l, --from, --from-selector, --port), the destination ones being --dst and
+--dst-selector (--to is the after state). A pair is shown when the filters
+show it in either state. The mesh check lines are not filtered.
+
 -o json is documented in docs/diff.md; -o md writes a pull-request comment.
 Exit codes: 0 nothing that --fail-on names changed, 1 it did (default: a
-connection or a mesh check was lost, or the live read was incomplete),
+connection or a mesh check was lost, or the live read was incomplete;
+with filters, only shown changes count, and an incomplete read still does),
 2 usage or input error, 3 cannot know: policies podreach does not evaluate
 select an endpoint of a listed change, or differ between the states (they
 are listed on stderr).`,
 		Example: `  podreach diff -f base/ --to head/
   podreach diff --to proposed/ --mesh linkerd -o md > comment.md
   podreach diff --live --delete netpol/emojivoto/allow-web --fail-on any
+  podreach diff -f base/ --to head/ -n shop --port 5432
   podreach diff -f examples/emojivoto-linkerd/ --to examples/emojivoto-linkerd/ --to examples/seed-fix/seed-fix.yaml --fail-on none`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDiff(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.focus.add(cmd, "dst")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state: manifest file, directory or - ; repeatable, layered in order")
 	fl.StringVar(&f.failOn, "fail-on", "lost", "exit 1 when this changed: lost, gained, any or none")
@@ -64,6 +73,10 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 		return inputError(fmt.Errorf("--fail-on: want lost, gained, any or none, got %q", f.failOn))
 	case len(f.to) == 0 && len(f.input.src.deletes) == 0:
 		return inputError(fmt.Errorf("no after state: give it with --to FILE|DIR (or ask with --delete)"))
+	}
+	focus, err := f.focus.focus(cmd, &f.input)
+	if err != nil {
+		return err
 	}
 	in := &f.input
 	before, after := in.state(), in.state() // only --delete: the before state minus the deletions
@@ -83,6 +96,9 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if err != nil {
 		return inputError(err)
 	}
+	if delta, err = f.focus.focusDelta(s, as, delta, focus); err != nil {
+		return err
+	}
 	ctxName := ""
 	if before.live {
 		ctxName = in.src.conn.Context()
@@ -91,23 +107,26 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if reps[0] != nil {
 		rep.Mesh = check.Compare(reps[0], reps[1])
 	}
-	switch f.output {
-	case "json":
-		err = render.DiffJSON(s.Out, rep)
-	case "md":
-		err = render.DiffMarkdown(s.Out, rep)
-	case "dot":
-		err = render.DiffDOT(s.Out, rep)
-	case "mermaid":
-		err = render.DiffMermaid(s.Out, rep)
-	default:
-		err = render.DiffText(s.Out, rep)
-	}
-	if err != nil {
+	if err := writeDiff(s, rep, f.output); err != nil {
 		return err
 	}
 	if err := diffExit(rep, f.failOn); err != nil {
 		return err
 	}
 	return diffUnknown(s, as, delta)
+}
+
+// writeDiff renders rep in format output.
+func writeDiff(s Streams, rep *render.DiffReport, output string) error {
+	switch output {
+	case "json":
+		return render.DiffJSON(s.Out, rep)
+	case "md":
+		return render.DiffMarkdown(s.Out, rep)
+	case "dot":
+		return render.DiffDOT(s.Out, rep)
+	case "mermaid":
+		return render.DiffMermaid(s.Out, rep)
+	}
+	return render.DiffText(s.Out, rep)
 }

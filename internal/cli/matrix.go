@@ -12,6 +12,7 @@ import (
 
 type matrixFlags struct {
 	input  inputFlags
+	focus  focusFlags
 	level  string
 	expand bool
 	force  bool
@@ -46,18 +47,32 @@ anyway (-o json-compact is not checked: it writes runs of equal answers,
 not pairs). --expand-replicas lists at most 1,000,000 pods in all; a workload
 declaring more replicas is an input error naming it.
 
+Filters choose what is shown, never what decides: the policies of every
+namespace still decide each pair. -n NS shows the pairs with an end in NS
+(who reaches its pods, and what they reach); -l SELECTOR the pairs with an
+end whose labels match (in NS with -n); --from and --to the pairs from and
+to the named workloads, pods, Services (their backends), external peers
+or namespace/NS, --from-selector and --to-selector by labels; --port the
+pairs that allow that destination port, with only it. Without -n every
+namespace is shown (-A says so explicitly). Only the shown rows are
+computed, and for sources outside -n/-l only the columns inside them.
+
 Exit codes: 0 the matrix is written; 2 usage or input error; 3 the matrix is
 written, but policies podreach does not evaluate (AdminNetworkPolicy,
 Calico, Cilium, Linkerd authorization…) select some of its endpoints, so
 their rows could differ: the text ends with a CANNOT KNOW line per policy,
-JSON has a "couldChange" member.`,
+JSON has a "couldChange" member (with filters: only policies that
+select an end of a shown pair count).`,
 		Example: `  podreach matrix -f examples/emojivoto-linkerd/
   podreach matrix -f cluster/ --level pod -o json > matrix.json
+  podreach matrix -f cluster/ -n shop -l app=web
+  podreach matrix -f cluster/ --from other/client --to namespace/shop --port 80
   kubectl get pods,deploy,netpol -A -o yaml | podreach matrix -f - -o csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runMatrix(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.focus.add(cmd, "to")
 	fl := cmd.Flags()
 	fl.StringVar(&f.level, "level", "workload", "granularity: workload or pod")
 	fl.BoolVar(&f.expand, "expand-replicas", false, "with --level pod, list one pod per declared replica when the pods are not in the input")
@@ -79,8 +94,15 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	if err := checkNeeds(cmd, needs{"expand-replicas", "--level pod", level == reach.LevelPod}); err != nil {
 		return err
 	}
+	focus, err := f.focus.focus(cmd, &f.input)
+	if err != nil {
+		return err
+	}
 	a, err := f.input.analyze(cmd, s, reach.WithLevel(level), reach.WithExpandReplicas(f.expand))
 	if err != nil {
+		return err
+	}
+	if a, err = f.focus.apply(s, a, focus); err != nil {
 		return err
 	}
 	if err := checkMatrixSize(a, f.output, f.force); err != nil {

@@ -20,14 +20,14 @@ var matrixPairBytes = map[string]int64{
 	"text": 16, "wide": 24, "json": 64, "csv": 16, "dot": 24, "mermaid": 24,
 }
 
-// matrixEstimate returns the ordered pairs of distinct nodes and an upper
-// bound on the bytes the matrix writes in format if every pair allows
-// something: text pads both columns to the widest ID, the other formats
-// write each ID as it is.
-func matrixEstimate(nodes []reach.Node, format string) (pairs, bytes int64) {
+// matrixEstimate returns an upper bound on the bytes the matrix writes in
+// format if every one of its pairs (ordered, of distinct nodes: n·(n-1)
+// unfocused) allows something: text pads both columns to the widest ID,
+// the other formats write each ID as it is.
+func matrixEstimate(nodes []reach.Node, pairs int64, format string) int64 {
 	n := int64(len(nodes))
 	if n < 2 {
-		return 0, 0
+		return 0
 	}
 	var sum, widest int64
 	for _, nd := range nodes {
@@ -38,8 +38,7 @@ func matrixEstimate(nodes []reach.Node, format string) (pairs, bytes int64) {
 	if format == "text" || format == "wide" {
 		perPair = 2*widest + matrixPairBytes[format]
 	}
-	pairs = n * (n - 1)
-	return pairs, pairs * perPair
+	return pairs * perPair
 }
 
 // checkMatrixSize refuses a matrix whose estimated output exceeds
@@ -53,8 +52,8 @@ func checkMatrixSize(a *reach.Analysis, format string, force bool) error {
 	if force || format == "json-compact" {
 		return nil
 	}
-	nodes := a.Nodes()
-	pairs, bytes := matrixEstimate(nodes, format)
+	nodes, pairs := a.Nodes(), int64(a.Pairs())
+	bytes := matrixEstimate(nodes, pairs, format)
 	if bytes <= maxMatrixOutput {
 		return nil
 	}
@@ -62,6 +61,6 @@ func checkMatrixSize(a *reach.Analysis, format string, force bool) error {
 	if a.Level() == reach.LevelPod {
 		hint = ", --level workload"
 	}
-	return inputError(fmt.Errorf("the %s matrix of %d nodes has %d ordered pairs: up to about %s of %s output, more than the %s written without --force; pass --force to write it anyway (or narrow it: -o json-compact%s)",
+	return inputError(fmt.Errorf("the %s matrix of %d nodes has %d ordered pairs: up to about %s of %s output, more than the %s written without --force; pass --force to write it anyway (or narrow it: -o json-compact%s, -n, --from, --to)",
 		a.Level(), len(nodes), pairs, manifest.FormatSize(bytes), format, manifest.FormatSize(maxMatrixOutput), hint))
 }

@@ -26,6 +26,7 @@ var readmeBlocks = []readmeBlock{
 	{name: "explain", cmd: "podreach explain -f examples/emojivoto-linkerd/ --from emojivoto/web --to linkerd/linkerd-destination --port 8086"},
 	{name: "check-seed-era", cmd: "podreach check --mesh linkerd -f examples/emojivoto-linkerd-seed-era/ -o short"},
 	{name: "matrix-seed-era", cmd: "podreach matrix -f examples/emojivoto-linkerd-seed-era/ --level workload"},
+	{name: "matrix-focus", cmd: "podreach matrix -f internal/cli/testdata/focus/cluster.yaml -n other"},
 	{name: "check-fixed", setup: "podreach fix --mesh linkerd -f examples/emojivoto-linkerd/ --external apiserver=172.16.0.2/32 > fix.yaml",
 		cmd: "podreach check --mesh linkerd -f examples/emojivoto-linkerd/ -f fix.yaml --external apiserver=172.16.0.2/32 -o short"},
 }
@@ -83,7 +84,7 @@ func runLine(t *testing.T, dir, line string) string {
 	args := strings.Fields(strings.TrimPrefix(line, "podreach "))
 	for i, a := range args {
 		switch {
-		case strings.HasPrefix(a, "examples/"):
+		case strings.HasPrefix(a, "examples/"), strings.HasPrefix(a, "internal/"):
 			args[i] = "../../" + a
 		case a == "fix.yaml":
 			args[i] = filepath.Join(dir, a)

@@ -5,13 +5,13 @@ import (
 
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/mesh"
-	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
 	"github.com/podreach/podreach/pkg/report"
 )
 
 type reportFlags struct {
 	input inputFlags
+	focus focusFlags
 	to    []string
 	out   string
 	title string
@@ -37,16 +37,23 @@ and scripts and makes no request), with:
   - with --to, the connections the after state gains and loses (the report
     then shows the after state; -f and --to work as in diff).
 
+Filters choose what the graph, the matrix and the diff show, as diff's do
+(-n, -l, --from, --dst, their selectors, --port); the page header says
+which. Every namespace's policies still decide; the check results and the
+policy pages are not filtered.
+
 The HTML goes to stdout unless --out is given. Exit code 0 when the report
 is written, whatever it shows (use check or diff as a gate); 2 on usage or
 input errors.`,
 		Example: `  podreach report -f examples/emojivoto-linkerd/ --mesh linkerd --out report.html
   podreach report -f base/ --to head/ --mesh linkerd --out change.html
-  podreach report --mesh linkerd > cluster.html`,
+  podreach report --mesh linkerd > cluster.html
+  podreach report -f cluster/ -n shop --out shop.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.focus.add(cmd, "dst")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state of a diff: manifest file, directory or - ; repeatable, layered in order")
 	fl.StringVar(&f.out, "out", "", "write the HTML to this file instead of stdout")
@@ -62,6 +69,10 @@ type reportState struct {
 }
 
 func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
+	focus, err := f.focus.focus(cmd, &f.input)
+	if err != nil {
+		return err
+	}
 	in := &f.input
 	st := in.state()
 	st.deletes = in.src.deletes
@@ -84,7 +95,12 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		ctxName = in.src.conn.Context()
 	}
 	cur := rs[len(rs)-1]
-	ropts := []report.Option{report.WithTitle(f.title), report.WithSource(states[len(states)-1].describe(ctxName))}
+	shown, err := f.focusStates(s, rs, &delta, focus)
+	if err != nil {
+		return err
+	}
+	cur.a = rs[len(rs)-1].a
+	ropts := []report.Option{report.WithTitle(f.title), report.WithSource(states[len(states)-1].describe(ctxName) + shown)}
 	if cur.check != nil {
 		ropts = append(ropts, report.WithCheck(cur.check, cur.profile))
 	}
@@ -93,64 +109,26 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		if cur.check != nil {
 			d.Mesh = check.Compare(rs[0].check, cur.check)
 		}
-		ropts = append(ropts, report.WithDiff(d), report.WithSource(d.Before+" → "+d.After))
+		ropts = append(ropts, report.WithDiff(d), report.WithSource(d.Before+" → "+d.After+shown))
 	}
 	return writeReport(s, f.out, cur.a, ropts)
 }
 
-// reportStates analyses the report's states as they run: one, or two
-// compared as diff compares them (the page then shows the after state as
-// check.Run analysed it).
-func reportStates(s Streams, in *inputFlags, cs []*model.Cluster) ([]reportState, *reach.Delta, error) {
-	opts, err := in.options()
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(cs) == 1 {
-		r, err := analyzeState(s, cs[0], in, opts)
-		return []reportState{r}, nil, err
-	}
-	as, reps, err := analyzeStates(s, in, cs)
-	if err != nil {
-		return nil, nil, err
-	}
-	delta, err := reach.Diff(as[0], as[1])
-	if err != nil {
-		return nil, nil, inputError(err)
-	}
-	rs := []reportState{{a: as[0], check: reps[0], profile: as[0].Mesh()}, {a: as[1], check: reps[1], profile: as[1].Mesh()}}
-	if cur := &rs[1]; cur.check != nil {
-		if _, cur.a, err = check.Run(cs[1], cur.profile, check.WithReachOptions(opts...)); err != nil {
-			return nil, nil, inputError(err)
+// focusStates applies the filters to the shown state and the delta, and
+// returns what the page header says of them ("" without filters).
+func (f *reportFlags) focusStates(s Streams, rs []reportState, delta **reach.Delta, r reach.Focus) (string, error) {
+	cur := &rs[len(rs)-1]
+	var err error
+	if *delta != nil {
+		if *delta, err = f.focus.focusDelta(s, [2]*reach.Analysis{rs[0].a, cur.a}, *delta, r); err != nil {
+			return "", err
 		}
 	}
-	return rs, delta, nil
-}
-
-// analyzeState analyses one state at workload level, as it runs; with a
-// mesh, the analysis is check.Run's.
-func analyzeState(s Streams, c *model.Cluster, in *inputFlags, opts []reach.Option) (reportState, error) {
-	if err := in.addExternals(c); err != nil {
-		return reportState{}, err
+	if cur.a, err = f.focus.apply(s, cur.a, r); err != nil {
+		return "", err
 	}
-	eopts, err := in.effective()
-	if err != nil {
-		return reportState{}, err
+	if d := f.focus.describe(r); d != "" {
+		return " (shown: " + d + ")", nil
 	}
-	inst, err := in.profile(s, c, eopts)
-	if err != nil {
-		return reportState{}, err
-	}
-	if inst == nil {
-		a, err := reach.Analyze(c, opts...)
-		if err != nil {
-			return reportState{}, inputError(err)
-		}
-		return reportState{a: a}, nil
-	}
-	rep, a, err := check.Run(c, inst, check.WithReachOptions(opts...))
-	if err != nil {
-		return reportState{}, inputError(err)
-	}
-	return reportState{a: a, check: rep, profile: inst}, nil
+	return "", nil
 }

@@ -82,6 +82,7 @@ type Analysis struct {
 	ext            *externals     // the endpoints outside the pod network
 	dp             *dataplane     // answers that depend on ipBlocks matching pod IPs; nil for none
 	authz          *authzLayer    // Linkerd authorization (authz.go); nil when the mesh is not Linkerd
+	view           *view          // what a focused analysis shows (see Focus); nil: everything
 }
 
 // Analyze compiles c. The endpoints include every workload and every known
@@ -143,9 +144,6 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	a.arr = newArrivals(a)
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	a.ext.markNodes(eps, a.nodes)
-	if a.dp != nil {
-		a.dp.markNodes(a.nodes)
-	}
 	return a, nil
 }
 
@@ -235,7 +233,8 @@ type Connection struct {
 // answer Explain gives port by port.
 // It stops at fn's first error and returns it.
 func (a *Analysis) Matrix(fn func(Connection) error) error {
-	b := Block{a: a, sc: a.engine.NewScanner(a.nodes), hi: len(a.nodes)}
+	v := a.shownView()
+	b := Block{a: a, v: v, scs: a.scanners(v), hi: len(v.rows)}
 	return b.Each(fn)
 }
 

@@ -14,10 +14,22 @@ import (
 // not reused: a rewritten set need not be one of its sets. Blocks scan on
 // several goroutines, so the table is locked.
 type arrivals struct {
+	setTable
+	memo map[arrivalKey]int32
+}
+
+// setTable interns port sets: equal sets, equal IDs; 0 is the empty set.
+// Its users lock mu around intern (they look up their memo under it too).
+type setTable struct {
 	mu    sync.Mutex
 	sets  []ports.Set
 	index map[string]int32 // by Set.String
-	memo  map[arrivalKey]int32
+}
+
+// init makes t empty but for the empty set, ID 0.
+func (t *setTable) init() {
+	t.sets, t.index = nil, map[string]int32{}
+	t.intern(ports.Set{})
 }
 
 // arrivalKey is what a mapped set depends on: the engine's set, the ports
@@ -36,12 +48,12 @@ func newArrivals(a *Analysis) *arrivals {
 	if _, ok := a.opts.mesh.(transportSetter); !ok {
 		return nil
 	}
-	t := &arrivals{index: map[string]int32{}, memo: map[arrivalKey]int32{}}
-	t.intern(ports.Set{})
+	t := &arrivals{memo: map[arrivalKey]int32{}}
+	t.init()
 	return t
 }
 
-func (t *arrivals) intern(s ports.Set) int32 {
+func (t *setTable) intern(s ports.Set) int32 {
 	k := s.String()
 	if s.IsEmpty() {
 		k = ""
@@ -56,7 +68,7 @@ func (t *arrivals) intern(s ports.Set) int32 {
 }
 
 // set returns the ports of an ID the table gave.
-func (t *arrivals) set(id int32) ports.Set {
+func (t *setTable) set(id int32) ports.Set {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.sets[id]

@@ -2,6 +2,7 @@ package reach
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/podreach/podreach/pkg/policy"
@@ -11,9 +12,10 @@ import (
 // Block is a run of consecutive matrix sources, scanned on one goroutine.
 type Block struct {
 	a      *Analysis
-	sc     *policy.Scanner
-	lo, hi int     // sources: a.nodes[lo:hi]
-	buf    *rowBuf // the worker's, for Runs
+	v      *view             // a's shown view
+	scs    []*policy.Scanner // per destination list of v
+	lo, hi int               // sources: v.rows[lo:hi]
+	buf    *rowBuf           // the worker's, for Runs
 }
 
 // rowBuf is what Runs reuses from block to block.
@@ -21,9 +23,12 @@ type rowBuf struct {
 	ids  []int32
 	runs []Run
 	// The other choice about ipBlocks and pods (dataplaneRow), when the
-	// analysis has answers that depend on it: its scanner and row, whether
-	// a pair of set ids (engine, other) are equal sets, and the row's marks.
-	alt    *policy.Scanner
+	// analysis has answers that depend on it: per destination list, its
+	// scanner and the positions of the destinations an ipBlock holds;
+	// the row's other ids; whether a pair of set ids (engine, other) are
+	// equal sets; and the row's marks.
+	alts   []*policy.Scanner
+	hits   [][]int32
 	altIDs []int32
 	same   *[1 << sameBits]sameEntry
 	dp     []bool
@@ -37,25 +42,25 @@ func (b *Block) Each(fn func(Connection) error) error {
 		b.buf = &rowBuf{}
 	}
 	for i := b.lo; i < b.hi; i++ {
-		s := b.a.nodes[i]
-		b.sc.Row(s)
-		dp := b.rowMarks(i)
+		from, k := int(b.v.rows[i]), int(b.v.colsOf[i])
+		s := b.a.nodes[from]
+		sc := b.scs[k]
+		sc.Row(s)
+		marks := b.rowMarks(s, k)
 		host, ext := eps[s].HostNetwork, eps[s].IsExternal()
-		for j, d := range b.a.nodes {
-			if s == d || b.sc.Empty(d) || ext && eps[d].IsExternal() {
+		for j, to := range b.v.cols[k] {
+			d := b.a.nodes[to]
+			if s == d || sc.Empty(d) || ext && eps[d].IsExternal() {
 				continue
 			}
-			set, id := b.sc.At(d)
-			if b.a.arr != nil {
-				var aid int32
-				if set, aid = b.a.arr.at(b.a, s, d, set, int32(id)); aid == 0 {
-					continue
-				}
-				id = int(aid)
+			set, id := sc.At(d)
+			set, aid := b.at(from, int(to), set, int32(id))
+			if aid == 0 {
+				continue
 			}
-			dp := dp != nil && dp[j]
+			dp := marks != nil && marks[j]
 			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork || dp,
-				Dataplane: dp, FromNode: i, ToNode: j, SetID: id}
+				Dataplane: dp, FromNode: from, ToNode: int(to), SetID: int(aid)}
 			if err := fn(c); err != nil {
 				return err
 			}
@@ -68,6 +73,9 @@ func (b *Block) Each(fn func(Connection) error) error {
 // every core, but one for a small matrix (under about a million pairs,
 // handing blocks between goroutines costs more than it saves).
 func (a *Analysis) Workers() int {
+	if a.view != nil && a.Pairs() < 1<<20 {
+		return 1
+	}
 	if n := len(a.nodes); n*n < 1<<20 {
 		return 1
 	}
@@ -87,16 +95,20 @@ const blockPairs = 1 << 13
 // produce or consume ends the scan and is returned. Set IDs
 // (Connection.SetID) mean the same in every block.
 func Blocks[T any](a *Analysis, workers int, produce func(*Block) (T, error), consume func(T) error) error {
-	n := len(a.nodes)
-	rows := max(1, blockPairs/max(n, 1))
+	v := a.shownView()
+	n, width := len(v.rows), 0
+	for _, c := range v.cols {
+		width = max(width, len(c))
+	}
+	rows := max(1, blockPairs/max(width, 1))
 	nb := (n + rows - 1) / rows
-	block := func(k int, sc *policy.Scanner, buf *rowBuf) *Block {
-		return &Block{a: a, sc: sc, lo: k * rows, hi: min(n, (k+1)*rows), buf: buf}
+	block := func(k int, scs []*policy.Scanner, buf *rowBuf) *Block {
+		return &Block{a: a, v: v, scs: scs, lo: k * rows, hi: min(n, (k+1)*rows), buf: buf}
 	}
 	if workers <= 1 || nb <= 1 {
-		sc, buf := a.engine.NewScanner(a.nodes), &rowBuf{}
+		scs, buf := a.scanners(v), &rowBuf{}
 		for k := range nb {
-			v, err := produce(block(k, sc, buf))
+			v, err := produce(block(k, scs, buf))
 			if err != nil {
 				return err
 			}
@@ -137,9 +149,9 @@ func Blocks[T any](a *Analysis, workers int, produce func(*Block) (T, error), co
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc, buf := a.engine.NewScanner(a.nodes), &rowBuf{}
+			scs, buf := a.scanners(v), &rowBuf{}
 			for k := range jobs {
-				v, err := produce(block(k, sc, buf))
+				v, err := produce(block(k, scs, buf))
 				results[k] <- result{v, err}
 			}
 		}()
@@ -171,69 +183,103 @@ type Run struct {
 }
 
 // Set returns the ports of a SetID.
-func (b *Block) Set(id int32) ports.Set {
-	if b.a.arr != nil {
-		return b.a.arr.set(id)
-	}
-	return b.sc.Set(id)
-}
+func (b *Block) Set(id int32) ports.Set { return b.a.PortSet(id) }
 
 // PortSet returns the ports of a SetID any block of a gave.
 func (a *Analysis) PortSet(id int32) ports.Set {
-	if a.arr != nil {
+	switch {
+	case a.view != nil && a.view.port != nil:
+		return a.view.port.set(id)
+	case a.arr != nil:
 		return a.arr.set(id)
 	}
 	return a.engine.PortSet(id)
 }
 
 // Runs calls fn for each source of the block, by its position in Nodes(),
-// with its row as the maximal runs of destinations that allow the same
-// non-empty set, in order; a source is never in its own runs (a pair of a
-// node with itself is not a connection). fn may not keep runs: it is
-// reused.
+// with its row as the maximal runs of consecutive destinations (by
+// position in Nodes()) that allow the same non-empty set, in order; a
+// source is never in its own runs (a pair of a node with itself is not a
+// connection). fn may not keep runs: it is reused.
 func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 	if b.buf == nil {
 		b.buf = &rowBuf{}
 	}
-	if len(b.buf.ids) != len(b.a.nodes) {
-		b.buf.ids = make([]int32, len(b.a.nodes))
-	}
-	ids, runs := b.buf.ids, b.buf.runs
+	runs := b.buf.runs
 	defer func() { b.buf.runs = runs[:0] }()
 	for i := b.lo; i < b.hi; i++ {
-		b.sc.Row(b.a.nodes[i])
-		b.sc.IDs(b.a.nodes, ids)
-		ids[i] = 0
-		dp := b.dataplaneRow(i, ids)
-		if b.a.arr != nil {
-			b.arrivedIDs(b.a.nodes[i], ids)
-		}
-		b.a.ext.dropExternal(b.a.nodes[i], b.a.engine.Endpoints(), ids)
+		from, cols := b.v.rows[i], b.v.cols[b.v.colsOf[i]]
+		ids, dp := b.rowIDs(i)
 		runs = runs[:0]
 		for j := 0; j < len(ids); {
 			id, k := ids[j], j+1
 			f := dp != nil && dp[j]
-			for k < len(ids) && ids[k] == id && (dp == nil || dp[k] == f) {
+			for k < len(ids) && ids[k] == id && cols[k] == cols[k-1]+1 && (dp == nil || dp[k] == f) {
 				k++
 			}
 			if id != 0 {
-				runs = append(runs, Run{Lo: int32(j), Hi: int32(k - 1), SetID: id, Dataplane: f})
+				runs = append(runs, Run{Lo: cols[j], Hi: cols[k-1], SetID: id, Dataplane: f})
 			}
 			j = k
 		}
-		if err := fn(i, runs); err != nil {
+		if err := fn(int(from), runs); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// arrivedIDs maps the engine IDs of source s's row to those of the
-// application ports that really work (see arrivals).
-func (b *Block) arrivedIDs(s int, ids []int32) {
-	for j, id := range ids {
-		if id != 0 {
-			_, ids[j] = b.a.arr.at(b.a, s, b.a.nodes[j], b.sc.Set(id), id)
+// rowIDs returns the set IDs of row i of the block (an entry per
+// destination of its list, 0 for the source itself and, from an external,
+// for the externals), as Block.at maps them, and the row's dataplane
+// marks (nil for none). The slices are reused.
+func (b *Block) rowIDs(i int) ([]int32, []bool) {
+	from, k := b.v.rows[i], b.v.colsOf[i]
+	cols, sc := b.v.cols[k], b.scs[k]
+	if cap(b.buf.ids) < len(cols) {
+		b.buf.ids = make([]int32, len(cols))
+	}
+	ids := b.buf.ids[:len(cols)]
+	sc.Row(b.a.nodes[from])
+	sc.IDs(b.v.eps[k], ids)
+	if self, ok := slices.BinarySearch(cols, from); ok {
+		ids[self] = 0
+	}
+	dp := b.dataplaneRow(b.a.nodes[from], int(k), ids)
+	b.dropExternals(b.a.nodes[from], int(k), ids)
+	port := b.a.view != nil && b.a.view.port != nil
+	switch {
+	case port:
+		for j, id := range ids {
+			if id != 0 {
+				_, ids[j] = b.at(int(from), int(cols[j]), sc.Set(id), id)
+			}
+		}
+	case b.a.arr != nil: // the whole matrix's hot path under a mesh: no detour
+		s, eps := b.a.nodes[from], b.v.eps[k]
+		for j, id := range ids {
+			if id != 0 {
+				_, ids[j] = b.a.arr.at(b.a, s, eps[j], sc.Set(id), id)
+			}
+		}
+	}
+	return ids, dp
+}
+
+// dropExternals clears, in the row ids of source endpoint s over
+// destination list k, the external destinations when s is external
+// (their pairs are not connections).
+func (b *Block) dropExternals(s, k int, ids []int32) {
+	eps := b.a.engine.Endpoints()
+	switch {
+	case !eps[s].IsExternal():
+	case b.a.view == nil: // the whole matrix: the external nodes are known
+		b.a.ext.dropExternal(s, eps, ids)
+	default:
+		for j, e := range b.v.eps[k] {
+			if eps[e].IsExternal() {
+				ids[j] = 0
+			}
 		}
 	}
 }

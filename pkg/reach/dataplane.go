@@ -28,11 +28,10 @@ import (
 // dataplane finds the answers that depend on ipBlocks matching pod IPs.
 // nil when no ipBlock holds a known pod IP (then none does).
 type dataplane struct {
-	hit   []bool  // per endpoint: a pod an ipBlock (cidr minus excepts) holds an IP of
-	nodes []int32 // positions in Analysis.nodes of the hit endpoints
-	once  sync.Once
-	alt   *policy.Engine // the engine of the other choice, built on first use
-	err   error
+	hit  []bool // per endpoint: a pod an ipBlock (cidr minus excepts) holds an IP of
+	once sync.Once
+	alt  *policy.Engine // the engine of the other choice, built on first use
+	err  error
 }
 
 // newDataplane returns nil when no ipBlock of c holds an IP of eps.
@@ -108,15 +107,6 @@ func anyBlockHolds(blocks []block, ips []netip.Addr) bool {
 	return false
 }
 
-// markNodes records where the hit endpoints are among the sorted nodes.
-func (d *dataplane) markNodes(nodes []int) {
-	for k, n := range nodes {
-		if d.hit[n] {
-			d.nodes = append(d.nodes, int32(k))
-		}
-	}
-}
-
 // other returns the engine of the other choice about ipBlocks and pods.
 func (a *Analysis) other() (*policy.Engine, error) {
 	d := a.dp
@@ -180,63 +170,98 @@ type sameEntry struct {
 	same bool
 }
 
-// dataplaneRow marks, for the source at node position i, the destinations
-// whose answers are dataplane-dependent; nil when none can be. ids are
-// the engine's set ids of the row (Scanner.IDs). The other choice's row
-// comes from a scanner of its own engine; pairs of ids are compared once.
-func (b *Block) dataplaneRow(i int, ids []int32) []bool {
+// dataplaneRow marks, for source endpoint s over destination list k of
+// the view, the destinations whose answers are dataplane-dependent; nil
+// when none can be. ids are the engine's set ids of the row over the
+// list (Scanner.IDs). The other choice's row comes from a scanner of its
+// own engine; pairs of ids are compared once.
+func (b *Block) dataplaneRow(s, k int, ids []int32) []bool {
 	d := b.a.dp
 	if d == nil {
 		return nil
 	}
-	buf := b.buf
-	if buf.alt == nil {
-		alt, err := b.a.other()
-		if err != nil {
-			return nil // Dataplane says "may depend" pair by pair instead
-		}
-		buf.alt, buf.same = alt.NewScanner(b.a.nodes), new([1 << sameBits]sameEntry)
+	alt := b.altScanner(k)
+	if alt == nil {
+		return nil // Dataplane says "may depend" pair by pair instead
 	}
-	if len(buf.dp) != len(ids) {
+	buf, list := b.buf, b.v.eps[k]
+	if !d.hit[s] && len(buf.hits[k]) == 0 {
+		return nil // no pair of the row has an end an ipBlock holds
+	}
+	if cap(buf.dp) < len(ids) {
 		buf.dp, buf.altIDs = make([]bool, len(ids)), make([]int32, len(ids))
 	}
-	dp := buf.dp
+	dp := buf.dp[:len(ids)]
 	clear(dp)
-	s := b.a.nodes[i]
-	buf.alt.Row(s)
-	mark := func(j int, alt int32) {
-		if ids[j] == 0 || j == i {
+	alt.Row(s)
+	mark := func(j int, other int32) {
+		if ids[j] == 0 || list[j] == s {
 			return
 		}
-		k := uint64(uint32(ids[j]))<<32 | uint64(uint32(alt))
-		e := &buf.same[(k*0x9e3779b97f4a7c15)>>(64-sameBits)]
-		if e.key != k+1 {
-			e.key, e.same = k+1, b.sc.Set(ids[j]).Equal(buf.alt.Set(alt))
+		key := uint64(uint32(ids[j]))<<32 | uint64(uint32(other))
+		e := &buf.same[(key*0x9e3779b97f4a7c15)>>(64-sameBits)]
+		if e.key != key+1 {
+			e.key, e.same = key+1, b.scs[k].Set(ids[j]).Equal(alt.Set(other))
 		}
 		dp[j] = !e.same
 	}
 	if d.hit[s] {
-		buf.alt.IDs(b.a.nodes, buf.altIDs)
-		for j, alt := range buf.altIDs {
-			mark(j, alt)
+		altIDs := buf.altIDs[:len(ids)]
+		alt.IDs(list, altIDs)
+		for j, other := range altIDs {
+			mark(j, other)
 		}
 		return dp
 	}
-	for _, j := range d.nodes {
-		_, alt := buf.alt.At(b.a.nodes[j])
-		mark(int(j), int32(alt))
+	for _, j := range buf.hits[k] {
+		_, other := alt.At(list[j])
+		mark(int(j), int32(other))
 	}
 	return dp
 }
 
-// rowMarks is dataplaneRow for Each: the current row's ids first.
-func (b *Block) rowMarks(i int) []bool {
+// altScanner returns the worker's scanner of the other choice's engine
+// over destination list k (nil when that engine cannot be built), and
+// notes where the list's endpoints an ipBlock holds are.
+func (b *Block) altScanner(k int) *policy.Scanner {
+	buf := b.buf
+	if buf.alts == nil {
+		buf.alts, buf.hits = make([]*policy.Scanner, len(b.v.cols)), make([][]int32, len(b.v.cols))
+		buf.same = new([1 << sameBits]sameEntry)
+	}
+	if buf.alts[k] == nil {
+		alt, err := b.a.other()
+		if err != nil {
+			return nil
+		}
+		buf.alts[k], buf.hits[k] = alt.NewScanner(b.v.eps[k]), b.a.dp.positions(b.v.eps[k])
+	}
+	return buf.alts[k]
+}
+
+// positions returns the positions in list of the endpoints an ipBlock
+// holds an IP of.
+func (d *dataplane) positions(list []int) []int32 {
+	var out []int32
+	for j, e := range list {
+		if d.hit[e] {
+			out = append(out, int32(j))
+		}
+	}
+	return out
+}
+
+// rowMarks is dataplaneRow for Each: the ids of the row of s over
+// destination list k (the scanner's current row) first.
+func (b *Block) rowMarks(s, k int) []bool {
 	if b.a.dp == nil {
 		return nil
 	}
-	if len(b.buf.ids) != len(b.a.nodes) {
-		b.buf.ids = make([]int32, len(b.a.nodes))
+	list := b.v.eps[k]
+	if cap(b.buf.ids) < len(list) {
+		b.buf.ids = make([]int32, len(list))
 	}
-	b.sc.IDs(b.a.nodes, b.buf.ids)
-	return b.dataplaneRow(i, b.buf.ids)
+	ids := b.buf.ids[:len(list)]
+	b.scs[k].IDs(list, ids)
+	return b.dataplaneRow(s, k, ids)
 }

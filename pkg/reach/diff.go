@@ -66,6 +66,9 @@ func (d *Delta) Counts() (lost, gained int) {
 // row of each state computed by its scanner, runs of sources on every
 // core. Nothing per pair is kept but the changes either way.
 func Diff(before, after *Analysis) (*Delta, error) {
+	if before.view != nil || after.view != nil {
+		return nil, errFocused
+	}
 	if before.Level() != after.Level() {
 		return nil, fmt.Errorf("cannot compare a %s matrix with a %s matrix", before.Level(), after.Level())
 	}

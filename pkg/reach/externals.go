@@ -125,11 +125,3 @@ func (x *externals) sameCuts(y *externals) bool {
 	}
 	return slices.Equal(x.cuts[0], y.cuts[0]) && slices.Equal(x.cuts[1], y.cuts[1])
 }
-
-// Pairs is the number of ordered pairs of distinct nodes the matrix
-// answers for: every one but those between two externals (traffic between
-// two addresses outside the pod network is no NetworkPolicy's business).
-func (a *Analysis) Pairs() int {
-	n, e := len(a.nodes), len(a.ext.nodes)
-	return n*(n-1) - e*(e-1)
-}

@@ -360,14 +360,22 @@ func (s Selection) String() string {
 // Unevaluated lists the unevaluated policies that select an endpoint of
 // a, each with the endpoints it selects (in endpoint order); nil when
 // none does. A matrix lists what the NetworkPolicies decide; these are
-// what could change its rows.
+// what could change its rows. Of a focused analysis, only the shown nodes
+// count: the policies that could change a shown pair.
 func (a *Analysis) Unevaluated() []Selection {
 	if a.uneval == nil {
 		return nil
 	}
 	eps := a.engine.Endpoints()
+	var shown map[int]bool
+	if a.view != nil {
+		shown = a.shownEndpoints()
+	}
 	per := make([][]string, len(a.uneval.policies))
 	for e, ps := range a.uneval.by {
+		if shown != nil && !shown[e] {
+			continue
+		}
 		for _, i := range ps {
 			per[i] = append(per[i], eps[e].ID)
 		}

@@ -36,6 +36,19 @@ func (ix *index) matrix() error {
 	m.RowOf = make([]int, n)
 	rows := map[string]int{}
 	row := rowBuilder{n: n}
+	// A focused analysis (reach.Analysis.Focus) has nodes that are only
+	// destinations: their row is empty.
+	for i := range m.RowOf {
+		m.RowOf[i] = -1
+	}
+	defer func() {
+		for i, r := range m.RowOf {
+			if r < 0 {
+				row.reset()
+				m.RowOf[i] = internRow(m, rows, row.encode())
+			}
+		}
+	}()
 	cells := map[[2]int]*cell{}
 	// segEnd[j] is the end of the run of nodes of node j's namespace (the
 	// nodes are sorted by ID, so a namespace's nodes are together).
@@ -86,14 +99,7 @@ func (ix *index) matrix() error {
 						}
 					}
 				}
-				enc := row.encode()
-				id, ok := rows[enc]
-				if !ok {
-					id = len(m.Rows)
-					rows[enc] = id
-					m.Rows = append(m.Rows, enc)
-				}
-				m.RowOf[r.from] = id
+				m.RowOf[r.from] = internRow(m, rows, row.encode())
 			}
 			return nil
 		})
@@ -102,6 +108,17 @@ func (ix *index) matrix() error {
 	}
 	ix.cells(cells)
 	return nil
+}
+
+// internRow returns the index of the distinct row enc, adding it when new.
+func internRow(m *matrixData, rows map[string]int, enc string) int {
+	id, ok := rows[enc]
+	if !ok {
+		id = len(m.Rows)
+		rows[enc] = id
+		m.Rows = append(m.Rows, enc)
+	}
+	return id
 }
 
 // cells lists the namespace cells in order, each with the union of its
