@@ -114,7 +114,10 @@ func TestLiveEqualsManifests(t *testing.T) {
 			if tc.args[0] == "diff" {
 				man = append(man, flagEach("--to", append(c.manifestPaths(), tc.to...))...)
 			}
-			man = append(man, "-n", "emojivoto")
+			// -n places the manifests' objects that name no namespace, as
+			// the live context's namespace does; -A keeps -n from also
+			// narrowing what matrix and diff show (the live side types no -n).
+			man = append(man, "-n", "emojivoto", "-A")
 			live := append(append([]string{}, tc.args...), "--kubeconfig", c.admin)
 			if len(tc.files) > 0 {
 				live = append(live, "--live")
