@@ -3,6 +3,8 @@ package lab
 import (
 	"net/netip"
 	"slices"
+
+	"github.com/podreach/podreach/pkg/model"
 )
 
 // An external peer stands for a whole prefix, and the engine allows it only
@@ -18,7 +20,7 @@ type cell struct{ lo, hi netip.Addr }
 // excepts of p's family).
 func cells(p netip.Prefix, blocks []netip.Prefix) []cell {
 	p = p.Masked()
-	first, last := p.Addr(), lastAddr(p)
+	first, last := p.Addr(), model.LastAddr(p)
 	cuts := []netip.Addr{first}
 	for _, q := range blocks {
 		if q.Addr().Is4() != first.Is4() || !q.Overlaps(p) {
@@ -27,7 +29,7 @@ func cells(p netip.Prefix, blocks []netip.Prefix) []cell {
 		if s := q.Masked().Addr(); p.Contains(s) {
 			cuts = append(cuts, s)
 		}
-		if e := lastAddr(q).Next(); e.IsValid() && p.Contains(e) {
+		if e := model.LastAddr(q).Next(); e.IsValid() && p.Contains(e) {
 			cuts = append(cuts, e)
 		}
 	}
@@ -42,17 +44,6 @@ func cells(p netip.Prefix, blocks []netip.Prefix) []cell {
 		out[i] = cell{c, hi}
 	}
 	return out
-}
-
-// lastAddr is the highest address of p.
-func lastAddr(p netip.Prefix) netip.Addr {
-	p = p.Masked()
-	b := p.Addr().AsSlice()
-	for i := p.Bits(); i < len(b)*8; i++ {
-		b[i/8] |= 0x80 >> (i % 8)
-	}
-	a, _ := netip.AddrFromSlice(b)
-	return a
 }
 
 // usable reports whether a can be a host address in the lab: not

@@ -28,7 +28,7 @@ type Range struct{ First, Last netip.Addr }
 // RangeOf is the range of the addresses of p.
 func RangeOf(p netip.Prefix) Range {
 	p = p.Masked()
-	return Range{First: p.Addr(), Last: lastAddr(p)}
+	return Range{First: p.Addr(), Last: model.LastAddr(p)}
 }
 
 // IsValid reports whether r is a range (both ends valid, of one family, in
@@ -40,7 +40,7 @@ func (r Range) IsValid() bool {
 // Prefix returns the prefix whose addresses are exactly r's, if there is one.
 func (r Range) Prefix() (netip.Prefix, bool) {
 	p := r.firstPrefix()
-	return p, lastAddr(p) == r.Last
+	return p, model.LastAddr(p) == r.Last
 }
 
 // String is the CIDR when r is exactly one, else "FIRST-LAST"
@@ -68,22 +68,11 @@ func (r Range) firstPrefix() netip.Prefix {
 	bits := r.First.BitLen()
 	for b := 0; b <= bits; b++ {
 		p := netip.PrefixFrom(r.First, b)
-		if p.Masked().Addr() == r.First && lastAddr(p).Compare(r.Last) <= 0 {
+		if p.Masked().Addr() == r.First && model.LastAddr(p).Compare(r.Last) <= 0 {
 			return p
 		}
 	}
 	return netip.PrefixFrom(r.First, bits)
-}
-
-// lastAddr is the highest address of p.
-func lastAddr(p netip.Prefix) netip.Addr {
-	p = p.Masked()
-	b := p.Addr().AsSlice()
-	for i := p.Bits(); i < len(b)*8; i++ {
-		b[i/8] |= 0x80 >> (i % 8)
-	}
-	a, _ := netip.AddrFromSlice(b)
-	return a
 }
 
 // cuts are the boundaries of the policies' blocks, per family ([0] IPv4,
@@ -107,7 +96,7 @@ func cutsOf(cs ...*model.Cluster) cuts {
 	add := func(p netip.Prefix) {
 		f := family(p.Addr())
 		out[f] = append(out[f], p.Masked().Addr())
-		if next := lastAddr(p).Next(); next.IsValid() {
+		if next := model.LastAddr(p).Next(); next.IsValid() {
 			out[f] = append(out[f], next)
 		}
 	}
