@@ -53,7 +53,8 @@ func ParseOperation(s string) (Operation, error) {
 // delete), OldObject the object it replaces or deletes (nil for a create).
 type Request struct {
 	Operation       Operation
-	Kind            string // "NetworkPolicy", "Namespace", "Deployment"…
+	Group           string // the API group ("" for core; may be left empty when Kind is unambiguous)
+	Kind            string // "NetworkPolicy", "Namespace", "Deployment", "AdminNetworkPolicy", "Server"…
 	Namespace, Name string
 	Object          []byte
 	OldObject       []byte
@@ -61,11 +62,14 @@ type Request struct {
 }
 
 // ref is "NetworkPolicy shop/deny-all".
-func (r Request) ref() string {
+func (r Request) ref() string { return r.Kind + " " + r.name() }
+
+// name is "shop/deny-all", or the name alone for a cluster-scoped object.
+func (r Request) name() string {
 	if r.Namespace == "" {
-		return r.Kind + " " + r.Name
+		return r.Name
 	}
-	return r.Kind + " " + r.Namespace + "/" + r.Name
+	return r.Namespace + "/" + r.Name
 }
 
 // decode reads one object as served into a cluster of its own.
@@ -88,6 +92,8 @@ func apply(c *model.Cluster, r Request) (*model.Cluster, error) {
 		return applyPolicy(c, r)
 	case r.Kind == "Namespace":
 		return applyNamespace(c, r)
+	case policyKind(r):
+		return applyPolicyKind(c, r)
 	case model.ParseKind(r.Kind) != model.KindUnknown && model.ParseKind(r.Kind) != model.KindExternal:
 		return applyWorkload(c, r)
 	}

@@ -1,7 +1,10 @@
 package guard
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/podreach/podreach/pkg/check"
@@ -66,7 +69,16 @@ func (g *Guard) judge(r Request, before, after *state) (Verdict, error) {
 		for _, res := range after.rep.Results {
 			now[res.ID] = res
 		}
+		had := make(map[string]bool, len(before.rep.Results))
+		for _, res := range before.rep.Results {
+			had[res.ID] = true
+		}
 		for _, sc := range check.Compare(before.rep, after.rep) {
+			// A flow's Linkerd authorization line is there only when
+			// something is refused: without it, the flow was authorized.
+			if sc.Before == check.StatusUnknown && strings.HasSuffix(sc.ID, "-authorized") && had[strings.TrimSuffix(sc.ID, "-authorized")] {
+				sc.Before = check.StatusOK
+			}
 			if sc.After == check.StatusError && sc.Before != check.StatusError {
 				v.Broken, v.Was = append(v.Broken, now[sc.ID]), append(v.Was, sc.Before)
 			}
@@ -124,31 +136,107 @@ func (g *Guard) warnings(r Request, v *Verdict) []string {
 	return out
 }
 
-// brokenLine is "✔→× <check line>: N/M sources blocked by P; see:
+// brokenLine is "✔→× <check line>: N/M sources blocked by <layer>; see:
 // <explain command>", at most maxWarning bytes: the head is shortened
 // first, so that the command stays whole.
 func (g *Guard) brokenLine(r Request, res check.Result, was check.Status) string {
 	srcs := map[string]bool{}
+	var first check.Pair
 	for _, p := range res.Blocked {
 		srcs[p.From] = true
+	}
+	if len(res.Blocked) > 0 {
+		first = res.Blocked[0]
+	}
+	verb := "blocked"
+	if authzLine(res) { // Linkerd refuses what NetworkPolicy admits
+		verb = "refused"
+		for i, d := range res.Details {
+			if p, ok := refusedPair(d); ok {
+				srcs[p.From] = true
+				if i == 0 {
+					first = p
+				}
+			}
+		}
 	}
 	mark := was.Symbol() + "→×"
 	if was == check.StatusUnknown { // a line the state before did not have
 		mark = "new ×"
 	}
-	head := fmt.Sprintf("%s %s: %d/%d sources blocked", mark, res.Description, len(srcs), res.Sources)
-	if len(res.Policies) > 0 {
-		head += " by " + strings.Join(res.Policies, ", ")
+	head := fmt.Sprintf("%s %s: %d/%d sources %s", mark, res.Description, len(srcs), res.Sources, verb)
+	if l := layer(r, res); l != "" {
+		head += " by " + l
 	}
-	if len(res.Blocked) == 0 {
+	if first.From == "" {
 		return cut(head, maxWarning)
 	}
-	tail := "; see: " + g.explain(g.o.explain, r, res.Blocked[0])
+	tail := "; see: " + g.explain(g.o.explain, r, first)
 	if len(head)+len(tail) > maxWarning { // long input flags: the user knows them
 		program, _, _ := strings.Cut(g.o.explain, " explain")
-		tail = "; see: " + g.explain(program+" explain", r, res.Blocked[0])
+		tail = "; see: " + g.explain(program+" explain", r, first)
 	}
 	return cut(head, max(maxWarning-len(tail), maxWarning/2)) + tail
+}
+
+// authzLine reports whether res is the Linkerd authorization line of a
+// flow (check.Runner's authorized lines).
+func authzLine(res check.Result) bool { return strings.HasSuffix(res.ID, "-authorized") }
+
+// refusedPair reads the pair of an authorization line's detail,
+// "ns/src → ns/dst:port: Linkerd deny (…)".
+func refusedPair(detail string) (check.Pair, bool) {
+	from, rest, ok := strings.Cut(detail, " → ")
+	if !ok {
+		return check.Pair{}, false
+	}
+	to, rest, ok := strings.Cut(rest, ":")
+	if !ok {
+		return check.Pair{}, false
+	}
+	port, _, _ := strings.Cut(rest, ":")
+	n, err := strconv.ParseInt(port, 10, 32)
+	if err != nil {
+		return check.Pair{}, false
+	}
+	return check.Pair{From: from, To: to, Port: int32(n), Protocol: model.TCP}, true
+}
+
+// layer names what blocks a broken line after r: the NetworkPolicies
+// isolating the blocked side, the Linkerd authorization layer, or the
+// cluster-wide tier r edits ("" when none of these says it).
+func layer(r Request, res check.Result) string {
+	switch {
+	case authzLine(res):
+		return "Linkerd"
+	case len(res.Policies) > 0:
+		return "NetworkPolicy " + strings.Join(res.Policies, ", ")
+	case !slices.Contains(TierKinds, r.Kind):
+		return ""
+	case r.Operation == OpDelete: // what decides now is what is left
+		return "the tiers without " + r.Kind + " " + r.Name
+	}
+	tier := "Admin"
+	switch r.Kind {
+	case "BaselineAdminNetworkPolicy":
+		tier = "Baseline"
+	case "ClusterNetworkPolicy":
+		tier = cnpTier(r)
+	}
+	return tier + " tier (" + r.Kind + " " + r.Name + ")"
+}
+
+// cnpTier is spec.tier of r's ClusterNetworkPolicy.
+func cnpTier(r Request) string {
+	var o struct {
+		Spec struct {
+			Tier string `json:"tier"`
+		} `json:"spec"`
+	}
+	if json.Unmarshal(r.Object, &o) != nil || o.Spec.Tier == "" {
+		return "cluster"
+	}
+	return o.Spec.Tier
 }
 
 // explain is the command that explains pair p with the change applied:
@@ -161,7 +249,7 @@ func (g *Guard) explain(base string, r Request, p check.Pair) string {
 	var b strings.Builder
 	b.WriteString(base)
 	if r.Operation == OpDelete {
-		fmt.Fprintf(&b, " --delete %s/%s", strings.ToLower(r.Kind), strings.TrimPrefix(r.ref(), r.Kind+" "))
+		fmt.Fprintf(&b, " --delete %s/%s", strings.ToLower(r.Kind), r.name())
 	} else {
 		b.WriteString(" -f FILE") // the manifest being applied
 	}
