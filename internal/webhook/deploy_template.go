@@ -39,6 +39,16 @@ rules:
 - apiGroups: [apiregistration.k8s.io]
   resources: [apiservices]
   verbs: [get, list, watch]
+# The policy kinds of the cluster tiers and of Linkerd, watched when served.
+- apiGroups: [policy.networking.k8s.io]
+  resources: [clusternetworkpolicies, adminnetworkpolicies, baselineadminnetworkpolicies]
+  verbs: [get, list, watch]
+- apiGroups: [policy.linkerd.io]
+  resources: [servers, serverauthorizations, authorizationpolicies, meshtlsauthentications, networkauthentications, httproutes]
+  verbs: [get, list, watch]
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes, grpcroutes]
+  verbs: [get, list, watch]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -161,5 +171,21 @@ webhooks:
   - apiGroups: [apps]
     apiVersions: [v1]
     resources: [deployments, statefulsets, daemonsets]
+    operations: [CREATE, UPDATE, DELETE]
+  # The cluster tiers and Linkerd's policy objects: rules for kinds whose
+  # CRDs are not installed match nothing. Versions podreach does not read
+  # are judged as policies it does not evaluate.
+  - apiGroups: [policy.networking.k8s.io]
+    apiVersions: [v1alpha1, v1alpha2]
+    resources: [clusternetworkpolicies, adminnetworkpolicies, baselineadminnetworkpolicies]
+    operations: [CREATE, UPDATE, DELETE]
+    scope: Cluster
+  - apiGroups: [policy.linkerd.io]
+    apiVersions: ["*"]
+    resources: [servers, serverauthorizations, authorizationpolicies, meshtlsauthentications, networkauthentications, httproutes]
+    operations: [CREATE, UPDATE, DELETE]
+  - apiGroups: [gateway.networking.k8s.io]
+    apiVersions: ["*"]
+    resources: [httproutes, grpcroutes]
     operations: [CREATE, UPDATE, DELETE]
 `

@@ -103,7 +103,7 @@ func (s *Server) judge(req *admissionv1.AdmissionRequest) (*admissionv1.Admissio
 		s.log.Info("review", append(attrs, "decision", decisionSkipped)...)
 		return resp, decisionSkipped
 	}
-	v, err := g.Review(guard.Request{Operation: op, Kind: req.Kind.Kind, Namespace: req.Namespace, Name: req.Name,
+	v, err := g.Review(guard.Request{Operation: op, Group: req.Kind.Group, Kind: req.Kind.Kind, Namespace: req.Namespace, Name: req.Name,
 		Object: req.Object.Raw, OldObject: req.OldObject.Raw, DryRun: req.DryRun != nil && *req.DryRun})
 	resp.Allowed, resp.Warnings = v.Allowed, v.Warnings
 	decision := decide(v, err)

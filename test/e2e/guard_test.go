@@ -168,6 +168,9 @@ func (e *guardEnv) register(t *testing.T) {
 				rule("apps", "deployments", "CREATE", "UPDATE", "DELETE"),
 				rule("apps", "statefulsets", "CREATE", "UPDATE", "DELETE"),
 				rule("apps", "daemonsets", "CREATE", "UPDATE", "DELETE"),
+				map[string]any{"apiGroups": []any{"policy.networking.k8s.io"}, "apiVersions": []any{"v1alpha1", "v1alpha2"},
+					"resources":  []any{"clusternetworkpolicies", "adminnetworkpolicies", "baselineadminnetworkpolicies"},
+					"operations": []any{"CREATE", "UPDATE", "DELETE"}},
 			},
 		}},
 	}}

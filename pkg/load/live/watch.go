@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -53,6 +54,14 @@ func (c *Connection) Watch(ctx context.Context, interval time.Duration, sync fun
 		}
 		w.add(dc, res, o)
 	}
+	for _, alts := range policyResources {
+		i := slices.IndexFunc(alts, func(r resource) bool { return served(disc, r) })
+		if i < 0 {
+			o.logger.Info("not served: not watched", "resource", alts[0].name())
+			continue
+		}
+		w.add(dc, alts[i], o)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	for _, inf := range w.informers {
@@ -63,6 +72,34 @@ func (c *Connection) Watch(ctx context.Context, interval time.Duration, sync fun
 	}
 	o.logger.Info("first full list done", "resources", len(w.informers))
 	return w.loop(ctx, interval, sync)
+}
+
+// policyResources are the policy kinds the model evaluates besides
+// NetworkPolicy, each with the versions podreach reads, newest first: the
+// cluster-wide tiers (docs/tiers.md) and Linkerd's authorization objects
+// and the routes that attach to a Server (docs/linkerd-authz.md). Each is
+// watched in its first version the API server serves (their CRDs are
+// installed with the network plugin or Linkerd: often absent).
+var policyResources = [][]resource{
+	policyResource("policy.networking.k8s.io", "clusternetworkpolicies", "ClusterNetworkPolicy", false, "v1alpha2"),
+	policyResource("policy.networking.k8s.io", "adminnetworkpolicies", "AdminNetworkPolicy", false, "v1alpha1"),
+	policyResource("policy.networking.k8s.io", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy", false, "v1alpha1"),
+	policyResource("policy.linkerd.io", "servers", "Server", true, "v1beta3", "v1beta2", "v1beta1", "v1alpha1"),
+	policyResource("policy.linkerd.io", "serverauthorizations", "ServerAuthorization", true, "v1beta1", "v1alpha1"),
+	policyResource("policy.linkerd.io", "authorizationpolicies", "AuthorizationPolicy", true, "v1alpha1"),
+	policyResource("policy.linkerd.io", "meshtlsauthentications", "MeshTLSAuthentication", true, "v1alpha1"),
+	policyResource("policy.linkerd.io", "networkauthentications", "NetworkAuthentication", true, "v1alpha1"),
+	policyResource("policy.linkerd.io", "httproutes", "HTTPRoute", true, "v1beta3", "v1beta2", "v1beta1", "v1alpha1"),
+	policyResource("gateway.networking.k8s.io", "httproutes", "HTTPRoute", true, "v1", "v1beta1", "v1alpha2"),
+	policyResource("gateway.networking.k8s.io", "grpcroutes", "GRPCRoute", true, "v1", "v1alpha2"),
+}
+
+func policyResource(group, plural, kind string, namespaced bool, versions ...string) []resource {
+	out := make([]resource, len(versions))
+	for i, v := range versions {
+		out[i] = resource{group: group, version: v, plural: plural, kind: kind, namespaced: namespaced, optional: true}
+	}
+	return out
 }
 
 // served reports whether the API server serves res's group and version.
