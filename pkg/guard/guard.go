@@ -101,6 +101,10 @@ type state struct {
 	prof mesh.Profile    // nil: no mesh
 	rep  *check.Report   // nil without a mesh
 	a    *reach.Analysis // workload level, of the effective cluster
+	// rp counts what a NetworkPolicy edit removes without comparing
+	// whole matrices; nil for the states after a change, or when the
+	// reach options rule it out.
+	rp *replayer
 }
 
 // New analyses c and returns a guard for it. Detection notices come back
@@ -128,6 +132,9 @@ func (g *Guard) Update(c *model.Cluster) (model.Diagnostics, error) {
 	st, err := g.analyse(c, p)
 	if err != nil {
 		return ds, err
+	}
+	if st.rp, err = newReplayer(st.a, g.o.reach); err != nil {
+		return ds, fmt.Errorf("compiling the incremental engine: %w", err)
 	}
 	g.cur.Store(st)
 	return append(ds, g.protectedDiagnostics(st)...), nil

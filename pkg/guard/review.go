@@ -84,17 +84,31 @@ func (g *Guard) judge(r Request, before, after *state) (Verdict, error) {
 			}
 		}
 	}
-	d, err := reach.Diff(before.a, after.a)
-	if err != nil {
+	var err error
+	if v.Removed, err = g.removed(r, before, after); err != nil {
 		return Verdict{Allowed: true, Evaluated: true}, fmt.Errorf("comparing the states: %w", err)
 	}
-	v.Removed, _ = d.Counts()
 	v.Lost = g.lostProtected(before, after)
 	v.Warnings = g.warnings(r, &v)
 	if g.o.mode == ModeEnforce {
 		v.Allowed, v.Message = g.decide(r, &v)
 	}
 	return v, nil
+}
+
+// removed counts the ordered workload pairs that lose a port: a
+// NetworkPolicy edit without ipBlocks is replayed on the state's
+// incremental engine, other changes compare the two matrices (reach.Diff).
+func (g *Guard) removed(r Request, before, after *state) (int, error) {
+	if old, new, ok := policyEdit(before.c, after.c, r); ok && before.rp != nil && (old != nil || new != nil) && !hasIPBlock(old) && !hasIPBlock(new) {
+		return before.rp.removed(old, new)
+	}
+	d, err := reach.Diff(before.a, after.a)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := d.Counts()
+	return n, nil
 }
 
 // decide is enforce mode's answer: deny when a mesh check line goes from
