@@ -105,6 +105,12 @@ type state struct {
 	// whole matrices; nil for the states after a change, or when the
 	// reach options rule it out.
 	rp *replayer
+	// rc re-runs the check for a NetworkPolicy edit; nil as rp is, or
+	// without a mesh.
+	rc *check.Rechecker
+	// edit is, for a state after a change judged incrementally, the
+	// NetworkPolicy edit (a is then nil).
+	edit *check.PolicyEdit
 }
 
 // New analyses c and returns a guard for it. Detection notices come back
@@ -129,9 +135,14 @@ func (g *Guard) Update(c *model.Cluster) (model.Diagnostics, error) {
 	if err != nil {
 		return ds, err
 	}
-	st, err := g.analyse(c, p)
+	st := &state{c: c, prof: p}
+	if p == nil {
+		st, err = g.analyse(c, p)
+	} else {
+		st.rc, st.rep, st.a, err = check.NewRechecker(c, p, check.WithReachOptions(g.o.reach...))
+	}
 	if err != nil {
-		return ds, err
+		return ds, fmt.Errorf("analysing the cluster: %w", err)
 	}
 	if st.rp, err = newReplayer(st.a, g.o.reach); err != nil {
 		return ds, fmt.Errorf("compiling the incremental engine: %w", err)

@@ -52,13 +52,32 @@ func (g *Guard) Review(r Request) (Verdict, error) {
 	}
 	var ast *state
 	if err == nil {
-		ast, err = g.analyse(after, st.prof)
+		ast, err = g.afterState(st, after, r)
 	}
 	if err != nil {
 		w := cut("podreach guard could not evaluate this change: "+err.Error(), maxWarning)
 		return Verdict{Allowed: true, Evaluated: true, Warnings: []string{w}}, err
 	}
 	return g.judge(r, st, ast)
+}
+
+// afterState analyses after, st with r applied. A NetworkPolicy edit
+// without ipBlocks, with no protected flows to look up, is judged
+// incrementally: only the check lines it can change are evaluated again
+// (check.Rechecker), and what it removes is replayed on st's incremental
+// engine (replayer); the state has no analysis then. Anything else is a
+// full analysis of after.
+func (g *Guard) afterState(st *state, after *model.Cluster, r Request) (*state, error) {
+	old, new, ok := policyEdit(st.c, after, r)
+	if !ok || st.rc == nil || st.rp == nil || len(g.o.protected) > 0 || old == nil && new == nil || hasIPBlock(old) || hasIPBlock(new) {
+		return g.analyse(after, st.prof)
+	}
+	e := check.PolicyEdit{Old: old, New: new}
+	rep, err := st.rc.Edit(after, e)
+	if err != nil {
+		return nil, fmt.Errorf("checking the edited cluster: %w", err)
+	}
+	return &state{c: after, prof: st.prof, rep: rep, edit: &e}, nil
 }
 
 // judge compares the states before and after r.
@@ -85,7 +104,7 @@ func (g *Guard) judge(r Request, before, after *state) (Verdict, error) {
 		}
 	}
 	var err error
-	if v.Removed, err = g.removed(r, before, after); err != nil {
+	if v.Removed, err = g.removed(before, after); err != nil {
 		return Verdict{Allowed: true, Evaluated: true}, fmt.Errorf("comparing the states: %w", err)
 	}
 	v.Lost = g.lostProtected(before, after)
@@ -96,12 +115,12 @@ func (g *Guard) judge(r Request, before, after *state) (Verdict, error) {
 	return v, nil
 }
 
-// removed counts the ordered workload pairs that lose a port: a
-// NetworkPolicy edit without ipBlocks is replayed on the state's
-// incremental engine, other changes compare the two matrices (reach.Diff).
-func (g *Guard) removed(r Request, before, after *state) (int, error) {
-	if old, new, ok := policyEdit(before.c, after.c, r); ok && before.rp != nil && (old != nil || new != nil) && !hasIPBlock(old) && !hasIPBlock(new) {
-		return before.rp.removed(old, new)
+// removed counts the ordered workload pairs that lose a port: replayed on
+// before's incremental engine for a state judged incrementally, else
+// comparing the two matrices (reach.Diff).
+func (g *Guard) removed(before, after *state) (int, error) {
+	if after.edit != nil {
+		return before.rp.removed(after.edit.Old, after.edit.New)
 	}
 	d, err := reach.Diff(before.a, after.a)
 	if err != nil {
