@@ -2,6 +2,7 @@ package guard
 
 import (
 	"fmt"
+	"slices"
 	"sync/atomic"
 
 	"github.com/podreach/podreach/pkg/check"
@@ -53,10 +54,12 @@ type options struct {
 	effective []effective.Option
 	reach     []reach.Option
 	explain   string
+	// maxScanned: see the constant (tests lower it).
+	maxScanned int
 }
 
 func makeOptions(opts []Option) options {
-	o := options{mode: ModeWarn, explain: "podreach explain"}
+	o := options{mode: ModeWarn, explain: "podreach explain", maxScanned: maxScanned}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -109,8 +112,10 @@ type state struct {
 	// without a mesh.
 	rc *check.Rechecker
 	// edit is, for a state after a change judged incrementally, the
-	// NetworkPolicy edit (a is then nil).
-	edit *check.PolicyEdit
+	// NetworkPolicy edit (a is then nil), and removed the ordered workload
+	// pairs it makes lose a port (-1: not counted, see maxScanned).
+	edit    *check.PolicyEdit
+	removed int
 }
 
 // New analyses c and returns a guard for it. Detection notices come back
@@ -138,11 +143,11 @@ func (g *Guard) Update(c *model.Cluster) (model.Diagnostics, error) {
 	st := &state{c: c, prof: p}
 	if p == nil {
 		st, err = g.analyse(c, p)
-	} else {
-		st.rc, st.rep, st.a, err = check.NewRechecker(c, p, check.WithReachOptions(g.o.reach...))
+	} else if st.rc, st.rep, st.a, err = check.NewRechecker(c, p, check.WithReachOptions(g.o.reach...)); err != nil {
+		err = fmt.Errorf("analysing the cluster: %w", err)
 	}
 	if err != nil {
-		return ds, fmt.Errorf("analysing the cluster: %w", err)
+		return ds, err
 	}
 	if st.rp, err = newReplayer(st.a, g.o.reach); err != nil {
 		return ds, fmt.Errorf("compiling the incremental engine: %w", err)
@@ -152,14 +157,15 @@ func (g *Guard) Update(c *model.Cluster) (model.Diagnostics, error) {
 }
 
 // analyse runs the mesh check of c under p (or, without a mesh, the
-// workload-level analysis alone).
-func (g *Guard) analyse(c *model.Cluster, p mesh.Profile) (*state, error) {
+// workload-level analysis alone), with extra reach options.
+func (g *Guard) analyse(c *model.Cluster, p mesh.Profile, extra ...reach.Option) (*state, error) {
 	st := &state{c: c, prof: p}
+	opts := append(slices.Clip(g.o.reach), extra...)
 	var err error
 	if p == nil {
-		st.a, err = reach.Analyze(c, append(g.o.reach, reach.WithLevel(reach.LevelWorkload))...)
+		st.a, err = reach.Analyze(c, append(opts, reach.WithLevel(reach.LevelWorkload))...)
 	} else {
-		st.rep, st.a, err = check.Run(c, p, check.WithReachOptions(g.o.reach...))
+		st.rep, st.a, err = check.Run(c, p, check.WithReachOptions(opts...))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("analysing the cluster: %w", err)

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -31,6 +32,13 @@ func remove(kind, group, ns, name, file string) func(t *testing.T) Request {
 	}
 }
 
+// removes is the warning counting the connections a change removes (the
+// tier edits are counted by comparing whole matrices: reach.Diff's replay
+// does not see them).
+func removes(n int) string {
+	return fmt.Sprintf("podreach: this change removes %d connections (workload pairs losing a port)", n)
+}
+
 func setSpec(key string, v any) func(map[string]any) {
 	return func(d map[string]any) { at(d, "spec")[key] = v }
 }
@@ -46,12 +54,12 @@ func TestReviewPolicyKinds(t *testing.T) {
 		name: "AdminNetworkPolicy Deny of linkerd-identity ingress", mode: ModeEnforce, denied: true,
 		req:    create("AdminNetworkPolicy", groupTier, "", "deny-identity-ingress", "testdata/tiers.yaml"),
 		broken: []string{"proxy-to-identity", "prometheus-to-proxy-admin"},
-		warn:   []string{identity + "Admin tier (AdminNetworkPolicy deny-identity-ingress); see: podreach explain -f FILE --from emojivoto/emoji --to linkerd/linkerd-identity --port 8080", "by Admin tier"},
+		warn:   []string{identity + "Admin tier (AdminNetworkPolicy deny-identity-ingress); see: podreach explain -f FILE --from emojivoto/emoji --to linkerd/linkerd-identity --port 8080", "by Admin tier", removes(11)},
 	}, {
 		name: "ClusterNetworkPolicy v1alpha2 Admin-tier Deny", mode: ModeEnforce, denied: true,
 		req:    create("ClusterNetworkPolicy", groupTier, "", "deny-identity-ingress", "testdata/tiers.yaml"),
 		broken: []string{"proxy-to-identity", "prometheus-to-proxy-admin"},
-		warn:   []string{identity + "Admin tier (ClusterNetworkPolicy deny-identity-ingress)", "by Admin tier"},
+		warn:   []string{identity + "Admin tier (ClusterNetworkPolicy deny-identity-ingress)", "by Admin tier", removes(11)},
 	}, {
 		name: "ClusterNetworkPolicy moved to the Baseline tier under an allowing NetworkPolicy", mode: ModeEnforce,
 		extra: []string{"testdata/allow-all-linkerd.yaml"},
@@ -60,7 +68,7 @@ func TestReviewPolicyKinds(t *testing.T) {
 		name: "BaselineAdminNetworkPolicy Deny into linkerd", mode: ModeWarn,
 		req:    create("BaselineAdminNetworkPolicy", groupTier, "", "default", "testdata/tiers.yaml"),
 		broken: append(slices.Clone(controlPlaneFlows), "prometheus-to-proxy-admin"),
-		warn:   []string{"by Baseline tier (BaselineAdminNetworkPolicy default)", "by Baseline tier", "by Baseline tier", "by Baseline tier"},
+		warn:   []string{"by Baseline tier (BaselineAdminNetworkPolicy default)", "by Baseline tier", "by Baseline tier", "by Baseline tier", removes(33)},
 	}, {
 		// The tiers' lines could not be proven before (check marks what
 		// the tiers could change): ‼→×, which enforce mode allows.
@@ -69,7 +77,7 @@ func TestReviewPolicyKinds(t *testing.T) {
 		req:    remove("AdminNetworkPolicy", groupTier, "", "allow-mesh", "testdata/baseline-and-allow.yaml"),
 		broken: append(slices.Clone(controlPlaneFlows), "prometheus-to-proxy-admin"),
 		warn: []string{"‼→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 11/12 sources blocked by the tiers without",
-			"the tiers without", "the tiers without", "the tiers without"},
+			"the tiers without", "the tiers without", "the tiers without", removes(33)},
 	}, {
 		name: "deleting the AuthorizationPolicy that admits Prometheus", mode: ModeEnforce, denied: true,
 		extra: []string{authzExample}, broken: []string{"prometheus-to-proxy-admin-authorized"},
@@ -116,6 +124,26 @@ func TestReviewPolicyKinds(t *testing.T) {
 			}
 			checkVerdict(t, tc, v)
 		})
+	}
+}
+
+// TestPolicyKindUncounted: past the size at which whole matrices are
+// compared, the removed connections of a tier change are not counted,
+// and the warning says so (never "removes 0").
+func TestPolicyKindUncounted(t *testing.T) {
+	t.Parallel()
+	g, _, err := New(exampleCluster(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.o.maxScanned = 5
+	v, err := g.Review(create("AdminNetworkPolicy", groupTier, "", "deny-identity-ingress", "testdata/tiers.yaml")(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "podreach: the connections this change removes are not counted (AdminNetworkPolicy changes are counted in clusters of at most 5 workloads)"
+	if v.Removed != -1 || len(v.Broken) != 2 || v.Warnings[len(v.Warnings)-1] != want {
+		t.Errorf("removed %d, %d broken, warnings %q", v.Removed, len(v.Broken), v.Warnings)
 	}
 }
 
