@@ -123,7 +123,8 @@ func (f *guardFlags) guardOptions(cmd *cobra.Command) ([]guard.Option, error) {
 	if f.live() {
 		explain += " --live"
 	}
-	opts := []guard.Option{guard.WithMode(mode), guard.WithEffective(eff...), guard.WithReachOptions(ropts...), guard.WithExplainCommand(explain)}
+	opts := []guard.Option{guard.WithMode(mode), guard.WithEffective(eff...), guard.WithReachOptions(ropts...),
+		guard.WithIPBlockPods(f.input.ipBlockPods != "ignore"), guard.WithExplainCommand(explain)}
 	if f.config != "" {
 		data, err := os.ReadFile(f.config)
 		if err != nil {

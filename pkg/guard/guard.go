@@ -55,11 +55,12 @@ type options struct {
 	reach     []reach.Option
 	explain   string
 	// maxScanned: see the constant (tests lower it).
-	maxScanned int
+	maxScanned  int
+	ipBlockPods bool
 }
 
 func makeOptions(opts []Option) options {
-	o := options{mode: ModeWarn, explain: "podreach explain", maxScanned: maxScanned}
+	o := options{mode: ModeWarn, explain: "podreach explain", maxScanned: maxScanned, ipBlockPods: true}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -81,9 +82,20 @@ func WithEffective(opts ...effective.Option) Option {
 	return func(o *options) { o.effective = append(o.effective, opts...) }
 }
 
-// WithReachOptions passes options to the analyses (reach.WithIPBlockPods).
+// WithReachOptions passes options to the analyses
+// (reach.WithExternalRanges). Whether ipBlocks match pod IPs is set with
+// WithIPBlockPods, which the guard's own incremental engine follows too.
 func WithReachOptions(opts ...reach.Option) Option {
 	return func(o *options) { o.reach = append(o.reach, opts...) }
+}
+
+// WithIPBlockPods sets whether ipBlock rules match pod IPs (default true,
+// as reach and policy have it).
+func WithIPBlockPods(match bool) Option {
+	return func(o *options) {
+		o.ipBlockPods = match
+		o.reach = append(o.reach, reach.WithIPBlockPods(match))
+	}
 }
 
 // WithExplainCommand sets the command, input flags included, that warning
@@ -149,7 +161,7 @@ func (g *Guard) Update(c *model.Cluster) (model.Diagnostics, error) {
 	if err != nil {
 		return ds, err
 	}
-	if st.rp, err = newReplayer(st.a, g.o.reach); err != nil {
+	if st.rp, err = newReplayer(st.a, g.o.ipBlockPods); err != nil {
 		return ds, fmt.Errorf("compiling the incremental engine: %w", err)
 	}
 	g.cur.Store(st)

@@ -24,13 +24,9 @@ type replayer struct {
 	ext   []bool
 }
 
-// newReplayer compiles the nodes of a. With reach options (ipBlocks
-// matching pod IPs…) it returns nil: the replay would have to repeat
-// them, and reach.Diff is used instead.
-func newReplayer(a *reach.Analysis, reachOpts []reach.Option) (*replayer, error) {
-	if len(reachOpts) > 0 {
-		return nil, nil
-	}
+// newReplayer compiles the nodes of a (analysed with ipBlocks matching
+// pod IPs or not, as ipBlockPods says).
+func newReplayer(a *reach.Analysis, ipBlockPods bool) (*replayer, error) {
 	all := a.Engine().Endpoints()
 	r := &replayer{a: a}
 	eps := make([]policy.Endpoint, 0, len(all))
@@ -43,7 +39,7 @@ func newReplayer(a *reach.Analysis, reachOpts []reach.Option) (*replayer, error)
 		r.ext = append(r.ext, all[i].IsExternal())
 		eps = append(eps, all[i])
 	}
-	x, err := policy.NewIncremental(a.Cluster(), eps)
+	x, err := policy.NewIncremental(a.Cluster(), eps, policy.WithIPBlockPods(ipBlockPods))
 	if err != nil {
 		return nil, err
 	}

@@ -18,16 +18,13 @@ import (
 // reach.Diff's on the two full analyses.
 func TestReplayEqualsDiff(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name string
-		c    *model.Cluster
-	}{
+	for _, tc := range optionCases([]clusterCase{
 		{"example", exampleCluster(t, examplePath("deny-all-ingress.yaml"), "testdata/allow-labelled-namespaces.yaml")},
 		{"synthetic S", synth.Generate(synth.SizeS.Config(3))},
-	} {
+	}) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			g, _, err := New(tc.c)
+			g, _, err := New(tc.c, tc.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,19 +69,40 @@ func TestReplayEqualsDiff(t *testing.T) {
 
 var editedNS, editedName string // the policy randomPolicyEdit edited
 
+type clusterCase struct {
+	name string
+	c    *model.Cluster
+}
+
+type optionCase struct {
+	name string
+	c    *model.Cluster
+	opts []Option
+}
+
+// optionCases runs each cluster with the library's defaults and with the
+// options podreach guard passes (external ranges as nodes, ipBlocks
+// matching pod IPs or not).
+func optionCases(cs []clusterCase) []optionCase {
+	var out []optionCase
+	for _, c := range cs {
+		out = append(out, optionCase{c.name, c.c, nil},
+			optionCase{c.name + ", CLI, match", c.c, []Option{WithReachOptions(reach.WithExternalRanges(true)), WithIPBlockPods(true)}},
+			optionCase{c.name + ", CLI, ignore", c.c, []Option{WithReachOptions(reach.WithExternalRanges(true)), WithIPBlockPods(false)}})
+	}
+	return out
+}
+
 // TestIncrementalVerdictEqualsFull: on random NetworkPolicy edits sent as
 // requests, the verdict judged incrementally (check.Rechecker and the
 // replay) equals the verdict of a full analysis of the edited cluster.
 func TestIncrementalVerdictEqualsFull(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		c    *model.Cluster
-	}{
+	for _, tc := range optionCases([]clusterCase{
 		{"example", exampleCluster(t, examplePath("deny-all-ingress.yaml"), "testdata/allow-labelled-namespaces.yaml", authzExample)},
 		{"synthetic S", synth.Generate(synth.SizeS.Config(4))},
-	} {
+	}) {
 		t.Run(tc.name, func(t *testing.T) {
-			g, _, err := New(tc.c, WithMode(ModeEnforce))
+			g, _, err := New(tc.c, append(tc.opts, WithMode(ModeEnforce))...)
 			if err != nil {
 				t.Fatal(err)
 			}
