@@ -65,7 +65,7 @@ func TestGuardFromManifests(t *testing.T) {
 	var r admissionv1.AdmissionReview
 	json.NewDecoder(resp.Body).Decode(&r)
 	resp.Body.Close()
-	want := "✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 9/12 sources blocked by NetworkPolicy linkerd/deny-all-ingress; see: podreach explain -f FILE --from emojivoto/emoji --to linkerd/linkerd-identity --port 8080"
+	want := "✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 9/12 sources blocked by linkerd/deny-all-ingress; see: podreach explain -f FILE --from emojivoto/emoji --to linkerd/linkerd-identity --port 8080"
 	if r.Response == nil || !r.Response.Allowed || len(r.Response.Warnings) != 5 || r.Response.Warnings[0] != want {
 		t.Errorf("response %+v, want 5 warnings, the first starting %q", r.Response, want)
 	}

@@ -271,27 +271,24 @@ func refusedPair(detail string) (check.Pair, bool) {
 }
 
 // layer names what blocks a broken line after r: the NetworkPolicies
-// isolating the blocked side, the Linkerd authorization layer, or the
-// cluster-wide tier r edits ("" when none of these says it).
+// isolating the blocked side (as namespace/name: only NetworkPolicies are
+// named so), the Linkerd authorization layer, or the cluster-wide tier r
+// edits ("" when none of these says it).
 func layer(r Request, res check.Result) string {
 	switch {
 	case authzLine(res):
 		return "Linkerd"
-	case len(res.Policies) > 0:
-		return "NetworkPolicy " + strings.Join(res.Policies, ", ")
+	case len(res.Policies) > 0: // NetworkPolicies, named ns/name (the lines stay under 256 bytes)
+		return strings.Join(res.Policies, ", ")
 	case !slices.Contains(TierKinds, r.Kind):
 		return ""
 	case r.Operation == OpDelete: // what decides now is what is left
 		return "the tiers without " + r.Kind + " " + r.Name
 	}
-	tier := "Admin"
-	switch r.Kind {
-	case "BaselineAdminNetworkPolicy":
-		tier = "Baseline"
-	case "ClusterNetworkPolicy":
-		tier = cnpTier(r)
+	if r.Kind == "ClusterNetworkPolicy" { // the kind of the others says their tier
+		return "ClusterNetworkPolicy " + r.Name + " (" + cnpTier(r) + " tier)"
 	}
-	return tier + " tier (" + r.Kind + " " + r.Name + ")"
+	return r.Kind + " " + r.Name
 }
 
 // cnpTier is spec.tier of r's ClusterNetworkPolicy.

@@ -37,7 +37,7 @@ func TestReview(t *testing.T) {
 	for _, tc := range []reviewCase{{
 		name: "deny-all-ingress in linkerd warns of the control-plane flows", mode: ModeWarn, req: denyAll("linkerd"),
 		broken: append(controlPlaneFlows, "prometheus-to-proxy-admin"),
-		warn: []string{"✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 9/12 sources blocked by NetworkPolicy linkerd/deny-all-ingress; see: podreach explain -f FILE --from emojivoto/emoji --to linkerd/linkerd-identity --port 8080",
+		warn: []string{"✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 9/12 sources blocked by linkerd/deny-all-ingress; see: podreach explain -f FILE --from emojivoto/emoji --to linkerd/linkerd-identity --port 8080",
 			"linkerd-destination (destination gRPC", "linkerd-destination (policy gRPC",
 			"✔→× viz prometheus can scrape the proxy metrics of meshed pods (4191/TCP): 1/1 sources blocked",
 			"podreach: this change removes 27 connections (workload pairs losing a port)"},

@@ -20,10 +20,10 @@ const denyAllFile = exampleDir + "deny-all-ingress.yaml"
 
 // brokenFlows are the check lines deny-all-ingress in linkerd breaks.
 var brokenFlows = []string{
-	"✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 9/12 sources blocked by NetworkPolicy linkerd/deny-all-ingress",
-	"✔→× meshed pods can reach linkerd-destination (destination gRPC, 8086/TCP): 9/12 sources blocked by NetworkPolicy linkerd/deny-all-ingress",
-	"✔→× meshed pods can reach linkerd-destination (policy gRPC, 8090/TCP): 9/12 sources blocked by NetworkPolicy linkerd/deny-all-ingress",
-	"✔→× viz prometheus can scrape the proxy metrics of meshed pods (4191/TCP): 1/1 sources blocked by NetworkPolicy linkerd/deny-all-ingress",
+	"✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 9/12 sources blocked by linkerd/deny-all-ingress",
+	"✔→× meshed pods can reach linkerd-destination (destination gRPC, 8086/TCP): 9/12 sources blocked by linkerd/deny-all-ingress",
+	"✔→× meshed pods can reach linkerd-destination (policy gRPC, 8090/TCP): 9/12 sources blocked by linkerd/deny-all-ingress",
+	"✔→× viz prometheus can scrape the proxy metrics of meshed pods (4191/TCP): 1/1 sources blocked by linkerd/deny-all-ingress",
 }
 
 func wantWarnings(t *testing.T, got []string) {

@@ -22,7 +22,10 @@ var (
 func anpCRD() *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-		"metadata": map[string]any{"name": "adminnetworkpolicies.policy.networking.k8s.io"},
+		// *.k8s.io groups are protected: a CRD must say whether its API
+		// was approved (KEP-1111); a fixture says it was not.
+		"metadata": map[string]any{"name": "adminnetworkpolicies.policy.networking.k8s.io",
+			"annotations": map[string]any{"api-approved.kubernetes.io": "unapproved, a podreach e2e fixture"}},
 		"spec": map[string]any{
 			"group": "policy.networking.k8s.io", "scope": "Cluster",
 			"names": map[string]any{"plural": "adminnetworkpolicies", "singular": "adminnetworkpolicy", "kind": "AdminNetworkPolicy", "listKind": "AdminNetworkPolicyList"},
@@ -36,7 +39,7 @@ func anpCRD() *unstructured.Unstructured {
 func denyIdentity() *unstructured.Unstructured {
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "policy.networking.k8s.io/v1alpha1", "kind": "AdminNetworkPolicy",
-		"metadata": map[string]any{"name": "deny-identity-ingress"},
+		"metadata": map[string]any{"name": "deny-identity"},
 		"spec": map[string]any{
 			"priority": int64(10),
 			"subject": map[string]any{"pods": map[string]any{
@@ -91,11 +94,11 @@ func TestGuardJudgesAdminTier(t *testing.T) {
 			t.Fatal("the API server never called the guard for an AdminNetworkPolicy")
 		}
 	}
-	const want = "✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 11/12 sources blocked by Admin tier (AdminNetworkPolicy deny-identity-ingress); see: podreach explain --context e2e --live -f FILE --from "
+	const want = "✔→× meshed pods can reach linkerd-identity (identity gRPC, 8080/TCP): 11/12 sources blocked by AdminNetworkPolicy deny-identity; see: podreach explain --context e2e --live -f FILE --from "
 	if len(w) == 0 || !strings.HasPrefix(w[0], want) || len(w[0]) > 256 {
 		t.Fatalf("warnings:\n%s\nwant the first to start with\n%s", strings.Join(w, "\n"), want)
 	}
-	t.Logf("kubectl apply -f deny-identity-ingress.yaml (AdminNetworkPolicy, warn):\n  Warning: %s", strings.Join(w, "\n  Warning: "))
+	t.Logf("kubectl apply -f deny-identity.yaml (AdminNetworkPolicy, warn):\n  Warning: %s", strings.Join(w, "\n  Warning: "))
 
 	if _, err := create(false); err != nil {
 		t.Fatal(err)
