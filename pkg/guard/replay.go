@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -90,20 +91,39 @@ func hasIPBlock(p *model.Policy) bool {
 	return false
 }
 
+// errLost says the replayer no longer holds its state (an undo failed):
+// the guard judges on full analyses instead.
+var errLost = errors.New("the incremental engine was lost undoing an edit")
+
 // removed counts the ordered node pairs that lose a port when old becomes
 // new (Diff's count: two externals are no pair; ports as the mesh makes
-// them arrive).
+// them arrive). The edit is undone after the count is returned, off the
+// answer's path; the next edit waits for it.
 func (r *replayer) removed(old, new *model.Policy) (int, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.x == nil {
-		return 0, fmt.Errorf("the incremental engine was lost undoing an edit")
+		r.mu.Unlock()
+		return 0, errLost
 	}
+	n, err := r.count(old, new)
+	if err != nil {
+		r.mu.Unlock()
+		return 0, err
+	}
+	go func() {
+		defer r.mu.Unlock()
+		r.undo(old, new)
+	}()
+	return n, nil
+}
+
+// count applies the edit and counts the pairs it makes lose a port.
+func (r *replayer) count(old, new *model.Policy) (int, error) {
 	var d policy.Delta
-	var err error
 	if new != nil {
+		var err error
 		if d, err = r.x.SetPolicy(*new); err != nil {
-			return 0, err
+			return 0, err // compiled before anything changed
 		}
 	} else {
 		d = r.x.DeletePolicy(old.NetworkPolicy.Namespace, old.NetworkPolicy.Name)
@@ -130,15 +150,17 @@ func (r *replayer) removed(old, new *model.Policy) (int, error) {
 			n++
 		}
 	}
-	// Undo: the engine answers for the state again.
-	if old != nil {
-		_, err = r.x.SetPolicy(*old)
-	} else {
-		r.x.DeletePolicy(new.NetworkPolicy.Namespace, new.NetworkPolicy.Name)
-	}
-	if err != nil {
-		r.x = nil // never answer for a state it no longer holds
-		return 0, fmt.Errorf("undoing the edit: %w", err)
-	}
 	return n, nil
+}
+
+// undo puts the engine back in the state's answers; if it cannot, the
+// engine is dropped (never answer for a state it no longer holds).
+func (r *replayer) undo(old, new *model.Policy) {
+	if old == nil {
+		r.x.DeletePolicy(new.NetworkPolicy.Namespace, new.NetworkPolicy.Name)
+		return
+	}
+	if _, err := r.x.SetPolicy(*old); err != nil {
+		r.x = nil
+	}
 }

@@ -40,7 +40,7 @@ func TestReplayEqualsDiff(t *testing.T) {
 				}
 			}()
 			for i := range 40 {
-				after := randomPolicyEdit(st.c, rnd)
+				after, editedNS, editedName := randomPolicyEdit(st.c, rnd)
 				old, new, _ := policyEdit(st.c, after, Request{Kind: "NetworkPolicy", Namespace: editedNS, Name: editedName})
 				if old == nil && new == nil || hasIPBlock(old) || hasIPBlock(new) {
 					continue // not replayed (Guard.removed)
@@ -66,8 +66,6 @@ func TestReplayEqualsDiff(t *testing.T) {
 		})
 	}
 }
-
-var editedNS, editedName string // the policy randomPolicyEdit edited
 
 type clusterCase struct {
 	name string
@@ -110,7 +108,7 @@ func TestIncrementalVerdictEqualsFull(t *testing.T) {
 			rnd := rand.New(rand.NewPCG(3, 4))
 			incremental := 0
 			for i := range 30 {
-				after := randomPolicyEdit(st.c, rnd)
+				after, editedNS, editedName := randomPolicyEdit(st.c, rnd)
 				r := Request{Kind: "NetworkPolicy", Namespace: editedNS, Name: editedName, Operation: OpDelete}
 				old, new, _ := policyEdit(st.c, after, r)
 				if new != nil {
@@ -159,16 +157,16 @@ func TestIncrementalVerdictEqualsFull(t *testing.T) {
 }
 
 // randomPolicyEdit returns a copy of c with one NetworkPolicy deleted,
-// replaced by another's spec, or created with another's spec (and sets
-// editedNS/editedName).
-func randomPolicyEdit(c *model.Cluster, rnd *rand.Rand) *model.Cluster {
+// replaced by another's spec, or created with another's spec, and the
+// namespace and name of the policy edited.
+func randomPolicyEdit(c *model.Cluster, rnd *rand.Rand) (edited *model.Cluster, ns, name string) {
 	out := *c
 	out.Policies = append([]model.Policy(nil), c.Policies...)
 	src := c.Policies[rnd.IntN(len(c.Policies))]
 	switch rnd.IntN(3) {
 	case 0: // delete
 		i := rnd.IntN(len(out.Policies))
-		editedNS, editedName = out.Policies[i].NetworkPolicy.Namespace, out.Policies[i].NetworkPolicy.Name
+		ns, name = out.Policies[i].NetworkPolicy.Namespace, out.Policies[i].NetworkPolicy.Name
 		out.Policies = append(out.Policies[:i], out.Policies[i+1:]...)
 	case 1: // replace the spec
 		i := rnd.IntN(len(out.Policies))
@@ -177,15 +175,14 @@ func randomPolicyEdit(c *model.Cluster, rnd *rand.Rand) *model.Cluster {
 		np.Spec = *src.NetworkPolicy.Spec.DeepCopy()
 		p.NetworkPolicy = &np
 		out.Policies[i] = p
-		editedNS, editedName = np.Namespace, np.Name
+		ns, name = np.Namespace, np.Name
 	default: // create in another namespace
-		ns := c.Namespaces[rnd.IntN(len(c.Namespaces))].Name
+		ns, name = c.Namespaces[rnd.IntN(len(c.Namespaces))].Name, "random-edit"
 		np := *src.NetworkPolicy.DeepCopy()
-		np.Namespace, np.Name = ns, "random-edit"
+		np.Namespace, np.Name = ns, name
 		p := src
 		p.NetworkPolicy = &np
 		out.Policies = append(out.Policies, p)
-		editedNS, editedName = ns, "random-edit"
 	}
-	return &out
+	return &out, ns, name
 }

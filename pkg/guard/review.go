@@ -2,6 +2,7 @@ package guard
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -102,10 +103,12 @@ func (g *Guard) afterState(st *state, after *model.Cluster, r Request) (*state, 
 	}()
 	rep, err := st.rc.Edit(after, *ast.edit)
 	<-done
-	if err != nil {
+	switch {
+	case errors.Is(rerr, errLost):
+		return g.analyse(after, st.prof)
+	case err != nil:
 		return nil, fmt.Errorf("checking the edited cluster: %w", err)
-	}
-	if rerr != nil {
+	case rerr != nil:
 		return nil, fmt.Errorf("comparing the states: %w", rerr)
 	}
 	ast.rep = rep
