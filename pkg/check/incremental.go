@@ -31,6 +31,7 @@ import (
 // no workload, label or meshing.
 type Rechecker struct {
 	c     *model.Cluster // the input cluster of the state
+	inj   *model.Cluster // as the mesh runs it (injection may add labels)
 	p     mesh.Profile
 	o     options
 	flows []mesh.Flow
@@ -55,7 +56,10 @@ func NewRechecker(c *model.Cluster, p mesh.Profile, opts ...Option) (*Rechecker,
 	if len(c.Gaps) > 0 || o.judge != nil {
 		return nil, rep, a, nil
 	}
-	x := &Rechecker{c: c, p: p, o: o, flows: p.Flows()}
+	x := &Rechecker{c: c, inj: a.Cluster(), p: p, o: o, flows: p.Flows()}
+	if len(x.inj.Workloads) != len(c.Workloads) {
+		return nil, rep, a, nil // workloads the mesh adds: judged on full analyses
+	}
 	r := newRunner(p, a, x.flows, nil)
 	x.pre = preamble(c, a.Cluster(), p, r.meshed)
 	n := len(x.pre)
@@ -136,7 +140,8 @@ func (x *Rechecker) Edit(after *model.Cluster, e PolicyEdit) (*Report, error) {
 }
 
 // selected marks the workloads of the rechecker's cluster the old or the
-// new policy selects.
+// new policy selects (by the template labels with the mesh's injection,
+// or without).
 func (x *Rechecker) selected(e PolicyEdit) ([]bool, error) {
 	out := make([]bool, len(x.c.Workloads))
 	for _, p := range []*model.Policy{e.Old, e.New} {
@@ -148,8 +153,10 @@ func (x *Rechecker) selected(e PolicyEdit) ([]bool, error) {
 			return nil, fmt.Errorf("NetworkPolicy %s: spec.podSelector: %w", p.ID(), err)
 		}
 		for i := range x.c.Workloads {
-			w := &x.c.Workloads[i]
-			if w.Namespace == p.NetworkPolicy.Namespace && sel.Matches(labels.Set(w.Template.Labels)) {
+			w, iw := &x.c.Workloads[i], &x.inj.Workloads[i]
+			// The engine matches the labels as the mesh runs the pods; the
+			// input's too, to be safe.
+			if w.Namespace == p.NetworkPolicy.Namespace && (sel.Matches(labels.Set(iw.Template.Labels)) || sel.Matches(labels.Set(w.Template.Labels))) {
 				out[i] = true
 			}
 		}
