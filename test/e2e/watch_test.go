@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,7 +71,10 @@ func (e *guardEnv) once(args ...string) (int, string, string) { return onceWith(
 
 func onceWith(kubeconfig string, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
-	args = append([]string{"watch", "--once", "--kubeconfig", kubeconfig, "--rebuild-interval", "100ms", "--settle", "500ms"}, args...)
+	if !slices.Contains(args, "--settle") {
+		args = append(args, "--settle", "500ms")
+	}
+	args = append([]string{"watch", "--once", "--kubeconfig", kubeconfig, "--rebuild-interval", "100ms"}, args...)
 	code := cli.Run(context.Background(), "podreach", args, cli.Streams{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
 	return code, out.String(), errOut.String()
 }
