@@ -167,8 +167,10 @@ func TestCertFilesRotation(t *testing.T) {
 			cf.now = func() time.Time { return time.Now().Add(bad.clock) }
 			before := strings.Count(logs.String(), "level=ERROR")
 			d.update(bad.cert, bad.key)
-			if cf.Reload() || cf.Reload() {
-				t.Fatal("a bad pair was put in service")
+			for range 2 { // the second look finds the same bad pair: not logged again
+				if cf.Reload() {
+					t.Fatal("a bad pair was put in service")
+				}
 			}
 			if got := served(t, addr, b.CA); got != serialOf(t, b) {
 				t.Errorf("serving %s after a bad pair, want b's %s", got, serialOf(t, b))
