@@ -142,8 +142,9 @@ func TestPodreachImage(t *testing.T) {
 	}
 	t.Logf("podreach built statically in %s (%d bytes)", time.Since(start).Round(time.Millisecond), len(bin))
 	var digests []string
+	var img v1.Image
 	for i := range 2 {
-		img, err := Build(spec(bin))
+		img, err = Build(spec(bin))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +162,6 @@ func TestPodreachImage(t *testing.T) {
 	if digests[0] != digests[1] {
 		t.Errorf("two builds of one binary: digests %v", digests)
 	}
-	img, _ := Build(spec(bin))
 	tb := filepath.Join(t.TempDir(), "podreach.tar")
 	if err := WriteTarball(tb, img, DefaultName); err != nil {
 		t.Fatal(err)
