@@ -30,9 +30,11 @@ func (e *WaitError) Error() string {
 func (e *WaitError) Unwrap() error { return e.Err }
 
 // Once waits for a settled verdict: a model built from the cluster's
-// objects that then stays unchanged for settle (no rebuild: objects being
-// applied in a burst, or a controller still creating what they own, are
-// judged as a whole). It returns that Event, whose Report decides; the
+// objects that then stays unchanged for settle plus the time that rebuild
+// took (no rebuild: objects being applied in a burst, or a controller
+// still creating what they own, are judged as a whole; a change that came
+// during the rebuild is rebuilt after it). settle should be longer than
+// the source's least time between rebuilds. It returns that Event, whose Report decides; the
 // caller judges it (Report.Status). Errors: ErrNoMesh when the settled
 // model has no mesh; a *WaitError when ctx ends first (a timeout); src's
 // error when the source fails.
@@ -57,7 +59,9 @@ func Once(ctx context.Context, src Source, settle time.Duration, opts ...Option)
 		select {
 		case ev := <-events:
 			last = &ev
-			timer.Reset(settle)
+			// A change that came during this rebuild is rebuilt after it:
+			// wait for settle plus that long.
+			timer.Reset(settle + ev.Elapsed)
 		case <-timer.C:
 			if last.Err != nil { // a stale model decides nothing: wait for the next change
 				continue

@@ -60,7 +60,8 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 
 // Event is what one rebuild of the model found.
 type Event struct {
-	Time time.Time // when the rebuild finished
+	Time    time.Time     // when the rebuild finished
+	Elapsed time.Duration // how long the rebuild took (decoding, the model, the check)
 	// Full: Report is the first mesh check of this run (the first full
 	// list, or the first since the cluster had no mesh): show it whole.
 	Full bool
@@ -112,6 +113,7 @@ type keeper struct {
 
 // rebuild builds the model from fill's objects and judges it.
 func (k *keeper) rebuild(fill func(*manifest.Builder)) Event {
+	start := time.Now()
 	b := manifest.NewBuilder()
 	fill(b)
 	c, diags, err := b.Finish()
@@ -121,7 +123,7 @@ func (k *keeper) rebuild(fill func(*manifest.Builder)) Event {
 		ds, err = k.update(c)
 		diags = append(diags, ds...)
 	}
-	ev := Event{Time: k.o.now(), Report: k.last, Err: err, Diagnostics: diags}
+	ev := Event{Time: k.o.now(), Elapsed: time.Since(start), Report: k.last, Err: err, Diagnostics: diags}
 	if k.g != nil {
 		ev.Size = k.g.Size()
 	}

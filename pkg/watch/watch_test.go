@@ -107,7 +107,7 @@ func TestRunNoMeshThenMesh(t *testing.T) {
 }
 
 func TestOnce(t *testing.T) {
-	const settle = 50 * time.Millisecond
+	const settle = 300 * time.Millisecond
 	for _, tc := range []struct {
 		name   string
 		states [][]string
@@ -148,7 +148,7 @@ func TestOnceTimeout(t *testing.T) {
 		{name: "model never builds", states: [][]string{nil}, waiting: "a model that builds"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			_, err := Once(ctx, newFakeSource(t, tc.states...).run, 10*time.Millisecond)
 			var we *WaitError
@@ -163,7 +163,7 @@ func TestOnceTimeout(t *testing.T) {
 // never judged.
 func TestOnceNeverSettles(t *testing.T) {
 	src := newFakeSource(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	go func() {
 		for i := 0; ctx.Err() == nil; i++ {
@@ -174,9 +174,9 @@ func TestOnceNeverSettles(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}()
-	_, err := Once(ctx, src.run, 200*time.Millisecond)
+	_, err := Once(ctx, src.run, 500*time.Millisecond)
 	var we *WaitError
-	if !errors.As(err, &we) || we.Waiting != "the cluster to stop changing for 200ms" {
+	if !errors.As(err, &we) || we.Waiting != "the cluster to stop changing for 500ms" {
 		t.Fatalf("err %v, want a WaitError for a cluster that keeps changing", err)
 	}
 }
