@@ -24,6 +24,7 @@ var outputFormats = map[string][]string{
 	"exposure": {"text", "json"},
 	"matrix":   {"text", "wide", "json", "json-compact", "csv", "dot", "mermaid"},
 	"version":  {"text", "json"},
+	"watch":    {"text", "json"},
 }
 
 // meshes are the --mesh values.

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -60,8 +59,8 @@ gracefully. See docs/guard.md.`,
 	cmd.AddCommand(newGuardCertsCmd(s))
 	fl := cmd.Flags()
 	fl.StringVar(&f.listen, "listen", ":8443", "address to serve HTTPS on")
-	fl.StringVar(&f.certFile, "tls-cert-file", "", "serving certificate (PEM; required)")
-	fl.StringVar(&f.keyFile, "tls-key-file", "", "serving certificate's private key (PEM; required)")
+	fl.StringVar(&f.certFile, "tls-cert-file", "", "serving certificate (PEM; required; reloaded when the file changes)")
+	fl.StringVar(&f.keyFile, "tls-key-file", "", "serving certificate's private key (PEM; required; reloaded with the certificate)")
 	fl.StringVar(&f.mode, "mode", "warn", "warn: always allow, with warnings; enforce: deny changes that break a mesh check or a protected flow")
 	fl.StringVar(&f.config, "config", "", "configuration file: the protected flows (see docs/guard.md)")
 	fl.DurationVar(&f.grace, "shutdown-grace", 10*time.Second, "on SIGTERM, how long reviews in flight may take to finish")
@@ -75,15 +74,15 @@ func runGuard(cmd *cobra.Command, s Streams, f *guardFlags) error {
 	if f.certFile == "" || f.keyFile == "" {
 		return inputError(fmt.Errorf("--tls-cert-file and --tls-key-file are required (podreach guard certs writes a pair)"))
 	}
-	cert, err := tls.LoadX509KeyPair(f.certFile, f.keyFile)
-	if err != nil {
-		return inputError(fmt.Errorf("loading the serving certificate: %w", err))
-	}
 	opts, err := f.guardOptions(cmd)
 	if err != nil {
 		return err
 	}
 	log := f.logger(s)
+	certs, err := webhook.LoadCertFiles(f.certFile, f.keyFile, log) // reloaded when the files change (rotate.go)
+	if err != nil {
+		return inputError(err)
+	}
 	// A watch that fails for good ends the server with its error.
 	ctx, stop := context.WithCancelCause(requireContext(cmd))
 	defer stop(nil)
@@ -96,7 +95,8 @@ func runGuard(cmd *cobra.Command, s Streams, f *guardFlags) error {
 		return inputError(fmt.Errorf("--listen: %w", err))
 	}
 	srv := webhook.New(src, webhook.WithLogger(log), webhook.WithMaxRequestBytes(f.maxBody))
-	if err := srv.Serve(ctx, ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, f.grace); err != nil {
+	go certs.Watch(ctx, webhook.DefaultReloadInterval)
+	if err := srv.Serve(ctx, ln, certs.TLSConfig(), f.grace); err != nil {
 		return err
 	}
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {

@@ -39,7 +39,7 @@ apply guard.yaml with kubectl. Keys are ECDSA P-256; tls.key and guard.yaml
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.namespace, "namespace", "n", "podreach", "namespace the guard runs in")
-	fl.StringVar(&f.image, "image", "podreach:latest", "the podreach container image")
+	fl.StringVar(&f.image, "image", "ghcr.io/podreach/podreach:latest", "the podreach container image (go run ./hack/image builds it; docs/guard.md)")
 	fl.StringVar(&f.mode, "mode", "warn", "the guard's --mode: warn or enforce")
 	fl.StringVar(&f.out, "out", "", "directory to write into (required; created if missing)")
 	fl.DurationVar(&f.validity, "validity", 365*24*time.Hour, "how long the CA and certificate are valid")

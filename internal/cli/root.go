@@ -114,6 +114,7 @@ Exit codes: 0 yes / ok, 1 no (denied, a check failed), 2 usage or input error,
 	root.AddCommand(newGenerateCmd(s))
 	root.AddCommand(newLintCmd(s), newExposureCmd(s))
 	root.AddCommand(newGuardCmd(s)) // guard*.go
+	root.AddCommand(newWatchCmd(s)) // watch*.go
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newCompletionCmd(s, root))
 	registerCompletions(root) // complete.go

@@ -23,7 +23,7 @@ const shipped = "../../deploy/guard/guard.yaml"
 // certificates): regenerate with go test ./internal/webhook -update.
 func TestShippedManifests(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Render(&buf, Deployment{Namespace: "podreach", Image: "podreach:latest", Mode: "warn"}); err != nil {
+	if err := Render(&buf, Deployment{Namespace: "podreach", Image: "ghcr.io/podreach/podreach:latest", Mode: "warn"}); err != nil {
 		t.Fatal(err)
 	}
 	if *update {

@@ -145,7 +145,13 @@ type pairJSON struct {
 // CheckJSON writes a report for machines (schema in the README). Like
 // `linkerd check -o json`, with podreach's extra fields.
 func CheckJSON(w io.Writer, rep *check.Report) error {
-	out := checkJSON{Success: rep.Status() != check.StatusError, Status: rep.Status().String(), Mesh: rep.Mesh, Version: rep.Version, Categories: []categoryJSON{}}
+	_, err := w.Write(append(marshal(checkToJSON(rep)), '\n'))
+	return err
+}
+
+// checkToJSON is rep in CheckJSON's schema.
+func checkToJSON(rep *check.Report) *checkJSON {
+	out := &checkJSON{Success: rep.Status() != check.StatusError, Status: rep.Status().String(), Mesh: rep.Mesh, Version: rep.Version, Categories: []categoryJSON{}}
 	for _, cat := range rep.Categories() {
 		cj := categoryJSON{Name: cat.Name}
 		for _, res := range cat.Results {
@@ -153,8 +159,7 @@ func CheckJSON(w io.Writer, rep *check.Report) error {
 		}
 		out.Categories = append(out.Categories, cj)
 	}
-	_, err := w.Write(append(marshal(out), '\n'))
-	return err
+	return out
 }
 
 func resultToJSON(res check.Result) resultJSON {
