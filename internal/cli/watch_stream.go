@@ -64,7 +64,9 @@ func newDiagnostics(s Streams, ds model.Diagnostics, printed map[string]bool) {
 }
 
 // write renders one event in the chosen format.
-func (f *watchFlags) write(cmd *cobra.Command, s Streams, ev watch.Event) error {
+func (f *watchFlags) write(cmd *cobra.Command, s Streams, we watch.Event) error {
+	ev := render.WatchEvent{Time: we.Time, Full: we.Full, Report: we.Report, Changes: we.Changes,
+		Workloads: we.Size.Workloads, Policies: we.Size.Policies, Err: we.Err}
 	if f.output == "json" {
 		return render.WatchJSON(s.Out, ev)
 	}

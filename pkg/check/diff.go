@@ -5,6 +5,9 @@ package check
 type StatusChange struct {
 	ID, Category, Description string
 	Before, After             Status
+	// Result is the line as it is now (as it was, for a line that is
+	// gone: After is then StatusUnknown).
+	Result Result
 }
 
 // Compare returns the check lines of after whose status differs from the
@@ -23,11 +26,11 @@ func Compare(before, after *Report) []StatusChange {
 		if ok && b.Status == r.Status {
 			continue
 		}
-		out = append(out, StatusChange{ID: r.ID, Category: r.Category, Description: r.Description, Before: b.Status, After: r.Status})
+		out = append(out, StatusChange{ID: r.ID, Category: r.Category, Description: r.Description, Before: b.Status, After: r.Status, Result: r})
 	}
 	for _, r := range before.Results {
 		if !seen[r.ID] {
-			out = append(out, StatusChange{ID: r.ID, Category: r.Category, Description: r.Description, Before: r.Status})
+			out = append(out, StatusChange{ID: r.ID, Category: r.Category, Description: r.Description, Before: r.Status, Result: r})
 		}
 	}
 	return out

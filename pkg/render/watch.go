@@ -8,8 +8,26 @@ import (
 
 	"github.com/podreach/podreach/internal/escape"
 	"github.com/podreach/podreach/pkg/check"
-	"github.com/podreach/podreach/pkg/watch"
 )
+
+// WatchEvent is what one rebuild of a watched cluster found, as the
+// watch renderers need it (pkg/watch's Event, without the packages above
+// render).
+type WatchEvent struct {
+	Time time.Time
+	// Full: Report is new; show it whole.
+	Full bool
+	// Report is the mesh check of the current model; nil when the cluster
+	// has no mesh (and Err is nil).
+	Report *check.Report
+	// Changes are the check lines whose status changed since the last event.
+	Changes             []check.StatusChange
+	Workloads, Policies int
+	Err                 error
+}
+
+// NoMesh reports whether the model was built and has no mesh to check.
+func (e WatchEvent) NoMesh() bool { return e.Err == nil && e.Report == nil }
 
 // WatchText writes a watch event for people, each line stamped with the
 // event's time (RFC 3339): the whole check when it is new (ev.Full), then
@@ -17,16 +35,16 @@ import (
 // POLICIES)" with an example and its explain command, "✔ DESC again",
 // "‼ DESC: why". An event that changed nothing writes nothing; a failed
 // rebuild is the caller's to report (WatchError).
-func WatchText(w io.Writer, ev watch.Event, o CheckOptions) error {
+func WatchText(w io.Writer, ev WatchEvent, o CheckOptions) error {
 	var b strings.Builder
 	stamp := ev.Time.Format(time.RFC3339)
 	switch {
 	case ev.Err != nil:
 		return nil
 	case ev.NoMesh():
-		fmt.Fprintf(&b, "%s no service mesh in the cluster: nothing to check (%d workloads); watching for one\n", stamp, ev.Size.Workloads)
+		fmt.Fprintf(&b, "%s no service mesh in the cluster: nothing to check (%d workloads); watching for one\n", stamp, ev.Workloads)
 	case ev.Full:
-		fmt.Fprintf(&b, "%s mesh check of the cluster (%d workloads, %d policies):\n", stamp, ev.Size.Workloads, ev.Size.Policies)
+		fmt.Fprintf(&b, "%s mesh check of the cluster (%d workloads, %d policies):\n", stamp, ev.Workloads, ev.Policies)
 		if err := CheckText(&b, ev.Report, o); err != nil {
 			return err
 		}
@@ -39,7 +57,7 @@ func WatchText(w io.Writer, ev watch.Event, o CheckOptions) error {
 }
 
 // changeLine writes one changed check line.
-func changeLine(b *strings.Builder, stamp string, c watch.Change, o CheckOptions) {
+func changeLine(b *strings.Builder, stamp string, c check.StatusChange, o CheckOptions) {
 	res := c.Result
 	desc := escape.Text(res.Description)
 	switch c.After {
@@ -114,8 +132,8 @@ type lineChangeJSON struct {
 // the whole check when it is new, and one "change" line per changed check
 // line. Every line has the time (RFC 3339, nanoseconds) and the model's
 // size.
-func WatchJSON(w io.Writer, ev watch.Event) error {
-	head := watchJSON{Time: ev.Time.Format(time.RFC3339Nano), Workloads: ev.Size.Workloads, Policies: ev.Size.Policies}
+func WatchJSON(w io.Writer, ev WatchEvent) error {
+	head := watchJSON{Time: ev.Time.Format(time.RFC3339Nano), Workloads: ev.Workloads, Policies: ev.Policies}
 	if ev.Report != nil {
 		head.Status = ev.Report.Status().String()
 	}
@@ -147,7 +165,7 @@ func WatchJSON(w io.Writer, ev watch.Event) error {
 	return err
 }
 
-func lineChangeToJSON(c watch.Change) *lineChangeJSON {
+func lineChangeToJSON(c check.StatusChange) *lineChangeJSON {
 	rj := resultToJSON(c.Result)
 	cj := &lineChangeJSON{ID: rj.ID, Category: c.Result.Category, Description: rj.Description, Before: c.Before.String(), After: c.After.String(),
 		Sources: rj.Sources, BlockedSources: blockedSources(c.Result), Policies: rj.Policies, Details: rj.Details}

@@ -71,7 +71,7 @@ type Event struct {
 	Report *check.Report
 	// Changes are the check lines whose status differs from the last
 	// event's report, in report order (never set when Full).
-	Changes []Change
+	Changes []check.StatusChange
 	// Err: the model could not be built or analysed; the last good one is
 	// kept (Report), and the next change tries again.
 	Err         error
@@ -81,15 +81,6 @@ type Event struct {
 
 // NoMesh reports whether the model was built and has no mesh to check.
 func (e Event) NoMesh() bool { return e.Err == nil && e.Report == nil }
-
-// Change is one check line whose status changed.
-type Change struct {
-	// Result is the line as it is now (as it was, for a line that is gone:
-	// After is then StatusUnknown).
-	Result check.Result
-	// Before is StatusUnknown for a line the last report did not have.
-	Before, After check.Status
-}
 
 // Run keeps the mesh check of src's cluster current and calls fn after
 // every rebuild, until ctx is done or src or fn fails (that error). A
@@ -136,7 +127,7 @@ func (k *keeper) rebuild(fill func(*manifest.Builder)) Event {
 	case k.last == nil:
 		ev.Full = true
 	default:
-		ev.Changes = changes(k.last, ev.Report)
+		ev.Changes = check.Compare(k.last, ev.Report)
 	}
 	k.last = ev.Report
 	return ev
@@ -153,20 +144,4 @@ func (k *keeper) update(c *model.Cluster) (model.Diagnostics, error) {
 	}
 	k.g = g
 	return ds, nil
-}
-
-// changes lists the lines of after whose status differs from before's.
-func changes(before, after *check.Report) []Change {
-	lines := make(map[string]check.Result, len(before.Results)+len(after.Results))
-	for _, r := range before.Results {
-		lines[r.ID] = r
-	}
-	for _, r := range after.Results {
-		lines[r.ID] = r
-	}
-	var out []Change
-	for _, sc := range check.Compare(before, after) {
-		out = append(out, Change{Result: lines[sc.ID], Before: sc.Before, After: sc.After})
-	}
-	return out
 }

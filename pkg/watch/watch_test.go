@@ -34,7 +34,7 @@ func collect(t *testing.T, states ...[]string) []Event {
 }
 
 // change finds the change of line id in ev.
-func change(t *testing.T, ev Event, id string) Change {
+func change(t *testing.T, ev Event, id string) check.StatusChange {
 	t.Helper()
 	for _, c := range ev.Changes {
 		if c.Result.ID == id {
@@ -42,7 +42,7 @@ func change(t *testing.T, ev Event, id string) Change {
 		}
 	}
 	t.Fatalf("no change of %s in %+v", id, ev.Changes)
-	return Change{}
+	return check.StatusChange{}
 }
 
 const identity = "proxy-to-identity"
