@@ -20,6 +20,7 @@ func Rules() []Rule {
 		{"rule-shadowed", Info, "A rule admits nothing that a broader rule for the same pods does not already admit.", checkShadowed},
 		{"dns-egress-blocked", Error, "Pods cannot reach the cluster's DNS pods on both UDP and TCP 53.", checkDNS},
 		{"namespace-unisolated", Warning, "A namespace with workloads has no NetworkPolicy while other namespaces are isolated.", checkUnisolated},
+		{"isolated-one-way", Warning, "Pods are isolated in one direction only where the policies clearly meant both.", checkOneWay},
 		{"exposed-world", Warning, "An ingress rule admits every external address.", checkExposedWorld},
 		{"exposed-cluster", Info, "An ingress rule admits every pod of every namespace.", checkExposedCluster},
 		{"namespace-label-trust", Warning, "A namespaceSelector trusts a label that namespace owners can set.", checkNamespaceTrust},
