@@ -40,3 +40,42 @@ func TestLintBesidePolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestExposureSection: the page's Exposure view has, per workload, the
+// policies isolating it and each peer they admit in the rules' words, and
+// marks the workloads no policy protects; none without WithLint.
+func TestExposureSection(t *testing.T) {
+	c, _, err := manifest.Load(context.Background(), []string{"../../examples/app-repo/", "../lint/testdata/namespace-unisolated/fires.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := reach.Analyze(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, on := range []bool{true, false} {
+		var buf bytes.Buffer
+		if err := Write(&buf, a, WithLint(on)); err != nil {
+			t.Fatal(err)
+		}
+		d := decode(t, buf.Bytes())
+		if !on {
+			if len(d.Exposure) > 0 {
+				t.Errorf("WithLint(false): exposure %+v, want none", d.Exposure)
+			}
+			continue
+		}
+		got := map[string]exposureData{}
+		for _, x := range d.Exposure {
+			got[d.Namespaces[d.Nodes[x.Node].NS].Name+"/"+d.Nodes[x.Node].Name] = x
+		}
+		api := got["shop/api"]
+		if api.Unprotected || len(api.Isolating) != 3 || len(api.Admits) != 1 ||
+			api.Admits[0].From != "pods labelled app=web in namespace shop" || api.Admits[0].Policy != "shop/web-to-api" {
+			t.Errorf("shop/api: %+v, want isolated by 3 policies (shop/deny of the fixture too), admitting pods labelled app=web", api)
+		}
+		if wp := got["blog/wordpress"]; !wp.Unprotected || len(wp.Admits) > 0 {
+			t.Errorf("blog/wordpress: %+v, want unprotected", wp)
+		}
+	}
+}
