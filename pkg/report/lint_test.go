@@ -13,14 +13,7 @@ import (
 // (the application repository's default deny cuts api off DNS), none
 // without WithLint.
 func TestLintBesidePolicies(t *testing.T) {
-	c, _, err := manifest.Load(context.Background(), []string{"../../examples/app-repo/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := reach.Analyze(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := analyzeFiles(t, "../../examples/app-repo/")
 	for _, on := range []bool{true, false} {
 		var buf bytes.Buffer
 		if err := Write(&buf, a, WithLint(on)); err != nil {
@@ -45,14 +38,7 @@ func TestLintBesidePolicies(t *testing.T) {
 // policies isolating it and each peer they admit in the rules' words, and
 // marks the workloads no policy protects; none without WithLint.
 func TestExposureSection(t *testing.T) {
-	c, _, err := manifest.Load(context.Background(), []string{"../../examples/app-repo/", "../lint/testdata/namespace-unisolated/fires.yaml"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := reach.Analyze(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := analyzeFiles(t, "../../examples/app-repo/", "../lint/testdata/namespace-unisolated/fires.yaml")
 	for _, on := range []bool{true, false} {
 		var buf bytes.Buffer
 		if err := Write(&buf, a, WithLint(on)); err != nil {
@@ -78,4 +64,18 @@ func TestExposureSection(t *testing.T) {
 			t.Errorf("blog/wordpress: %+v, want unprotected", wp)
 		}
 	}
+}
+
+// analyzeFiles loads paths and analyses them at workload level.
+func analyzeFiles(t *testing.T, paths ...string) *reach.Analysis {
+	t.Helper()
+	c, _, err := manifest.Load(context.Background(), paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := reach.Analyze(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
