@@ -25,7 +25,11 @@ type Note struct {
 	// the application port the mesh moved from.
 	Side  policy.Direction
 	Ports ports.Set
-	Text  string
+	// PodPeer: the note is about a peer that selects pods, which can
+	// explain only pairs whose other end is a workload ("ns/name"), not an
+	// external address.
+	PodPeer bool
+	Text    string
 }
 
 // explains reports whether n may explain pair p.
@@ -34,6 +38,13 @@ func (n *Note) explains(p *Pair) bool {
 		return false
 	}
 	if !n.Ports.IsEmpty() && !n.Ports.Contains(p.Protocol, int(p.Port)) && (p.AppPort == 0 || !n.Ports.Contains(p.Protocol, int(p.AppPort))) {
+		return false
+	}
+	other := p.From
+	if p.Side == policy.Egress {
+		other = p.To
+	}
+	if n.PodPeer && !strings.Contains(other, "/") {
 		return false
 	}
 	if slices.Contains(p.Policies, n.Policy) {

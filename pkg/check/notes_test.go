@@ -27,6 +27,7 @@ func TestAddNotes(t *testing.T) {
 		{Policy: "app/allow-egress", Selects: true, Text: "selects nothing"},
 		{Policy: "linkerd/allow-identity", Text: "peer typo"}, // repeated: shown once
 		{Policy: "linkerd/allow-dst", Side: policy.Ingress, Ports: ports.Of(model.TCP, 8086, 8086), Text: "rule on 8086"},
+		{Policy: "linkerd/allow-pods", PodPeer: true, Text: "pod peer"},
 	}
 	for _, tt := range []struct {
 		name string
@@ -48,6 +49,8 @@ func TestAddNotes(t *testing.T) {
 			{From: "app/a", To: "linkerd/dst", Port: 8090, Protocol: model.TCP, Side: policy.Ingress, Policies: []string{"linkerd/allow-dst"}}}}, nil},
 		{"another side", Result{Status: StatusError, Blocked: []Pair{
 			{From: "linkerd/x", To: "app/b", Port: 8086, Protocol: model.TCP, Side: policy.Egress, Policies: []string{"linkerd/allow-dst"}}}}, nil},
+		{"pod peer, from a pod", Result{Status: StatusError, Blocked: []Pair{ingress("app/a", "linkerd/injector", "linkerd/allow-pods")}}, []string{"pod peer"}},
+		{"pod peer, from an external address", Result{Status: StatusError, Blocked: []Pair{ingress("apiserver", "linkerd/injector", "linkerd/allow-pods")}}, nil},
 		{"external destination", Result{Status: StatusError, Blocked: []Pair{egress("app/a", "apiserver", "app/deny")}}, []string{"selects nothing"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

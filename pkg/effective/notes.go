@@ -80,6 +80,8 @@ func narrowToRule(n *check.Note, p *model.Policy, field string) error {
 		return fmt.Errorf("NetworkPolicy %s: field %q: no such rule", p.ID(), field)
 	}
 	n.Side = dir
+	n.PodPeer = (strings.Contains(field, "].from[") || strings.Contains(field, "].to[")) &&
+		(strings.HasSuffix(field, ".podSelector") || strings.HasSuffix(field, ".namespaceSelector"))
 	if r := &cp.Rules[side][i]; !r.AllPorts && !r.Named {
 		n.Ports = r.Static
 	}
