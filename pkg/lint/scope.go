@@ -38,6 +38,9 @@ type scope struct {
 	// labels of their template and known pods: namespace, key and value
 	// ("" for the key alone) -> workloads, sorted.
 	byLabel map[labelAt][]int
+	// nsLabelKVs are the distinct labels of each namespace's selectable
+	// workloads (templates and known pods), in first-seen order.
+	nsLabelKVs map[string][]labelKV
 }
 
 // labelAt is a label (or, with value "", a key) in a namespace.
@@ -85,7 +88,7 @@ func newScope(a *reach.Analysis) (*scope, error) {
 			}
 		}
 	}
-	s.byLabel = map[labelAt][]int{}
+	s.byLabel, s.nsLabelKVs = map[labelAt][]int{}, map[string][]labelKV{}
 	for ns, ws := range s.byNS {
 		for _, i := range ws {
 			w := &c.Workloads[i]
@@ -125,6 +128,9 @@ func (s *scope) indexLabels(ns string, i int, l map[string]string) {
 		}
 	}
 	for k, v := range l {
+		if _, seen := s.byLabel[labelAt{ns, k, v}]; !seen || v == "" {
+			s.nsLabelKVs[ns] = append(s.nsLabelKVs[ns], labelKV{k, v})
+		}
 		add(labelAt{ns, k, v})
 		add(labelAt{ns, k, ""})
 	}

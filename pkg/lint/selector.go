@@ -42,6 +42,13 @@ func (s *scope) podPool(nss []string, ws []int) *labelPool {
 			return slices.ContainsFunc(nss, func(n string) bool { return len(s.byLabel[labelAt{n, key, value}]) > 0 })
 		},
 		setsOf: func() []labels.Set { return s.workloadLabels(ws) },
+		labelsOf: func() []labelKV {
+			var out []labelKV
+			for _, n := range nss {
+				out = append(out, s.nsLabelKVs[n]...)
+			}
+			return out
+		},
 	}
 	s.pools[k] = p
 	return p

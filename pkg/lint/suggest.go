@@ -41,9 +41,12 @@ func abs(x int) int {
 type labelPool struct {
 	has    func(key, value string) bool // value "": the key with any value
 	setsOf func() []labels.Set
-	sets   []labels.Set
-	pairs  []string
-	keys   []string
+	// labelsOf, when set, returns the distinct labels of the pool (with
+	// repeats allowed) faster than its label sets would.
+	labelsOf func() []labelKV
+	sets     []labels.Set
+	pairs    []string
+	keys     []string
 }
 
 // newLabelPool indexes sets.
@@ -82,21 +85,33 @@ func (p *labelPool) sorted() {
 	}
 	p.keys = []string{}
 	seen := map[string]bool{}
-	for _, l := range p.labelSets() {
-		for k, v := range l {
-			if kv := k + ": " + v; !seen[kv] {
-				seen[kv] = true
-				p.pairs = append(p.pairs, kv)
-			}
-			if !seen[k] {
-				seen[k] = true
-				p.keys = append(p.keys, k)
+	add := func(k, v string) {
+		if kv := k + ": " + v; !seen[kv] {
+			seen[kv] = true
+			p.pairs = append(p.pairs, kv)
+		}
+		if !seen[k] {
+			seen[k] = true
+			p.keys = append(p.keys, k)
+		}
+	}
+	if p.labelsOf != nil {
+		for _, l := range p.labelsOf() {
+			add(l.key, l.value)
+		}
+	} else {
+		for _, l := range p.labelSets() {
+			for k, v := range l {
+				add(k, v)
 			}
 		}
 	}
 	slices.Sort(p.keys)
 	slices.Sort(p.pairs)
 }
+
+// labelKV is one label.
+type labelKV struct{ key, value string }
 
 // met reports whether some object of the pool meets requirement r.
 func (p *labelPool) met(r labels.Requirement) bool {
