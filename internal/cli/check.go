@@ -92,9 +92,12 @@ func meshCheck(cmd *cobra.Command, s Streams, in *inputFlags) (*check.Report, er
 	if err != nil {
 		return nil, err
 	}
-	rep, _, diags, err := effective.Check(c, opts)
+	rep, a, diags, err := effective.Check(c, opts)
 	printDiagnostics(s.ErrOut, diags)
 	if err != nil {
+		return nil, inputError(err)
+	}
+	if err := effective.LintNotes(rep, a); err != nil {
 		return nil, inputError(err)
 	}
 	return rep, nil

@@ -16,6 +16,10 @@ import (
 
 const example = "../../examples/emojivoto-linkerd/"
 
+// lintNotes adds to example two policies whose lint findings check shows
+// under the flows they block (effective.LintNotes).
+const lintNotes = "../../pkg/effective/testdata/lint-notes.yaml"
+
 // run executes the CLI in-process and returns stdout, stderr and the exit code.
 func run(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
@@ -50,6 +54,8 @@ func TestGolden(t *testing.T) {
 		{"check-broken", []string{"check", "--mesh", "linkerd", "-f", example}, ExitNo},
 		{"check-broken-json", []string{"check", "--mesh", "linkerd", "-f", example, "-o", "json"}, ExitNo},
 		{"check-seed-fix", []string{"check", "--mesh", "linkerd", "-f", example, "-f", "../../examples/seed-fix/seed-fix.yaml", "-o", "short"}, ExitNo},
+		{"check-lint-notes", []string{"check", "--mesh", "linkerd", "-f", example, "-f", lintNotes, "-o", "short"}, ExitNo},
+		{"check-lint-notes-json", []string{"check", "--mesh", "linkerd", "-f", example, "-f", lintNotes, "-o", "json"}, ExitNo},
 		{"fix-minimal", []string{"fix", "--mesh", "linkerd", "-f", example, "--external", "apiserver=172.16.0.2/32"}, ExitOK},
 		{"fix-broad", []string{"fix", "--mesh", "linkerd", "-f", example, "--style", "broad"}, ExitNo}, // the webhook flows need --external: left unfixed,
 	}

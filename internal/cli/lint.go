@@ -28,7 +28,7 @@ verb) and reports what the policies get wrong about intent: selectors that
 match nothing (with the nearest existing label), policies that select no pod,
 rules that can never admit anything, rules shadowed by broader ones, pods cut
 off from the cluster DNS, namespaces left open while others are isolated,
-workloads exposed to the whole cluster or the internet, trust in labels
+pods isolated one way where the policies clearly meant both, workloads exposed to the whole cluster or the internet, trust in labels
 tenants control, and the Linkerd mistakes (selectors on
 linkerd.io/proxy-deployment, application ports meshed traffic never arrives
 on, port restrictions the proxy's inbound port bypasses).

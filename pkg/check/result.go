@@ -70,6 +70,9 @@ type Result struct {
 	// CouldChange are the policies podreach does not evaluate that select
 	// pods of the flow (one entry per object): an allowed flow is then ‼.
 	CouldChange []reach.CouldChange
+	// Notes are what else is known about the blocking policies (lint
+	// findings; see Report.AddNotes), one line each.
+	Notes []string
 }
 
 // Report is a whole check run.

@@ -69,6 +69,7 @@ func TestRules(t *testing.T) {
 		"rule-shadowed":                  {"spec.ingress[0]", []string{"NetworkPolicy shop/same-namespace"}},
 		"dns-egress-blocked":             {"spec.egress", []string{"kube-system/coredns", "on 53/TCP", "shop/dns-only"}},
 		"namespace-unisolated":           {"", []string{"namespace blog has 1 workload(s)", "blog/wordpress"}},
+		"isolated-one-way":               {"spec.policyTypes", []string{"blog/wordpress: isolated for ingress only", "namespace shop default-denies both directions"}},
 		"exposed-world":                  {"spec.ingress[0].from[0].ipBlock", []string{"0.0.0.0/0", "8080/TCP", "shop/frontend"}},
 		"exposed-cluster":                {"spec.ingress[0].from[0]", []string{"every pod of every namespace", "every port"}},
 		"namespace-label-trust":          {"spec.ingress[0].from[0].namespaceSelector", []string{"team=ops", "today: shop"}},
@@ -177,5 +178,42 @@ func TestTierSelectors(t *testing.T) {
 	}
 	if rep := run(t, filepath.Join(dir, "tier-near-miss.yaml")); len(rep.Findings) > 0 {
 		t.Errorf("near miss: %v", rep.Findings)
+	}
+}
+
+// TestOneWay: the three ways a policy set clearly means both directions,
+// each with its near miss.
+func TestOneWay(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("testdata", "isolated-one-way")
+	for _, tt := range []struct {
+		fixture, policy string
+		want            []string // words of the finding; nil: quiet
+	}{
+		{"fires.yaml", "NetworkPolicy blog/default-deny", []string{"blog/wordpress", "default deny for ingress", "namespace shop default-denies both"}},
+		{"near-miss.yaml", "", nil},
+		{"dead-rules.yaml", "NetworkPolicy shop/backend", []string{"shop/backend: isolated for ingress only", "1 egress rule(s) (spec.egress)", "so that spec.egress takes effect"}},
+		{"dead-rules-near-miss.yaml", "", nil},
+		{"namespace-pattern.yaml", "NetworkPolicy shop/in-only", []string{"shop/backend", "every other policy of namespace shop (shop/a, shop/b) names both"}},
+		{"namespace-pattern-near-miss.yaml", "", nil},
+	} {
+		t.Run(tt.fixture, func(t *testing.T) {
+			t.Parallel()
+			fs := ofRule(run(t, filepath.Join(dir, tt.fixture)), "isolated-one-way")
+			if tt.want == nil {
+				if len(fs) > 0 {
+					t.Fatalf("fired: %s: %s", fs[0].Object, fs[0].Message)
+				}
+				return
+			}
+			if len(fs) != 1 || fs[0].Object != tt.policy {
+				t.Fatalf("got %+v, want one finding on %s", fs, tt.policy)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(fs[0].Message+" "+fs[0].Hint, w) {
+					t.Errorf("%q lacks %q", fs[0].Message+" "+fs[0].Hint, w)
+				}
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/selection"
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy/netpol"
@@ -33,7 +34,17 @@ type scope struct {
 	byPort   map[portName][]int      // named port -> workloads declaring it, sorted
 	everyPod []int                   // every selectable workload
 	pools    map[string]*labelPool   // namespaces (joined) -> their pods' labels
+	// byLabel indexes the selectable workloads of each namespace by the
+	// labels of their template and known pods: namespace, key and value
+	// ("" for the key alone) -> workloads, sorted.
+	byLabel map[labelAt][]int
+	// nsLabelKVs are the distinct labels of each namespace's selectable
+	// workloads (templates and known pods), in first-seen order.
+	nsLabelKVs map[string][]labelKV
 }
+
+// labelAt is a label (or, with value "", a key) in a namespace.
+type labelAt struct{ ns, key, value string }
 
 // portName is a container port's name and protocol.
 type portName struct {
@@ -77,6 +88,16 @@ func newScope(a *reach.Analysis) (*scope, error) {
 			}
 		}
 	}
+	s.byLabel, s.nsLabelKVs = map[labelAt][]int{}, map[string][]labelKV{}
+	for ns, ws := range s.byNS {
+		for _, i := range ws {
+			w := &c.Workloads[i]
+			s.indexLabels(ns, i, w.Template.Labels)
+			for j := range w.Pods {
+				s.indexLabels(ns, i, w.Pods[j].Spec.Labels)
+			}
+		}
+	}
 	s.selected = make([][]int, len(cps))
 	for i, p := range cps {
 		s.selected[i] = s.inNamespace(p.PodSelector, p.Namespace)
@@ -98,6 +119,23 @@ func workloadPorts(w *model.Workload) []model.ContainerPort {
 	return out
 }
 
+// indexLabels adds workload i, of namespace ns, under each of labels l
+// and their keys (workloads come in increasing order, once per set).
+func (s *scope) indexLabels(ns string, i int, l map[string]string) {
+	add := func(k labelAt) {
+		if ws := s.byLabel[k]; len(ws) == 0 || ws[len(ws)-1] != i {
+			s.byLabel[k] = append(ws, i)
+		}
+	}
+	for k, v := range l {
+		if _, seen := s.byLabel[labelAt{ns, k, v}]; !seen || v == "" {
+			s.nsLabelKVs[ns] = append(s.nsLabelKVs[ns], labelKV{k, v})
+		}
+		add(labelAt{ns, k, v})
+		add(labelAt{ns, k, ""})
+	}
+}
+
 // inNamespace returns the selectable workloads of namespace ns that sel
 // matches (memoized).
 func (s *scope) inNamespace(sel *netpol.Selector, ns string) []int {
@@ -105,9 +143,39 @@ func (s *scope) inNamespace(sel *netpol.Selector, ns string) []int {
 	if ws, ok := s.podMemo[k]; ok {
 		return ws
 	}
-	ws := s.matching(sel, s.byNS[ns])
+	ws := s.matching(sel, s.candidates(sel, ns))
 	s.podMemo[k] = ws
 	return ws
+}
+
+// candidates returns, sorted, the workloads of namespace ns that may match
+// sel: those having the label (or key) of its narrowest equality, set or
+// existence requirement — a workload that matches has it on its template
+// or a pod — or, without such a requirement, all of them.
+func (s *scope) candidates(sel *netpol.Selector, ns string) []int {
+	out := s.byNS[ns]
+	reqs, _ := sel.Requirements()
+	for _, r := range reqs {
+		var ws []int
+		switch r.Operator() {
+		case selection.Equals, selection.DoubleEquals, selection.In:
+			for v := range r.Values() {
+				ws = append(ws, s.byLabel[labelAt{ns, r.Key(), v}]...)
+			}
+			if r.Values().Len() > 1 {
+				slices.Sort(ws)
+				ws = slices.Compact(ws)
+			}
+		case selection.Exists:
+			ws = s.byLabel[labelAt{ns, r.Key(), ""}]
+		default:
+			continue
+		}
+		if len(ws) < len(out) {
+			out = ws
+		}
+	}
+	return out
 }
 
 // matching returns the workloads of ws whose template or a known pod sel

@@ -37,7 +37,19 @@ func (s *scope) podPool(nss []string, ws []int) *labelPool {
 	if p, ok := s.pools[k]; ok {
 		return p
 	}
-	p := newLabelPool(s.workloadLabels(ws))
+	p := &labelPool{
+		has: func(key, value string) bool {
+			return slices.ContainsFunc(nss, func(n string) bool { return len(s.byLabel[labelAt{n, key, value}]) > 0 })
+		},
+		setsOf: func() []labels.Set { return s.workloadLabels(ws) },
+		labelsOf: func() []labelKV {
+			var out []labelKV
+			for _, n := range nss {
+				out = append(out, s.nsLabelKVs[n]...)
+			}
+			return out
+		},
+	}
 	s.pools[k] = p
 	return p
 }

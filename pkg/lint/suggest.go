@@ -35,45 +35,98 @@ func abs(x int) int {
 	return x
 }
 
-// labelPool is the labels of a set of objects, indexed: the values seen
-// per key, and the "key: value" pairs and keys sorted, to suggest from.
+// labelPool is the labels of a set of objects: whether some object has a
+// label or key, and, built on first use, the label sets and the sorted
+// "key: value" pairs and keys to suggest from.
 type labelPool struct {
-	sets   []labels.Set
-	values map[string]map[string]bool
-	pairs  []string
-	keys   []string
+	has    func(key, value string) bool // value "": the key with any value
+	setsOf func() []labels.Set
+	// labelsOf, when set, returns the distinct labels of the pool (with
+	// repeats allowed) faster than its label sets would.
+	labelsOf func() []labelKV
+	sets     []labels.Set
+	pairs    []string
+	keys     []string
 }
 
+// newLabelPool indexes sets.
 func newLabelPool(sets []labels.Set) *labelPool {
-	p := &labelPool{sets: sets, values: map[string]map[string]bool{}}
+	values := map[string]map[string]bool{}
 	for _, l := range sets {
 		for k, v := range l {
-			if p.values[k] == nil {
-				p.values[k] = map[string]bool{}
+			if values[k] == nil {
+				values[k] = map[string]bool{}
 			}
-			p.values[k][v] = true
+			values[k][v] = true
 		}
 	}
-	for k, vs := range p.values {
-		p.keys = append(p.keys, k)
-		for v := range vs {
-			p.pairs = append(p.pairs, k+": "+v)
+	has := func(k, v string) bool {
+		if v == "" {
+			return values[k] != nil
+		}
+		return values[k][v]
+	}
+	return &labelPool{has: has, sets: sets}
+}
+
+// labelSets returns the pool's label sets, loading them on first use.
+func (p *labelPool) labelSets() []labels.Set {
+	if p.sets == nil && p.setsOf != nil {
+		p.sets = p.setsOf()
+	}
+	return p.sets
+}
+
+// sorted fills the sorted keys and pairs suggestions are taken from, on
+// first use: most pools only answer met.
+func (p *labelPool) sorted() {
+	if p.keys != nil {
+		return
+	}
+	p.keys = []string{}
+	seen := map[string]bool{}
+	add := func(k, v string) {
+		if kv := k + ": " + v; !seen[kv] {
+			seen[kv] = true
+			p.pairs = append(p.pairs, kv)
+		}
+		if !seen[k] {
+			seen[k] = true
+			p.keys = append(p.keys, k)
+		}
+	}
+	if p.labelsOf != nil {
+		for _, l := range p.labelsOf() {
+			add(l.key, l.value)
+		}
+	} else {
+		for _, l := range p.labelSets() {
+			for k, v := range l {
+				add(k, v)
+			}
 		}
 	}
 	slices.Sort(p.keys)
 	slices.Sort(p.pairs)
-	return p
 }
+
+// labelKV is one label.
+type labelKV struct{ key, value string }
 
 // met reports whether some object of the pool meets requirement r.
 func (p *labelPool) met(r labels.Requirement) bool {
 	switch r.Operator() {
 	case selection.Equals, selection.DoubleEquals, selection.In:
-		return slices.ContainsFunc(slices.Collect(maps.Keys(r.Values())), func(v string) bool { return p.values[r.Key()][v] })
+		return slices.ContainsFunc(slices.Collect(maps.Keys(r.Values())), func(v string) bool { return v != "" && p.has(r.Key(), v) || v == "" && p.hasEmpty(r.Key()) })
 	case selection.Exists:
-		return p.values[r.Key()] != nil
+		return p.has(r.Key(), "")
 	}
-	return slices.ContainsFunc(p.sets, func(l labels.Set) bool { return r.Matches(l) })
+	return slices.ContainsFunc(p.labelSets(), func(l labels.Set) bool { return r.Matches(l) })
+}
+
+// hasEmpty reports whether some object has key k with the empty value.
+func (p *labelPool) hasEmpty(k string) bool {
+	return slices.ContainsFunc(p.labelSets(), func(l labels.Set) bool { v, ok := l[k]; return ok && v == "" })
 }
 
 // miss says why a selector matches nothing in the pool: the first
@@ -92,6 +145,7 @@ func (p *labelPool) miss(sel labels.Selector) (req, suggestion string) {
 
 // suggest returns the existing label nearest to what r asks for.
 func (p *labelPool) suggest(r labels.Requirement) string {
+	p.sorted()
 	switch r.Operator() {
 	case selection.Equals, selection.DoubleEquals, selection.In:
 		for _, v := range slices.Sorted(maps.Keys(r.Values())) {

@@ -57,6 +57,9 @@ func checkLine(b *strings.Builder, res check.Result, o CheckOptions) {
 	for _, d := range res.Details {
 		fmt.Fprintf(b, "    %s\n", escape.Text(d))
 	}
+	for _, note := range res.Notes {
+		fmt.Fprintf(b, "    %s\n", escape.Text(note))
+	}
 	n := max(o.Examples, 1)
 	for i, p := range res.Blocked {
 		if i == n {
@@ -129,6 +132,8 @@ type resultJSON struct {
 	// CouldChange: policies podreach does not evaluate that select pods of
 	// the flow (the explain JSON's "couldChange" shape).
 	CouldChange []reach.CouldChange `json:"couldChange"`
+	// Notes: lint findings that may be why the flow is blocked.
+	Notes []string `json:"notes,omitempty"`
 }
 
 type pairJSON struct {
@@ -165,7 +170,7 @@ func checkToJSON(rep *check.Report) *checkJSON {
 func resultToJSON(res check.Result) resultJSON {
 	rj := resultJSON{ID: res.ID, Description: res.Description, Result: res.Status.String(), Details: append([]string{}, res.Details...),
 		Hint: res.Hint, Anchor: res.Anchor, Sources: res.Sources, Policies: append([]string{}, res.Policies...), Blocked: []pairJSON{}, Fixable: res.Fixable,
-		CouldChange: append([]reach.CouldChange{}, res.CouldChange...)}
+		CouldChange: append([]reach.CouldChange{}, res.CouldChange...), Notes: res.Notes}
 	if res.Status != check.StatusOK && len(res.Details) > 0 {
 		rj.Error = res.Details[0]
 	}

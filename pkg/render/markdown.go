@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/podreach/podreach/internal/escape"
@@ -64,7 +65,7 @@ func CheckMarkdown(w io.Writer, rep *check.Report, o CheckOptions) error {
 // mdDetails writes one check's causes, example, commands and hint.
 func mdDetails(b *strings.Builder, res check.Result, o CheckOptions) {
 	fmt.Fprintf(b, "\n<details><summary>%s %s</summary>\n\n", res.Status.Symbol(), escape.HTML(res.Description))
-	for _, d := range res.Details {
+	for _, d := range append(slices.Clip(res.Details), res.Notes...) {
 		fmt.Fprintf(b, "- %s\n", escape.Markdown(d))
 	}
 	if len(res.Blocked) > 0 {

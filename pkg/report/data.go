@@ -23,10 +23,13 @@ type data struct {
 	Matrix     matrixData   `json:"matrix"`
 	Checks     []checkData  `json:"checks,omitempty"`
 	Policies   []policyData `json:"policies"`
-	Diff       *diffData    `json:"diff,omitempty"`
-	Incomplete []string     `json:"incomplete,omitempty"`
-	Notes      []string     `json:"notes,omitempty"`
-	ExpandAll  bool         `json:"expandAll"`
+	// Exposure: who may connect to each workload (with lint, as the
+	// exposure verb says it).
+	Exposure   []exposureData `json:"exposure,omitempty"`
+	Diff       *diffData      `json:"diff,omitempty"`
+	Incomplete []string       `json:"incomplete,omitempty"`
+	Notes      []string       `json:"notes,omitempty"`
+	ExpandAll  bool           `json:"expandAll"`
 }
 
 type meshData struct {
@@ -74,6 +77,9 @@ func build(a *reach.Analysis, o options) (*data, error) {
 	ix.policies(o.budget)
 	if o.lint {
 		if err := ix.lint(); err != nil {
+			return nil, err
+		}
+		if err := ix.exposure(); err != nil {
 			return nil, err
 		}
 	}

@@ -15,6 +15,38 @@ type lintData struct {
 	Hint     string `json:"hint"`
 }
 
+// exposureData is who may connect to one workload, in the words of the
+// rules (lint.Exposures): the page's Exposure view.
+type exposureData struct {
+	Node        int              `json:"node"` // index into nodes
+	Unprotected bool             `json:"unprotected,omitempty"`
+	Isolating   []int            `json:"isolating,omitempty"` // indexes into policies
+	Admits      []lint.Admission `json:"admits,omitempty"`
+}
+
+// exposure describes, for every workload the matrix shows, who may
+// connect to it (data.Exposure).
+func (ix *index) exposure() error {
+	xs, err := lint.Exposures(ix.a)
+	if err != nil {
+		return err
+	}
+	for _, x := range xs {
+		n, ok := ix.node[x.Workload]
+		if !ok {
+			continue
+		}
+		e := exposureData{Node: n, Unprotected: x.Unprotected, Admits: x.Admits}
+		for _, id := range x.Isolating {
+			if i, ok := ix.policy[id]; ok {
+				e.Isolating = append(e.Isolating, i)
+			}
+		}
+		ix.d.Exposure = append(ix.d.Exposure, e)
+	}
+	return nil
+}
+
 // lint runs podreach lint on the analysis and puts each finding about a
 // NetworkPolicy beside it (policyData.Lint).
 func (ix *index) lint() error {

@@ -17,7 +17,7 @@ import (
 var assets embed.FS
 
 // scripts are concatenated in this order into the page's script.
-var scripts = []string{"core", "checks", "graph", "layout", "graphui", "details", "matrix", "policies", "diff", "main"}
+var scripts = []string{"core", "checks", "graph", "layout", "graphui", "details", "matrix", "policies", "exposure", "diff", "main"}
 
 // csp forbids every request: scripts, styles and images come from the page
 // itself; no fetch, frame, font or form target is allowed.

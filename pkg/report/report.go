@@ -71,7 +71,8 @@ func WithDiff(d *Diff) Option { return func(o *options) { o.diff = d } }
 func WithAdmitBudget(n int) Option { return func(o *options) { o.budget = n } }
 
 // WithLint sets whether each policy page lists podreach lint's findings
-// about the policy (default true).
+// about the policy, and the page has the Exposure view (lint.Exposures)
+// (default true).
 func WithLint(on bool) Option { return func(o *options) { o.lint = on } }
 
 // WithExpandLimit sets the number of workloads up to which the graph opens

@@ -6,6 +6,7 @@ function show(view) {
   for (const a of document.querySelectorAll('.tabs a')) a.classList.toggle('active', a.dataset.view === view);
   if (view === 'overview' && PR.cy) { PR.cy.resize(); }
   if (view === 'matrix') renderMatrix();
+  if (view === 'exposure') renderExposure();
 }
 
 async function route() {
@@ -17,6 +18,7 @@ async function route() {
     case 'matrix': show('matrix'); if (rest.length === 2) showCell(rest[0], rest[1]); break;
     case 'policies': show('policies'); showPolicy(PR.data.policies.length ? policyID(0) : ''); break;
     case 'policy': show('policies'); showPolicy(arg); break;
+    case 'exposure': show(PR.data.exposure ? 'exposure' : 'overview'); break;
     case 'diff': show(PR.data.diff ? 'diff' : 'overview'); break;
     default:
       show('overview');
@@ -35,6 +37,8 @@ async function init() {
     renderPolicyList();
     renderDiff();
     $('policy-search').addEventListener('input', () => renderPolicyList());
+    $('exposure-search').addEventListener('input', () => renderExposure());
+    document.querySelector('.tabs a[data-view="exposure"]').hidden = !PR.data.exposure;
     show('overview');
     const t1 = performance.now();
     await initGraph();
