@@ -2,10 +2,13 @@ package policy
 
 import "github.com/podreach/podreach/pkg/policy/tier"
 
-// scanEntry is a Scanner's copy of a tier entry (tentry).
-type scanEntry struct {
-	done            bool
-	acc, rest, open portID
+// scanTiers is a Scanner's copy of the tier tables it has read, so that
+// rows are filled without the engine's lock (a miss takes it).
+type scanTiers struct {
+	ents    [][]int32 // by profile and key: index+1 into the engine's matched (0: not yet)
+	named   []bool    // by matched: its entry depends on the destination's signature
+	bySig   [][]int32 // by matched and signature slot: index+1 into decided
+	decided []tentry
 }
 
 // fillTiers is fill when the cluster has cluster policies: each
@@ -33,8 +36,9 @@ func (s *Scanner) fillTiers() {
 // family of slot fi (0, 4, 6 -> 0, 1, 2), through the tiers.
 func (s *Scanner) tierPair(d int32, fi int) portID {
 	st := s.e.st
+	sig := st.classes[d].sig // the destination's: both directions resolve named ports there
 	in := s.in[s.famIndex(s.inSplit, fi)][s.x.inProf[d]]
-	in = s.tierSide(tier.IngressSide, d, s.cls, fi, in, st.classes[d].prof[Ingress-1] >= 0)
+	in = s.tierSide(tier.IngressSide, d, s.cls, fi, sig, in, st.classes[d].prof[Ingress-1] >= 0)
 	if in == emptyID {
 		return in
 	}
@@ -42,43 +46,61 @@ func (s *Scanner) tierPair(d int32, fi int) portID {
 	if s.eprof >= 0 {
 		out = s.out[s.famIndex(s.outSplit, fi)][d]
 	}
-	return s.inter(in, s.tierSide(tier.EgressSide, s.cls, d, fi, out, s.eprof >= 0))
+	return s.inter(in, s.tierSide(tier.EgressSide, s.cls, d, fi, sig, out, s.eprof >= 0))
 }
 
-// tierSide is state.tierSide through the scanner's copy of the entries
-// (a miss locks the engine).
-func (s *Scanner) tierSide(side int, self, other int32, fi int, np portID, isolated bool) portID {
+// tierSide is state.tierSide through the scanner's copy of the entries.
+func (s *Scanner) tierSide(side int, self, other int32, fi int, sig int32, np portID, isolated bool) portID {
 	t := s.e.st.tiers
 	p := t.prof[side][self]
 	if p < 0 {
 		return np
 	}
-	e := s.tierEntry(p, t.keyOf(p, other, fi))
+	e := s.tierEntry(p, t.key[fi][other], sig)
 	if !isolated {
 		return e.open
 	}
 	return s.union(e.acc, s.inter(e.rest, np))
 }
 
-func (s *Scanner) tierEntry(p, k int32) *scanEntry {
-	t := s.e.st.tiers
-	if s.tents == nil {
-		s.tents = make([][]int32, len(t.profs))
+func (s *Scanner) tierEntry(p, k, sig int32) *tentry {
+	t, c := s.e.st.tiers, &s.tc
+	if c.ents == nil {
+		c.ents = make([][]int32, len(t.profs))
 	}
-	if s.tents[p] == nil {
-		s.tents[p] = make([]int32, len(t.keys)) // 0: not yet; else index+1 into decided
+	if c.ents[p] == nil {
+		c.ents[p] = make([]int32, len(t.keys))
 	}
-	i := s.tents[p][k] - 1
+	mi := c.ents[p][k] - 1
+	if mi < 0 {
+		s.e.mu.Lock()
+		mi = s.e.st.tierMatched(p, k)
+		named := t.matched[mi].named
+		s.e.mu.Unlock()
+		for int(mi) >= len(c.named) {
+			c.named, c.bySig = append(c.named, false), append(c.bySig, nil)
+		}
+		c.named[mi] = named
+		c.ents[p][k] = mi + 1
+	}
+	slot := int32(0)
+	if c.named[mi] {
+		slot = sig
+	}
+	if int(slot) >= len(c.bySig[mi]) {
+		c.bySig[mi] = append(c.bySig[mi], make([]int32, int(slot)+1-len(c.bySig[mi]))...)
+	}
+	i := c.bySig[mi][slot] - 1
 	if i < 0 {
 		s.e.mu.Lock()
-		te := s.e.st.tierEntry(p, k)
-		i = t.ents[p][k]
+		i = s.e.st.tierDecided(mi, sig)
+		te := t.decided[i]
 		s.e.mu.Unlock()
-		for int(i) >= len(s.decided) {
-			s.decided = append(s.decided, scanEntry{})
+		if int(i) >= len(c.decided) {
+			c.decided = append(c.decided, make([]tentry, int(i)+1-len(c.decided))...)
 		}
-		s.decided[i] = scanEntry{done: true, acc: te.acc, rest: te.rest, open: te.open}
-		s.tents[p][k] = i + 1
+		c.decided[i] = te
+		c.bySig[mi][slot] = i + 1
 	}
-	return &s.decided[i]
+	return &c.decided[i]
 }

@@ -8,6 +8,6 @@ func (e *Engine) TierStats() string {
 	if t == nil {
 		return "no tiers"
 	}
-	n := len(t.decided)
-	return fmt.Sprintf("classes %d atoms %d (addr %d) profiles %d keys %d entries %d", len(e.st.classes), len(t.atoms), len(t.addr), len(t.profs), len(t.keys), n)
+	return fmt.Sprintf("classes %d atoms %d (addr %d) rules %d profiles %d keys %d matched %d entries %d",
+		len(e.st.classes), len(t.atoms), len(t.addr), len(t.rules), len(t.profs), len(t.keys), len(t.matched), len(t.decided))
 }
