@@ -56,11 +56,13 @@ type tierState struct {
 	dedup   map[string]int32 // matched rules -> index into matched
 	decided []tentry
 	sets    []tier.Sets // by decided, when undecidable
-	// sigDedup: matched rules and the ports their named ports resolve to
-	// -> index into decided; named: (rule, signature) -> its ports.
-	sigDedup map[string]int32
-	named    map[[2]int32]portID
-	buf      []byte // scratch of tierKey, tierMatched, tierDecided
+	// names are the port names tier rules name; tsigOf is by signature
+	// its tier signature (tierSig), tsigPorts by tier signature its
+	// named ports.
+	names     map[string]bool
+	tsigOf    []int32
+	tsigPorts [][]model.ContainerPort
+	buf       []byte // scratch of tierKey, tierMatched, tierSig
 }
 
 // trule is one rule of a cluster policy with what the engine needs of it
@@ -116,7 +118,7 @@ func (st *state) newTierState(c *model.Cluster) error {
 	}
 	tier.Sort(pols)
 	t := &tierState{pols: pols, nodes: c.Nodes, stale: true, index: map[string]int32{}, dedup: map[string]int32{},
-		sigDedup: map[string]int32{}, named: map[[2]int32]portID{}}
+		names: map[string]bool{}}
 	st.tiers = t
 	atomIndex := map[string]int32{}
 	for _, p := range pols {
@@ -135,6 +137,11 @@ func (st *state) newTierState(c *model.Cluster) error {
 					return fmt.Errorf("%s: rule %d: %w", p.ID, r.Index, err)
 				}
 				t.rules = append(t.rules, newTrule(p, r, ids))
+				for _, pt := range r.Ports {
+					if pt.Name != "" {
+						t.names[pt.Name] = true
+					}
+				}
 			}
 		}
 		t.ruleIDs = append(t.ruleIDs, first)

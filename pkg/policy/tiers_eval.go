@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/binary"
 
+	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy/tier"
 	"github.com/podreach/podreach/pkg/ports"
 )
@@ -20,7 +21,8 @@ type tentry struct {
 // match is Yes or Maybe, in order, with their match: a rule that does
 // not match takes no part in the walk). Its entry depends on the
 // destination's named ports only when one of them names a port: bySig
-// then holds one entry per signature (index into decided; -1: not yet),
+// then holds one entry per tier signature (tierSig; index into decided;
+// -1: not yet),
 // else one.
 type tmatched struct {
 	rules []tmatch
@@ -47,6 +49,9 @@ func (st *state) tierRefresh() {
 	}
 	for i := range t.key {
 		t.key[i] = resize32(t.key[i], n)
+	}
+	for sig := int32(len(t.tsigOf)); int(sig) < len(st.sigs.ports); sig++ {
+		t.tsigOf = append(t.tsigOf, st.tierSig(sig))
 	}
 	var sel []int32
 	for c := range int32(n) {
@@ -199,7 +204,7 @@ func (st *state) tierMatched(p, k int32) int32 {
 		}
 		tm.bySig = []int32{-1}
 		if tm.named {
-			tm.bySig = make([]int32, len(st.sigs.ports))
+			tm.bySig = make([]int32, len(t.tsigPorts))
 			for j := range tm.bySig {
 				tm.bySig[j] = -1
 			}
@@ -232,7 +237,8 @@ func (r *trule) matchOf(key []tier.Match) tier.Match {
 }
 
 // tierDecided returns (computing it the first time) the entry of matched
-// rules mi toward a destination of signature sig: an index into decided.
+// rules mi toward a destination of tier signature sig: an index into
+// decided.
 func (st *state) tierDecided(mi, sig int32) int32 {
 	t := st.tiers
 	tm := &t.matched[mi]
@@ -250,21 +256,6 @@ func (st *state) tierDecided(mi, sig int32) int32 {
 	if i := tm.bySig[slot]; i >= 0 {
 		return i
 	}
-	// Signatures resolving every named port of the rules alike share the
-	// entry.
-	v := binary.AppendUvarint(t.buf[:0], uint64(mi))
-	if tm.named {
-		for _, m := range tm.rules {
-			if t.rules[m.rule].named {
-				v = binary.AppendUvarint(v, uint64(st.tierNamed(m.rule, sig)))
-			}
-		}
-	}
-	t.buf = v
-	if i, ok := t.sigDedup[string(v)]; ok {
-		tm.bySig[slot] = i
-		return i
-	}
 	var ap [2][]tier.Applied
 	for _, m := range tm.rules {
 		r := &t.rules[m.rule]
@@ -273,7 +264,7 @@ func (st *state) tierDecided(mi, sig int32) int32 {
 		case r.ref.R.Invalid != "":
 			a = tier.ApplyMatch(r.ref, m.match, nil)
 		case r.named:
-			a.Ports = st.pool.set(st.tierNamed(m.rule, sig))
+			a.Ports = r.ref.R.PortSet(t.tsigPorts[sig])
 		}
 		ap[r.tier] = append(ap[r.tier], a)
 	}
@@ -284,37 +275,48 @@ func (st *state) tierDecided(mi, sig int32) int32 {
 	if t.undecidable { // only Undecided reads them
 		t.sets = append(t.sets, sets)
 	}
-	t.sigDedup[string(v)] = i
 	tm.bySig[slot] = i
 	return i
 }
 
-// tierNamed is the ports rule r (naming ports) matches toward a
-// destination of signature sig, interned.
-func (st *state) tierNamed(r, sig int32) portID {
+// tierSig interns what the tiers see of the named ports of signature
+// sig: those whose name some tier rule names (PortSet resolves by name).
+// Signatures differing only in other names share one: they resolve
+// every tier rule alike.
+func (st *state) tierSig(sig int32) int32 {
 	t := st.tiers
-	k := [2]int32{r, sig}
-	if id, ok := t.named[k]; ok {
+	var seen []model.ContainerPort
+	k := append(t.buf[:0], 'S')
+	for _, p := range st.sigs.ports[sig] { // sorted
+		if t.names[p.Name] {
+			seen = append(seen, p)
+			k = append(append(k, p.Name...), 0, byte(p.Protocol), byte(p.Port>>8), byte(p.Port))
+		}
+	}
+	t.buf = k
+	if id, ok := t.index[string(k)]; ok {
 		return id
 	}
-	id := st.pool.intern(t.rules[r].ref.R.PortSet(st.sigs.ports[sig]))
-	t.named[k] = id
+	id := int32(len(t.tsigPorts))
+	t.tsigPorts = append(t.tsigPorts, seen)
+	t.index[string(k)] = id
 	return id
 }
 
 // tierEntry is what profile p decides toward the other end of tier key
-// k, the destination having signature sig.
+// k, the destination having tier signature sig (tierSig).
 func (st *state) tierEntry(p, k, sig int32) *tentry {
 	return &st.tiers.decided[st.tierDecided(st.tierMatched(p, k), sig)]
 }
 
-// tierDst is the signature of a direction's destination: self for
+// tierDst is the tier signature of a direction's destination: self for
 // ingress, other for egress.
 func (st *state) tierDst(side int, self, other int32) int32 {
+	d := other
 	if side == tier.IngressSide {
-		return st.classes[self].sig
+		d = self
 	}
-	return st.classes[other].sig
+	return st.tiers.tsigOf[st.classes[d].sig]
 }
 
 // tierSide is one direction's answer through the tiers: self is the class

@@ -5,9 +5,11 @@ import "github.com/podreach/podreach/pkg/policy/tier"
 // scanTiers is a Scanner's copy of the tier tables it has read, so that
 // rows are filled without the engine's lock (a miss takes it).
 type scanTiers struct {
-	ents    [][]int32 // by profile and key: index+1 into the engine's matched (0: not yet)
-	named   []bool    // by matched: its entry depends on the destination's signature
-	bySig   [][]int32 // by matched and signature slot: index+1 into decided
+	// ents are by profile and key: index+1 into decided; or, when the
+	// entry depends on the destination's named ports, -(index+1) into
+	// the engine's matched (0: not yet).
+	ents    [][]int32
+	bySig   [][]int32 // by matched and tier signature: index+1 into decided
 	decided []tentry
 }
 
@@ -36,7 +38,7 @@ func (s *Scanner) fillTiers() {
 // family of slot fi (0, 4, 6 -> 0, 1, 2), through the tiers.
 func (s *Scanner) tierPair(d int32, fi int) portID {
 	st := s.e.st
-	sig := st.classes[d].sig // the destination's: both directions resolve named ports there
+	sig := st.tiers.tsigOf[st.classes[d].sig] // the destination's: both directions resolve named ports there
 	in := s.in[s.famIndex(s.inSplit, fi)][s.x.inProf[d]]
 	in = s.tierSide(tier.IngressSide, d, s.cls, fi, sig, in, st.classes[d].prof[Ingress-1] >= 0)
 	if in == emptyID {
@@ -63,6 +65,8 @@ func (s *Scanner) tierSide(side int, self, other int32, fi int, sig int32, np po
 	return s.union(e.acc, s.inter(e.rest, np))
 }
 
+// tierEntry is the entry of profile p toward key k, the destination
+// having tier signature sig; only misses lock the engine.
 func (s *Scanner) tierEntry(p, k, sig int32) *tentry {
 	t, c := s.e.st.tiers, &s.tc
 	if c.ents == nil {
@@ -71,36 +75,48 @@ func (s *Scanner) tierEntry(p, k, sig int32) *tentry {
 	if c.ents[p] == nil {
 		c.ents[p] = make([]int32, len(t.keys))
 	}
-	mi := c.ents[p][k] - 1
-	if mi < 0 {
+	v := c.ents[p][k]
+	if v > 0 {
+		return &c.decided[v-1]
+	}
+	if v == 0 {
 		s.e.mu.Lock()
-		mi = s.e.st.tierMatched(p, k)
-		named := t.matched[mi].named
-		s.e.mu.Unlock()
-		for int(mi) >= len(c.named) {
-			c.named, c.bySig = append(c.named, false), append(c.bySig, nil)
+		mi := s.e.st.tierMatched(p, k)
+		if !t.matched[mi].named {
+			i := s.e.st.tierDecided(mi, 0)
+			te := t.decided[i]
+			s.e.mu.Unlock()
+			c.ents[p][k] = i + 1
+			return s.keep(i, te)
 		}
-		c.named[mi] = named
-		c.ents[p][k] = mi + 1
-	}
-	slot := int32(0)
-	if c.named[mi] {
-		slot = sig
-	}
-	if int(slot) >= len(c.bySig[mi]) {
-		c.bySig[mi] = append(c.bySig[mi], make([]int32, int(slot)+1-len(c.bySig[mi]))...)
-	}
-	i := c.bySig[mi][slot] - 1
-	if i < 0 {
-		s.e.mu.Lock()
-		i = s.e.st.tierDecided(mi, sig)
-		te := t.decided[i]
 		s.e.mu.Unlock()
-		if int(i) >= len(c.decided) {
-			c.decided = append(c.decided, make([]tentry, int(i)+1-len(c.decided))...)
-		}
-		c.decided[i] = te
-		c.bySig[mi][slot] = i + 1
+		v = -(mi + 1)
+		c.ents[p][k] = v
 	}
+	mi := -v - 1
+	for int(mi) >= len(c.bySig) {
+		c.bySig = append(c.bySig, nil)
+	}
+	if int(sig) >= len(c.bySig[mi]) {
+		c.bySig[mi] = append(c.bySig[mi], make([]int32, int(sig)+1-len(c.bySig[mi]))...)
+	}
+	if i := c.bySig[mi][sig] - 1; i >= 0 {
+		return &c.decided[i]
+	}
+	s.e.mu.Lock()
+	i := s.e.st.tierDecided(mi, sig)
+	te := t.decided[i]
+	s.e.mu.Unlock()
+	c.bySig[mi][sig] = i + 1
+	return s.keep(i, te)
+}
+
+// keep stores the scanner's copy of entry i.
+func (s *Scanner) keep(i int32, te tentry) *tentry {
+	c := &s.tc
+	if int(i) >= len(c.decided) {
+		c.decided = append(c.decided, make([]tentry, int(i)+1-len(c.decided))...)
+	}
+	c.decided[i] = te
 	return &c.decided[i]
 }
