@@ -62,7 +62,8 @@ type tierState struct {
 	names     map[string]bool
 	tsigOf    []int32
 	tsigPorts [][]model.ContainerPort
-	buf       []byte // scratch of tierKey, tierMatched, tierSig
+	buf       []byte            // scratch of tierKey, tierMatched, tierSig
+	ap        [2][]tier.Applied // scratch of tierDecided
 }
 
 // trule is one rule of a cluster policy with what the engine needs of it

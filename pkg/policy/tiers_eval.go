@@ -256,7 +256,7 @@ func (st *state) tierDecided(mi, sig int32) int32 {
 	if i := tm.bySig[slot]; i >= 0 {
 		return i
 	}
-	var ap [2][]tier.Applied
+	ap := [2][]tier.Applied{t.ap[0][:0], t.ap[1][:0]}
 	for _, m := range tm.rules {
 		r := &t.rules[m.rule]
 		a := tier.Applied{Ref: r.ref, Match: m.match, Action: r.ref.R.Action, Ports: r.static}
@@ -269,6 +269,7 @@ func (st *state) tierDecided(mi, sig int32) int32 {
 		ap[r.tier] = append(ap[r.tier], a)
 	}
 	sets := tier.WalkSets(ap[0], ap[1])
+	t.ap = ap
 	e := tentry{acc: st.pool.intern(sets.Accepted), rest: st.pool.intern(sets.Rest), open: st.pool.intern(sets.Open)}
 	i := int32(len(t.decided))
 	t.decided = append(t.decided, e)

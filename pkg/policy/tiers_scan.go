@@ -5,10 +5,11 @@ import "github.com/podreach/podreach/pkg/policy/tier"
 // scanTiers is a Scanner's copy of the tier tables it has read, so that
 // rows are filled without the engine's lock (a miss takes it).
 type scanTiers struct {
-	// ents are by profile and key: index+1 into decided; or, when the
+	// ents are by profile·keys+key: index+1 into decided; or, when the
 	// entry depends on the destination's named ports, -(index+1) into
 	// the engine's matched (0: not yet).
-	ents    [][]int32
+	ents    []int32
+	nkeys   int32
 	bySig   [][]int32 // by matched and tier signature: index+1 into decided
 	decided []tentry
 }
@@ -18,7 +19,11 @@ type scanTiers struct {
 // NetworkPolicies admit (the row's ingress and egress sides), on every
 // family the two share.
 func (s *Scanner) fillTiers() {
-	x := s.x
+	x, t := s.x, s.e.st.tiers
+	if s.tc.ents == nil {
+		s.tc.nkeys = int32(len(t.keys))
+		s.tc.ents = make([]int32, len(t.profs)*len(t.keys))
+	}
 	sf := x.fams[s.cls]
 	for _, d := range s.dcls {
 		var out portID
@@ -38,9 +43,13 @@ func (s *Scanner) fillTiers() {
 // family of slot fi (0, 4, 6 -> 0, 1, 2), through the tiers.
 func (s *Scanner) tierPair(d int32, fi int) portID {
 	st := s.e.st
-	sig := st.tiers.tsigOf[st.classes[d].sig] // the destination's: both directions resolve named ports there
+	t := st.tiers
+	sig := t.tsigOf[st.classes[d].sig] // the destination's: both directions resolve named ports there
 	in := s.in[s.famIndex(s.inSplit, fi)][s.x.inProf[d]]
-	in = s.tierSide(tier.IngressSide, d, s.cls, fi, sig, in, st.classes[d].prof[Ingress-1] >= 0)
+	if p := t.prof[tier.IngressSide][d]; p >= 0 {
+		e := s.tierEntry(p, t.key[fi][s.cls], sig)
+		in = s.combine(e, in, st.classes[d].prof[Ingress-1] >= 0)
+	}
 	if in == emptyID {
 		return in
 	}
@@ -48,17 +57,16 @@ func (s *Scanner) tierPair(d int32, fi int) portID {
 	if s.eprof >= 0 {
 		out = s.out[s.famIndex(s.outSplit, fi)][d]
 	}
-	return s.inter(in, s.tierSide(tier.EgressSide, s.cls, d, fi, sig, out, s.eprof >= 0))
+	if p := t.prof[tier.EgressSide][s.cls]; p >= 0 {
+		out = s.combine(s.tierEntry(p, t.key[fi][d], sig), out, s.eprof >= 0)
+	}
+	return s.inter(in, out)
 }
 
-// tierSide is state.tierSide through the scanner's copy of the entries.
-func (s *Scanner) tierSide(side int, self, other int32, fi int, sig int32, np portID, isolated bool) portID {
-	t := s.e.st.tiers
-	p := t.prof[side][self]
-	if p < 0 {
-		return np
-	}
-	e := s.tierEntry(p, t.key[fi][other], sig)
+// combine is a direction's answer from its tier entry e and what the
+// NetworkPolicies admit (np; isolated: some NetworkPolicy selects the
+// pod for the direction).
+func (s *Scanner) combine(e *tentry, np portID, isolated bool) portID {
 	if !isolated {
 		return e.open
 	}
@@ -68,17 +76,22 @@ func (s *Scanner) tierSide(side int, self, other int32, fi int, sig int32, np po
 // tierEntry is the entry of profile p toward key k, the destination
 // having tier signature sig; only misses lock the engine.
 func (s *Scanner) tierEntry(p, k, sig int32) *tentry {
-	t, c := s.e.st.tiers, &s.tc
-	if c.ents == nil {
-		c.ents = make([][]int32, len(t.profs))
-	}
-	if c.ents[p] == nil {
-		c.ents[p] = make([]int32, len(t.keys))
-	}
-	v := c.ents[p][k]
-	if v > 0 {
+	c := &s.tc
+	cell := p*c.nkeys + k
+	switch v := c.ents[cell]; {
+	case v > 0:
 		return &c.decided[v-1]
+	case v < 0:
+		if i := c.bySig[-v-1][sig]; i > 0 {
+			return &c.decided[i-1]
+		}
 	}
+	return s.tierEntrySlow(cell, p, k, sig)
+}
+
+func (s *Scanner) tierEntrySlow(cell, p, k, sig int32) *tentry {
+	t, c := s.e.st.tiers, &s.tc
+	v := c.ents[cell]
 	if v == 0 {
 		s.e.mu.Lock()
 		mi := s.e.st.tierMatched(p, k)
@@ -86,22 +99,19 @@ func (s *Scanner) tierEntry(p, k, sig int32) *tentry {
 			i := s.e.st.tierDecided(mi, 0)
 			te := t.decided[i]
 			s.e.mu.Unlock()
-			c.ents[p][k] = i + 1
+			c.ents[cell] = i + 1
 			return s.keep(i, te)
 		}
 		s.e.mu.Unlock()
 		v = -(mi + 1)
-		c.ents[p][k] = v
+		c.ents[cell] = v
 	}
 	mi := -v - 1
-	for int(mi) >= len(c.bySig) {
-		c.bySig = append(c.bySig, nil)
+	if int(mi) >= len(c.bySig) {
+		c.bySig = append(c.bySig, make([][]int32, int(mi)+1-len(c.bySig))...)
 	}
-	if int(sig) >= len(c.bySig[mi]) {
-		c.bySig[mi] = append(c.bySig[mi], make([]int32, int(sig)+1-len(c.bySig[mi]))...)
-	}
-	if i := c.bySig[mi][sig] - 1; i >= 0 {
-		return &c.decided[i]
+	if c.bySig[mi] == nil {
+		c.bySig[mi] = make([]int32, len(t.tsigPorts)) // fixed while the scanner lives
 	}
 	s.e.mu.Lock()
 	i := s.e.st.tierDecided(mi, sig)
