@@ -12,6 +12,11 @@ type scanTiers struct {
 	nkeys   int32
 	bySig   [][]int32 // by matched and tier signature: index+1 into decided
 	decided []tentry
+	// By class, what tierPair reads of a destination: its tier
+	// signature, its ingress tier profile, whether a NetworkPolicy
+	// isolates it for ingress.
+	tsig, inProf []int32
+	inIso        []bool
 }
 
 // fillTiers is fill when the cluster has cluster policies: each
@@ -19,10 +24,9 @@ type scanTiers struct {
 // NetworkPolicies admit (the row's ingress and egress sides), on every
 // family the two share.
 func (s *Scanner) fillTiers() {
-	x, t := s.x, s.e.st.tiers
+	x := s.x
 	if s.tc.ents == nil {
-		s.tc.nkeys = int32(len(t.keys))
-		s.tc.ents = make([]int32, len(t.profs)*len(t.keys))
+		s.initTiers()
 	}
 	sf := x.fams[s.cls]
 	for _, d := range s.dcls {
@@ -39,16 +43,30 @@ func (s *Scanner) fillTiers() {
 	}
 }
 
+// initTiers sizes the scanner's tier tables and copies what tierPair
+// reads of each class into arrays of its own.
+func (s *Scanner) initTiers() {
+	st, c := s.e.st, &s.tc
+	t := st.tiers
+	c.nkeys = int32(len(t.keys))
+	c.ents = make([]int32, len(t.profs)*len(t.keys))
+	n := len(st.classes)
+	c.tsig, c.inProf, c.inIso = make([]int32, n), t.prof[tier.IngressSide][:n:n], make([]bool, n)
+	for i := range st.classes {
+		c.tsig[i] = t.tsigOf[st.classes[i].sig]
+		c.inIso[i] = st.classes[i].prof[Ingress-1] >= 0
+	}
+}
+
 // tierPair is the current source's allowed ports toward class d on the
 // family of slot fi (0, 4, 6 -> 0, 1, 2), through the tiers.
 func (s *Scanner) tierPair(d int32, fi int) portID {
-	st := s.e.st
-	t := st.tiers
-	sig := t.tsigOf[st.classes[d].sig] // the destination's: both directions resolve named ports there
+	c := &s.tc
+	t := s.e.st.tiers
+	sig := c.tsig[d] // the destination's: both directions resolve named ports there
 	in := s.in[s.famIndex(s.inSplit, fi)][s.x.inProf[d]]
-	if p := t.prof[tier.IngressSide][d]; p >= 0 {
-		e := s.tierEntry(p, t.key[fi][s.cls], sig)
-		in = s.combine(e, in, st.classes[d].prof[Ingress-1] >= 0)
+	if p := c.inProf[d]; p >= 0 {
+		in = s.combine(s.tierEntry(p, t.key[fi][s.cls], sig), in, c.inIso[d])
 	}
 	if in == emptyID {
 		return in
