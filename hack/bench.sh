@@ -6,7 +6,8 @@
 #
 #   hack/bench.sh [SIZE...]        default: S M L dense (XL and XXL by name;
 #                                  they run check only: their matrix has
-#                                  billions of pairs)
+#                                  billions of pairs); SIZE-tiered (L-tiered)
+#                                  adds the cluster policy tiers (--tiered)
 #   PODREACH_BIN=path              measure that binary instead of a fresh build
 #   PODREACH_BENCH_DIR=dir         keep the generated manifests there
 set -euo pipefail
@@ -28,10 +29,12 @@ echo "|---|---|---|---|---|---|---|---|"
 for size in ${*:-S M L dense}; do
   for format in yaml json; do
     in=$dir/$size.$format
-    [ -s "$in" ] || "$gen" generate --size "$size" -o "$format" > "$in"
+    tiered=()
+    [ "${size%-tiered}" = "$size" ] || tiered=(--tiered)
+    [ -s "$in" ] || "$gen" generate --size "${size%-tiered}" ${tiered[@]+"${tiered[@]}"} -o "$format" > "$in"
     mb=$(awk -v b="$(stat -c %s "$in")" 'BEGIN { printf "%.1f", b / 1e6 }')
     cmds=("matrix -o json --force" "matrix -o json-compact" "check --mesh linkerd")
-    case $size in XL | XXL) cmds=("check --mesh linkerd") ;; esac
+    case ${size%-tiered} in XL | XXL) cmds=("check --mesh linkerd") ;; esac
     for cmd in "${cmds[@]}"; do
       # shellcheck disable=SC2086 # cmd is words
       { /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$bin" $cmd -f "$in" 2>/dev/null || true; } | wc -c > "$work/bytes"

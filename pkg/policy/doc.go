@@ -39,7 +39,9 @@
 //     about classes² cheap steps.
 //   - Incremental (incremental*.go): the same state, edited one policy,
 //     pod or namespace at a time; each edit re-evaluates only the class
-//     pairs it can affect and returns the Delta.
+//     pairs it can affect and returns the Delta. A cluster policy edit
+//     recompiles the state and compares the pairs its subject decides
+//     (incremental_tiers.go).
 //   - Engine.Explain: the traced path for one pair; it names the isolating
 //     policies, the admitting rule/peer/port, or the nearest miss.
 //

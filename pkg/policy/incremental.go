@@ -19,6 +19,12 @@ import (
 type Incremental struct {
 	st   *state
 	memo egressMemo // scratch of swap
+	// What rebuilding the state for a cluster policy edit needs
+	// (incremental_tiers.go): the cluster policies, the Nodes, the
+	// namespaces' labels as set.
+	cps      []model.ClusterPolicy
+	nodes    []model.Node
+	nsLabels map[string]map[string]string
 }
 
 // Delta is what one edit changed.
@@ -66,7 +72,11 @@ func NewIncremental(c *model.Cluster, eps []Endpoint, opts ...Option) (*Incremen
 	if err != nil {
 		return nil, err
 	}
-	return &Incremental{st: st}, nil
+	x := &Incremental{st: st, cps: slices.Clone(c.ClusterPolicies), nodes: c.Nodes, nsLabels: map[string]map[string]string{}}
+	for _, ns := range c.Namespaces {
+		x.nsLabels[ns.Name] = ns.Labels
+	}
+	return x, nil
 }
 
 // Endpoints returns the endpoints, removed ones included. Do not modify.
@@ -143,6 +153,7 @@ func (x *Incremental) swap(old, new *cpol) Delta {
 // SetNamespaceLabels sets the labels of a namespace (added when unknown).
 func (x *Incremental) SetNamespaceLabels(name string, labels map[string]string) Delta {
 	st := x.st
+	x.nsLabels[name] = maps.Clone(labels)
 	id := st.namespace(name)
 	next := st.nsLset(name, labels)
 	var flipped []int32

@@ -22,8 +22,15 @@ type edited struct {
 	eps   []policy.Endpoint
 	live  []bool
 	donor []model.Policy // policies to add, from another generated cluster
-	r     *rand.Rand
-	n     int // edits so far
+	// donorCPs are cluster policies to add (incremental_tiers_test.go).
+	donorCPs []model.ClusterPolicy
+	r        *rand.Rand
+	n        int // edits so far
+}
+
+// cluster is the edited cluster's objects (its endpoints aside).
+func (w *edited) cluster() *model.Cluster {
+	return &model.Cluster{Namespaces: w.c.Namespaces, Policies: w.c.Policies, ClusterPolicies: w.c.ClusterPolicies, Nodes: w.c.Nodes}
 }
 
 // liveEndpoints returns the live endpoints and their indexes.
@@ -97,26 +104,18 @@ var edits = []edit{
 		return x.DeletePolicy(np.Namespace, np.Name), true
 	}},
 	{"relabel pod", func(w *edited, x *policy.Incremental) (policy.Delta, bool) {
-		i, ok := w.pod()
-		if !ok {
-			return policy.Delta{}, false
-		}
-		l := maps.Clone(w.eps[i].Labels)
-		if l == nil {
-			l = map[string]string{}
-		}
-		switch w.r.IntN(4) {
-		case 0:
-			l["version"] = []string{"v1", "v2", "v3"}[w.r.IntN(3)]
-		case 1:
-			delete(l, "version")
-		case 2:
-			l["app"] = w.eps[w.r.IntN(len(w.eps))].Labels["app"]
-		default:
-			l["tier"] = []string{"frontend", "backend", "data"}[w.r.IntN(3)]
-		}
-		w.eps[i].Labels = l
-		return x.SetLabels(i, l), true
+		return w.relabelPod(x, func(l map[string]string) {
+			switch w.r.IntN(4) {
+			case 0:
+				l["version"] = []string{"v1", "v2", "v3"}[w.r.IntN(3)]
+			case 1:
+				delete(l, "version")
+			case 2:
+				l["app"] = w.eps[w.r.IntN(len(w.eps))].Labels["app"]
+			default:
+				l["tier"] = []string{"frontend", "backend", "data"}[w.r.IntN(3)]
+			}
+		})
 	}},
 	{"relabel namespace", func(w *edited, x *policy.Incremental) (policy.Delta, bool) {
 		ns := &w.c.Namespaces[w.r.IntN(len(w.c.Namespaces))]
@@ -167,6 +166,21 @@ var edits = []edit{
 		w.live[i] = false
 		return x.RemoveEndpoint(i), true
 	}},
+}
+
+// relabelPod relabels a random pod (edit changes a copy of its labels).
+func (w *edited) relabelPod(x *policy.Incremental, edit func(l map[string]string)) (policy.Delta, bool) {
+	i, ok := w.pod()
+	if !ok {
+		return policy.Delta{}, false
+	}
+	l := maps.Clone(w.eps[i].Labels)
+	if l == nil {
+		l = map[string]string{}
+	}
+	edit(l)
+	w.eps[i].Labels = l
+	return x.SetLabels(i, l), true
 }
 
 // pod picks a live endpoint that is not external.

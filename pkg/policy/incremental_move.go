@@ -40,7 +40,7 @@ func (st *state) moveChanges(ep, a, b int32) []Change {
 // that side once.
 func (st *state) movedRow(a, b, x int32) (pa, pb portID) {
 	ca, cb := &st.classes[a], &st.classes[b]
-	if ca.prof[Egress-1] != cb.prof[Egress-1] || ca.fams != cb.fams {
+	if ca.prof[Egress-1] != cb.prof[Egress-1] || ca.fams != cb.fams || !st.tierSameProfile(a, b, Egress) {
 		return st.allowed(a, x), st.allowed(b, x)
 	}
 	fs, n := st.families(a, x)
@@ -61,7 +61,7 @@ func (st *state) movedRow(a, b, x int32) (pa, pb portID) {
 // admit the same ingress from x.
 func (st *state) movedCol(a, b, x int32) (pa, pb portID) {
 	ca, cb := &st.classes[a], &st.classes[b]
-	if ca.prof[Ingress-1] != cb.prof[Ingress-1] || ca.fams != cb.fams {
+	if ca.prof[Ingress-1] != cb.prof[Ingress-1] || ca.fams != cb.fams || !st.tierSameProfile(a, b, Ingress) {
 		return st.allowed(x, a), st.allowed(x, b)
 	}
 	fs, n := st.families(x, a)
@@ -116,8 +116,14 @@ func (st *state) othersOf(x, ep int32) []int32 {
 // moveCandidates lists the classes whose pairs with the moved endpoint may
 // change: as its destinations (rows) and as its sources (cols). Only rules
 // with a pod peer whose selector tells a and b apart can differ (a and b
-// share namespace and addresses).
+// share namespace and addresses); when the cluster policy tiers tell them
+// apart (a subject selects one and not the other, a peer matches one and
+// not the other), every class.
 func (st *state) moveCandidates(a, b int32) (rows, cols []int32) {
+	if !st.tierAlike(a, b) {
+		live := st.liveClasses()
+		return live, live
+	}
 	ca, cb := &st.classes[a], &st.classes[b]
 	allRows := ca.prof[Egress-1] != cb.prof[Egress-1]
 	allCols := ca.prof[Ingress-1] != cb.prof[Ingress-1]

@@ -16,6 +16,15 @@ func (st *state) namespacePairs(ns int32, flipped []int32) []uint64 {
 			local = append(local, c)
 		}
 	}
+	if st.tiers.usesNamespaceSelector(flipped) {
+		// A tier subject or peer flips: what the tiers decide for the
+		// namespace's classes, both ways, toward every class.
+		for _, c := range local {
+			for _, o := range st.liveClasses() {
+				out = append(out, pairOf(c, o), pairOf(o, c))
+			}
+		}
+	}
 	type polDir struct {
 		p *cpol
 		d int

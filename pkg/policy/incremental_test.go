@@ -19,7 +19,11 @@ import (
 // samples of pairs against the reference evaluator.
 func runEdits(t *testing.T, c *model.Cluster, donor *model.Cluster, seed uint64, steps, refPairs int) {
 	t.Helper()
-	w := &edited{c: c, eps: endpointsOf(c), donor: donor.Policies, r: rand.New(rand.NewPCG(seed, 2))}
+	w := &edited{c: c, eps: endpointsOf(c), donor: donor.Policies, donorCPs: donor.ClusterPolicies, r: rand.New(rand.NewPCG(seed, 2))}
+	kinds := edits
+	if len(c.ClusterPolicies) > 0 {
+		kinds = append(slices.Clone(edits), tierEdits...)
+	}
 	w.live = make([]bool, len(w.eps))
 	for i := range w.live {
 		w.live[i] = true
@@ -31,7 +35,7 @@ func runEdits(t *testing.T, c *model.Cluster, donor *model.Cluster, seed uint64,
 	before := matrixOf(t, w)
 	for step := range steps {
 		w.n = step
-		e := edits[w.r.IntN(len(edits))]
+		e := kinds[w.r.IntN(len(kinds))]
 		d, ok := e.apply(w, x)
 		if !ok {
 			continue
@@ -59,7 +63,7 @@ type snapshot struct {
 func matrixOf(t *testing.T, w *edited) *snapshot {
 	t.Helper()
 	eps, idx := w.liveEndpoints()
-	eng, err := policy.New(&model.Cluster{Namespaces: w.c.Namespaces, Policies: w.c.Policies}, eps)
+	eng, err := policy.New(w.cluster(), eps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +167,7 @@ func reportedPairs(t *testing.T, where string, eps []policy.Endpoint, d policy.D
 func checkReference(t *testing.T, where string, w *edited, x *policy.Incremental, pairs int, seed uint64) {
 	t.Helper()
 	eps, idx := w.liveEndpoints()
-	c := &model.Cluster{Namespaces: w.c.Namespaces, Policies: w.c.Policies}
+	c := w.cluster()
 	ref, err := reference.New(c, true)
 	if err != nil {
 		t.Fatal(err)

@@ -42,10 +42,9 @@ type Scanner struct {
 	// This scanner's memo in front of the engine's pool, so that rows
 	// are computed without holding the engine's lock (which a miss
 	// takes): several scanners fill rows in parallel.
-	fast    [2][fastSize]fastEntry
-	named   [][]portID // per rule id: ports by destination signature (-1: not yet)
-	tents   [][]int32  // tier entries by profile and key: index+1 into decided (tiers_scan.go)
-	decided []scanEntry
+	fast  [2][fastSize]fastEntry
+	named [][]portID // per rule id: ports by destination signature (-1: not yet)
+	tc    scanTiers  // the tier tables read (tiers_scan.go)
 }
 
 // NewScanner returns a scanner of the rows toward dsts (endpoint indexes).

@@ -8,6 +8,7 @@ import (
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy/netpol"
 	"github.com/podreach/podreach/pkg/policy/tier"
+	"github.com/podreach/podreach/pkg/ports"
 )
 
 // tierState is the cluster policy tiers (package tier, which holds their
@@ -20,9 +21,13 @@ import (
 // nodes and networks peers the addresses: the address atoms an endpoint
 // matches, per family, are appended to its key (endpointKey). So every
 // member of a class meets every tier rule alike, and a direction's tiers
-// reduce to one lookup per pair: the policies whose subject selects the
-// pod (its tier profile) against what the other end matches (its tier
-// key), an entry computed once per (profile, key).
+// reduce to lookups per pair: the policies whose subject selects the pod
+// (its tier profile) against what the other end matches (its tier key)
+// give the rules that match, in order (computed once per (profile, key),
+// and shared by every pair meeting the same rules); those rules and the
+// destination's named ports (only when a matched rule names a port) give
+// the entry. Named ports are kept out of profiles and keys: with them,
+// every signature would multiply both.
 type tierState struct {
 	pols  []*tier.Policy // in tier.Sort order
 	nodes []model.Node
@@ -30,24 +35,48 @@ type tierState struct {
 	atoms []tatom    // distinct peers
 	// addr are the atoms matched by address (nodes, networks).
 	addr []int32
-	// ruleAtoms are the atoms of each rule's peers: [policy][side][rule].
-	ruleAtoms   [][2][][]int32
+	// rules are every rule, numbered in policy order then written
+	// order; ruleIDs[policy][side] is the id of the policy's first rule
+	// of the side.
+	rules       []trule
+	ruleIDs     [][2]int32
 	undecidable bool // some rule matches by domainNames
 
 	stale bool       // classes changed since the per-class data was computed
 	prof  [2][]int32 // per side and class: tier profile; -1 when no policy selects it
-	// key and keyS are per family slot and class: the tier key, without
-	// and with the class's named ports (read by profiles whose egress
-	// rules name ports: they resolve on the destination).
-	key, keyS [3][]int32
-	profs     []tprof
-	keys      []tkey
-	index     map[string]int32 // profiles and keys, by content
-	// ents are per profile, by key: an index into decided (-1: not yet).
-	// Keys that match the profile's rules alike share one.
+	key   [3][]int32 // per family slot and class: the tier key
+	profs []tprof
+	keys  []tkey
+	index map[string]int32 // profiles and keys, by content
+	// ents are per profile, by key: the matched rules (an index into
+	// matched; -1: not yet). Profiles and keys meeting the same rules
+	// alike share one, whatever else they select or match.
 	ents    [][]int32
+	matched []tmatched
+	dedup   map[string]int32 // matched rules -> index into matched
 	decided []tentry
-	dedup   map[string]int32 // profile and rule matches -> index into decided
+	sets    []tier.Sets // by decided, when undecidable
+	// names are the port names tier rules name; tsigOf is by signature
+	// its tier signature (tierSig), tsigPorts by tier signature its
+	// named ports.
+	names     map[string]bool
+	tsigOf    []int32
+	tsigPorts [][]model.ContainerPort
+	buf       []byte            // scratch of tierKey, tierMatched, tierSig
+	ap        [2][]tier.Applied // scratch of tierDecided
+}
+
+// trule is one rule of a cluster policy with what the engine needs of it
+// ready: its peers' atoms, whether it names ports (then its ports depend
+// on the destination), its ports otherwise, and the match an Invalid
+// rule has whatever the peer (it fails closed).
+type trule struct {
+	ref     tier.Ref
+	tier    int // 0 Admin, 1 Baseline
+	atoms   []int32
+	named   bool
+	static  ports.Set
+	invalid tier.Match
 }
 
 // tsubject is a policy's subject: namespace selector and pod selector
@@ -63,25 +92,18 @@ type tatom struct {
 }
 
 // tprof is the rules of the policies selecting a class in one direction,
-// Admin tier then Baseline tier, in evaluation order; sig is the class's
-// named ports for ingress (named ports resolve on the destination).
+// Admin tier then Baseline tier, in evaluation order (ids into rules).
+// Named ports resolve on the destination: entries read its signature,
+// not the profile (a profile is shared by classes of every signature).
 type tprof struct {
-	side   int
-	sig    int32
-	dstSig bool // egress rules name ports: entries read the peer's (keyS)
-	rules  [2][]tref
-}
-
-type tref struct {
-	ref   tier.Ref
-	atoms []int32
+	side  int
+	rules []int32
 }
 
 // tkey is what the tiers see of the other end of a connection: how it
-// matches every atom (on one family), and its named ports.
+// matches every atom (on one family).
 type tkey struct {
 	match []tier.Match
-	sig   int32
 }
 
 // newTierState compiles the cluster's tier policies and interns their
@@ -96,7 +118,8 @@ func (st *state) newTierState(c *model.Cluster) error {
 		return err
 	}
 	tier.Sort(pols)
-	t := &tierState{pols: pols, nodes: c.Nodes, stale: true, index: map[string]int32{}, dedup: map[string]int32{}}
+	t := &tierState{pols: pols, nodes: c.Nodes, stale: true, index: map[string]int32{}, dedup: map[string]int32{},
+		names: map[string]bool{}}
 	st.tiers = t
 	atomIndex := map[string]int32{}
 	for _, p := range pols {
@@ -105,19 +128,41 @@ func (st *state) newTierState(c *model.Cluster) error {
 			return fmt.Errorf("%s: spec.subject: %w", p.ID, err)
 		}
 		t.subj = append(t.subj, sub)
-		var ra [2][][]int32
+		var first [2]int32
 		for side := range p.Rules {
+			first[side] = int32(len(t.rules))
 			for i := range p.Rules[side] {
-				ids, err := st.tierRuleAtoms(&p.Rules[side][i], atomIndex)
+				r := &p.Rules[side][i]
+				ids, err := st.tierRuleAtoms(r, atomIndex)
 				if err != nil {
-					return fmt.Errorf("%s: rule %d: %w", p.ID, p.Rules[side][i].Index, err)
+					return fmt.Errorf("%s: rule %d: %w", p.ID, r.Index, err)
 				}
-				ra[side] = append(ra[side], ids)
+				t.rules = append(t.rules, newTrule(p, r, ids))
+				for _, pt := range r.Ports {
+					if pt.Name != "" {
+						t.names[pt.Name] = true
+					}
+				}
 			}
 		}
-		t.ruleAtoms = append(t.ruleAtoms, ra)
+		t.ruleIDs = append(t.ruleIDs, first)
 	}
 	return nil
+}
+
+// newTrule prepares rule r of policy p, whose peers are atoms.
+func newTrule(p *tier.Policy, r *tier.Rule, atoms []int32) trule {
+	tr := trule{ref: tier.Ref{P: p, R: r}, atoms: atoms, named: namesPorts(r)}
+	if p.Tier == tier.Baseline {
+		tr.tier = 1
+	}
+	if r.Invalid != "" {
+		tr.named, tr.invalid = false, tier.ApplyMatch(tr.ref, tier.No, nil).Match
+	}
+	if !tr.named {
+		tr.static = r.PortSet(nil)
+	}
+	return tr
 }
 
 // tierSubject interns a subject's selectors: "Namespaces is used to select

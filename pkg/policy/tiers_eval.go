@@ -3,18 +3,36 @@ package policy
 import (
 	"encoding/binary"
 
+	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy/tier"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
-// tentry is what the tiers of a profile decide toward the keys that
-// match its rules alike, as portIDs (see tier.Sets): acc accepted by the
-// Admin tier, rest left to the NetworkPolicy tier, open allowed when no
-// NetworkPolicy selects the pod; sets keeps the sets for the undecided
-// ports (domainNames).
+// tentry is what the tiers of a direction decide, as portIDs (see
+// tier.Sets): acc accepted by the Admin tier, rest left to the
+// NetworkPolicy tier, open allowed when no NetworkPolicy selects the pod.
+// (tierState.sets keeps the sets, for the undecided ports, when some
+// rule matches by domainNames.)
 type tentry struct {
 	acc, rest, open portID
-	sets            tier.Sets
+}
+
+// tmatched is the rules a profile's walk meets toward a key (those whose
+// match is Yes or Maybe, in order, with their match: a rule that does
+// not match takes no part in the walk). Its entry depends on the
+// destination's named ports only when one of them names a port: bySig
+// then holds one entry per tier signature (tierSig; index into decided;
+// -1: not yet),
+// else one.
+type tmatched struct {
+	rules []tmatch
+	named bool
+	bySig []int32
+}
+
+type tmatch struct {
+	rule  int32
+	match tier.Match
 }
 
 // tierRefresh recomputes every class's tier profiles and keys when the
@@ -30,7 +48,10 @@ func (st *state) tierRefresh() {
 		t.prof[i] = resize32(t.prof[i], n)
 	}
 	for i := range t.key {
-		t.key[i], t.keyS[i] = resize32(t.key[i], n), resize32(t.keyS[i], n)
+		t.key[i] = resize32(t.key[i], n)
+	}
+	for sig := int32(len(t.tsigOf)); int(sig) < len(st.sigs.ports); sig++ {
+		t.tsigOf = append(t.tsigOf, st.tierSig(sig))
 	}
 	var sel []int32
 	for c := range int32(n) {
@@ -41,10 +62,10 @@ func (st *state) tierRefresh() {
 			}
 		}
 		for side := range t.prof {
-			t.prof[side][c] = st.tierProfile(sel, side, st.classes[c].sig)
+			t.prof[side][c] = st.tierProfile(sel, side)
 		}
 		for fi := range t.key {
-			t.key[fi][c], t.keyS[fi][c] = st.tierKey(c, fi, false), st.tierKey(c, fi, true)
+			t.key[fi][c] = st.tierKey(c, fi)
 		}
 	}
 }
@@ -66,39 +87,33 @@ func (st *state) tierSelects(s tsubject, c int32) bool {
 // tierProfile interns the profile of the policies sel (indexes into
 // t.pols) on side; -1 when none has a rule there ("CNPs with no ingress
 // rules do not affect ingress traffic").
-func (st *state) tierProfile(sel []int32, side int, sig int32) int32 {
+func (st *state) tierProfile(sel []int32, side int) int32 {
 	t := st.tiers
 	k := []byte{'P', byte(side)}
-	rules, named := 0, false
+	rules := 0
 	for _, pi := range sel {
 		if n := len(t.pols[pi].Rules[side]); n > 0 {
 			rules += n
 			k = binary.AppendUvarint(k, uint64(pi))
-			named = named || namesPorts(t.pols[pi].Rules[side])
 		}
 	}
 	if rules == 0 {
 		return -1
 	}
-	// Named ports resolve on the destination: the class itself for
-	// ingress, the peer (keyS) for egress.
-	if side == tier.IngressSide && named {
-		k = binary.AppendUvarint(append(k, '#'), uint64(sig))
-	} else {
-		sig = 0
-	}
 	if id, ok := t.index[string(k)]; ok {
 		return id
 	}
-	pr := tprof{side: side, sig: sig, dstSig: side == tier.EgressSide && named}
-	for _, pi := range sel {
-		p := t.pols[pi]
-		ti := 0
-		if p.Tier == tier.Baseline {
-			ti = 1
-		}
-		for i := range p.Rules[side] {
-			pr.rules[ti] = append(pr.rules[ti], tref{ref: tier.Ref{P: p, R: &p.Rules[side][i]}, atoms: t.ruleAtoms[pi][side][i]})
+	pr := tprof{side: side, rules: make([]int32, 0, rules)}
+	// Admin tier first (t.pols is in tier.Sort order: it is already,
+	// but the walk must not depend on it).
+	for ti := range 2 {
+		for _, pi := range sel {
+			first := t.ruleIDs[pi][side]
+			for i := range t.pols[pi].Rules[side] {
+				if r := first + int32(i); t.rules[r].tier == ti {
+					pr.rules = append(pr.rules, r)
+				}
+			}
 		}
 	}
 	id := int32(len(t.profs))
@@ -109,112 +124,109 @@ func (st *state) tierProfile(sel []int32, side int, sig int32) int32 {
 }
 
 // namesPorts reports whether a rule names a port.
-func namesPorts(rs []tier.Rule) bool {
-	for i := range rs {
-		for _, p := range rs[i].Ports {
-			if p.Name != "" {
-				return true
-			}
+func namesPorts(r *tier.Rule) bool {
+	for _, p := range r.Ports {
+		if p.Name != "" {
+			return true
 		}
 	}
 	return false
 }
 
-// tierKey interns how class c, on family slot fi, matches every atom
-// (withSig: and its named ports).
-func (st *state) tierKey(c int32, fi int, withSig bool) int32 {
+// tierKey interns how class c, on family slot fi, matches every atom.
+func (st *state) tierKey(c int32, fi int) int32 {
 	t, cl := st.tiers, &st.classes[c]
-	k := []byte{'K'}
-	sig := int32(0)
-	if withSig {
-		sig = cl.sig
-		k = binary.AppendUvarint(append(k, 'S'), uint64(sig))
-	}
+	k := append(t.buf[:0], 'K')
 	addr := cl.key[len(cl.key)-t.addrBytes():]
 	per := len(addr) / 3
-	m := make([]tier.Match, len(t.atoms))
 	ai := 0
-	for i, a := range t.atoms {
+	for _, a := range t.atoms {
+		m := tier.No
 		switch {
 		case a.addr:
 			if addr[fi*per+ai/8]&(1<<(ai%8)) != 0 {
-				m[i] = tier.Yes
+				m = tier.Yes
 			}
 			ai++
 		case a.ns >= 0:
 			if cl.selectable && st.nsSels.bits[a.ns].has(cl.ns) && (a.pod < 0 || st.podSels.bits[a.pod].has(c)) {
-				m[i] = tier.Yes
+				m = tier.Yes
 			}
 		default: // domainNames
-			m[i] = tier.Maybe
+			m = tier.Maybe
 		}
-		k = append(k, byte(m[i]))
+		k = append(k, byte(m))
 	}
+	t.buf = k
 	if id, ok := t.index[string(k)]; ok {
 		return id
 	}
+	m := make([]tier.Match, len(t.atoms))
+	for i := range m {
+		m[i] = tier.Match(k[1+i])
+	}
 	id := int32(len(t.keys))
-	t.keys = append(t.keys, tkey{match: m, sig: sig})
+	t.keys = append(t.keys, tkey{match: m})
 	t.index[string(k)] = id
 	return id
 }
 
-// tierEntry returns (computing it the first time) what profile p decides
-// toward the other end of tier key k (in t.keys: keyS when p.dstSig).
-func (st *state) tierEntry(p, k int32) *tentry {
+// tierMatched returns (computing it the first time) the rules profile p
+// meets toward the other end of tier key k: an index into t.matched.
+func (st *state) tierMatched(p, k int32) int32 {
 	t := st.tiers
-	if len(t.ents[p]) < len(t.keys) {
-		n := len(t.ents[p])
+	if n := len(t.ents[p]); n < len(t.keys) {
 		t.ents[p] = append(t.ents[p], make([]int32, len(t.keys)-n)...)
 		for i := n; i < len(t.ents[p]); i++ {
 			t.ents[p][i] = -1
 		}
 	}
 	if i := t.ents[p][k]; i >= 0 {
-		return &t.decided[i]
+		return i
 	}
-	pr, key := &t.profs[p], &t.keys[k]
-	// The entry depends only on how each rule matches, and on the
-	// destination's named ports.
-	v := binary.AppendUvarint([]byte{}, uint64(p))
-	v = binary.AppendUvarint(v, uint64(key.sig))
-	var ms [2][]tier.Match
-	for ti := range pr.rules {
-		for _, tr := range pr.rules[ti] {
-			m := ruleMatch(tr.atoms, key.match)
-			ms[ti] = append(ms[ti], m)
-			v = append(v, byte(m))
+	key := t.keys[k].match
+	v := t.buf[:0]
+	for _, r := range t.profs[p].rules {
+		m := t.rules[r].matchOf(key)
+		if m != tier.No {
+			v = binary.AppendUvarint(append(v, byte(m)), uint64(r))
 		}
 	}
-	if i, ok := t.dedup[string(v)]; ok {
-		t.ents[p][k] = i
-		return &t.decided[i]
-	}
-	dst := st.sigs.ports[key.sig]
-	if pr.side == tier.IngressSide {
-		dst = st.sigs.ports[pr.sig]
-	}
-	var ap [2][]tier.Applied
-	for ti := range pr.rules {
-		for i, tr := range pr.rules[ti] {
-			ap[ti] = append(ap[ti], tier.ApplyMatch(tr.ref, ms[ti][i], dst))
+	t.buf = v
+	i, ok := t.dedup[string(v)]
+	if !ok {
+		tm := tmatched{}
+		for _, r := range t.profs[p].rules {
+			if m := t.rules[r].matchOf(key); m != tier.No {
+				tm.rules = append(tm.rules, tmatch{rule: r, match: m})
+				tm.named = tm.named || t.rules[r].named
+			}
 		}
+		tm.bySig = []int32{-1}
+		if tm.named {
+			tm.bySig = make([]int32, len(t.tsigPorts))
+			for j := range tm.bySig {
+				tm.bySig[j] = -1
+			}
+		}
+		i = int32(len(t.matched))
+		t.matched = append(t.matched, tm)
+		t.dedup[string(v)] = i
 	}
-	e := tentry{sets: tier.WalkSets(ap[0], ap[1])}
-	e.acc, e.rest, e.open = st.pool.intern(e.sets.Accepted), st.pool.intern(e.sets.Rest), st.pool.intern(e.sets.Open)
-	i := int32(len(t.decided))
-	t.decided = append(t.decided, e)
-	t.dedup[string(v)] = i
 	t.ents[p][k] = i
-	return &t.decided[i]
+	return i
 }
 
-// ruleMatch is whether a rule whose peers are atoms matches a key's
-// matches: one peer matches ("If any element matches"), or may match.
-func ruleMatch(atoms []int32, match []tier.Match) tier.Match {
+// matchOf is how rule r meets the other end of key: one peer matches ("If
+// any element matches"), or may match (domainNames); an Invalid rule
+// fails closed whatever the peer.
+func (r *trule) matchOf(key []tier.Match) tier.Match {
+	if r.ref.R.Invalid != "" {
+		return r.invalid
+	}
 	m := tier.No
-	for _, a := range atoms {
-		switch match[a] {
+	for _, a := range r.atoms {
+		switch key[a] {
 		case tier.Yes:
 			return tier.Yes
 		case tier.Maybe:
@@ -224,12 +236,88 @@ func ruleMatch(atoms []int32, match []tier.Match) tier.Match {
 	return m
 }
 
-// keyOf is the tier key profile p reads of class c on family slot fi.
-func (t *tierState) keyOf(p, c int32, fi int) int32 {
-	if t.profs[p].dstSig {
-		return t.keyS[fi][c]
+// tierDecided returns (computing it the first time) the entry of matched
+// rules mi toward a destination of tier signature sig: an index into
+// decided.
+func (st *state) tierDecided(mi, sig int32) int32 {
+	t := st.tiers
+	tm := &t.matched[mi]
+	slot := int32(0)
+	if tm.named {
+		slot = sig
+		if int(sig) >= len(tm.bySig) { // signatures added since
+			n := len(tm.bySig)
+			tm.bySig = append(tm.bySig, make([]int32, int(sig)+1-n)...)
+			for j := n; j < len(tm.bySig); j++ {
+				tm.bySig[j] = -1
+			}
+		}
 	}
-	return t.key[fi][c]
+	if i := tm.bySig[slot]; i >= 0 {
+		return i
+	}
+	ap := [2][]tier.Applied{t.ap[0][:0], t.ap[1][:0]}
+	for _, m := range tm.rules {
+		r := &t.rules[m.rule]
+		a := tier.Applied{Ref: r.ref, Match: m.match, Action: r.ref.R.Action, Ports: r.static}
+		switch {
+		case r.ref.R.Invalid != "":
+			a = tier.ApplyMatch(r.ref, m.match, nil)
+		case r.named:
+			a.Ports = r.ref.R.PortSet(t.tsigPorts[sig])
+		}
+		ap[r.tier] = append(ap[r.tier], a)
+	}
+	sets := tier.WalkSets(ap[0], ap[1])
+	t.ap = ap
+	e := tentry{acc: st.pool.intern(sets.Accepted), rest: st.pool.intern(sets.Rest), open: st.pool.intern(sets.Open)}
+	i := int32(len(t.decided))
+	t.decided = append(t.decided, e)
+	if t.undecidable { // only Undecided reads them
+		t.sets = append(t.sets, sets)
+	}
+	tm.bySig[slot] = i
+	return i
+}
+
+// tierSig interns what the tiers see of the named ports of signature
+// sig: those whose name some tier rule names (PortSet resolves by name).
+// Signatures differing only in other names share one: they resolve
+// every tier rule alike.
+func (st *state) tierSig(sig int32) int32 {
+	t := st.tiers
+	var seen []model.ContainerPort
+	k := append(t.buf[:0], 'S')
+	for _, p := range st.sigs.ports[sig] { // sorted
+		if t.names[p.Name] {
+			seen = append(seen, p)
+			k = append(append(k, p.Name...), 0, byte(p.Protocol), byte(p.Port>>8), byte(p.Port))
+		}
+	}
+	t.buf = k
+	if id, ok := t.index[string(k)]; ok {
+		return id
+	}
+	id := int32(len(t.tsigPorts))
+	t.tsigPorts = append(t.tsigPorts, seen)
+	t.index[string(k)] = id
+	return id
+}
+
+// tierEntry is what profile p decides toward the other end of tier key
+// k, the destination having tier signature sig (tierSig).
+func (st *state) tierEntry(p, k, sig int32) *tentry {
+	return &st.tiers.decided[st.tierDecided(st.tierMatched(p, k), sig)]
+}
+
+// tierDst is the tier signature of a direction's destination: self for
+// ingress, other for egress.
+func (st *state) tierDst(side int, self, other int32) int32 {
+	d := other
+	if side == tier.IngressSide {
+		d = self
+	}
+	return st.tiers.tsigOf[st.classes[d].sig]
 }
 
 // tierSide is one direction's answer through the tiers: self is the class
@@ -243,7 +331,7 @@ func (st *state) tierSide(side int, self, other int32, f ipFamily, np portID, is
 	if p < 0 {
 		return np
 	}
-	e := st.tierEntry(p, t.keyOf(p, other, famSlot(f)))
+	e := st.tierEntry(p, t.key[famSlot(f)][other], st.tierDst(side, self, other))
 	if !isolated {
 		return e.open
 	}
@@ -259,8 +347,8 @@ func (st *state) tierUndecided(side int, self, other int32, f ipFamily, np ports
 	if p < 0 {
 		return np, ports.Set{}
 	}
-	e := st.tierEntry(p, t.keyOf(p, other, famSlot(f)))
-	return e.sets.Combine(tier.NetworkPolicySets{Isolated: isolated, Allowed: np})
+	i := st.tierDecided(st.tierMatched(p, t.key[famSlot(f)][other]), st.tierDst(side, self, other))
+	return t.sets[i].Combine(tier.NetworkPolicySets{Isolated: isolated, Allowed: np})
 }
 
 // undecided is what the pair of classes (s, d) cannot decide: ports some

@@ -6,8 +6,8 @@ import "fmt"
 func (e *Engine) TierStats() string {
 	t := e.st.tiers
 	if t == nil {
-		return "no tiers"
+		return fmt.Sprintf("classes %d, no tiers", len(e.st.classes))
 	}
-	n := len(t.decided)
-	return fmt.Sprintf("classes %d atoms %d (addr %d) profiles %d keys %d entries %d", len(e.st.classes), len(t.atoms), len(t.addr), len(t.profs), len(t.keys), n)
+	return fmt.Sprintf("classes %d atoms %d (addr %d) rules %d profiles %d keys %d matched %d entries %d",
+		len(e.st.classes), len(t.atoms), len(t.addr), len(t.rules), len(t.profs), len(t.keys), len(t.matched), len(t.decided))
 }
