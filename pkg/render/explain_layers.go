@@ -20,6 +20,8 @@ func verdictText(x *reach.Explanation, i int) string {
 		v = "ALLOWED on " + d.Allowed.String()
 	}
 	switch {
+	case x.Layer != reach.LayerLinkerd && d.Verdict == policy.VerdictUnknown:
+		return "CANNOT KNOW (a cluster policy rule matches by domainNames, which the manifests cannot resolve)"
 	case x.Layer != reach.LayerLinkerd && d.Verdict != policy.Allow:
 		return "DENIED"
 	case hasL && ld.Verdict == linkerdauthz.Deny:
