@@ -96,7 +96,7 @@ type RuleRef struct {
 // cluster policy) does not admit the connection.
 type Miss struct {
 	Policy string // "ns/name", or a cluster policy's "kind/name"
-	Rule   int // -1 when the policy has no rules in this direction
+	Rule   int    // -1 when the policy has no rules in this direction
 	Reason string
 }
 
