@@ -34,6 +34,9 @@ type Step struct {
 }
 
 func (s Step) String() string {
+	if s.Name != "" && s.Rule >= 0 && s.Policy != "" {
+		return fmt.Sprintf("%s: %s by %s rule %d (%s)", s.Layer, s.Action, s.Policy, s.Rule, s.Name)
+	}
 	switch {
 	case s.Policy == "":
 		return s.Layer + ": " + s.Action
