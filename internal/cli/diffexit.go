@@ -75,7 +75,7 @@ func diffExit(rep *render.DiffReport, failOn string) error {
 		gained = gained || a < b
 	}
 	switch {
-	case failOn == "lost" && lost, failOn == "gained" && gained, failOn == "any" && (lost || gained):
+	case failOn == "lost" && lost, failOn == "gained" && gained, failOn == "any" && (lost || gained || len(rep.Delta.Tiers) > 0):
 		return errNo
 	}
 	return nil
