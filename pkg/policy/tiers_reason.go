@@ -109,7 +109,8 @@ func (e *Engine) tierEndpoint(ep *Endpoint) *tier.Endpoint {
 // tierMisses lists, per cluster policy with Accept rules for the
 // direction, the Accept rule nearest to admitting the connection on the
 // asked ports, and why it does not: its subject does not select the pod
-// (listed only when the rule would match otherwise), its peers do not
+// (listed only for Admin-tier exceptions that would match otherwise),
+// its peers do not
 // match, or its ports do not.
 func (e *Engine) tierMisses(c tier.PairConnection, self, other *Endpoint, asked ports.Set) []Miss {
 	var out []Miss
@@ -126,7 +127,7 @@ func (e *Engine) tierMisses(c tier.PairConnection, self, other *Endpoint, asked 
 			var score int
 			var reason string
 			switch {
-			case ap.Match != tier.No && portOK && !selects:
+			case ap.Match != tier.No && portOK && !selects && p.Tier == tier.Admin:
 				score, reason = 3, fmt.Sprintf("rule %d would accept it, but the policy's subject does not select %s", r.Index, self.ID)
 			case !selects:
 				continue
