@@ -17,12 +17,12 @@ func tierBlock(side policy.Side) string {
 		if r.Outcome == tier.Allowed || len(r.Chain) == 0 {
 			continue
 		}
+		if r.Outcome == tier.Unknown {
+			return r.ChainString() + ": " + r.Undecided
+		}
 		switch r.Chain[len(r.Chain)-1].Layer {
 		case "Admin tier", "Baseline tier":
 			return r.ChainString()
-		}
-		if r.Outcome == tier.Unknown {
-			return r.ChainString() + ": " + r.Undecided
 		}
 	}
 	return ""
