@@ -60,7 +60,7 @@ func TestExplainTiersJSON(t *testing.T) {
 					Outcome string `json:"outcome"`
 					Chain   []struct {
 						Layer, Tier, Kind, Name, Policy, RuleName, Action string
-						Rule                                            *int
+						Rule                                              *int
 					} `json:"chain"`
 				} `json:"tiers"`
 				TierMisses []struct{ Policy string } `json:"tierMisses"`
