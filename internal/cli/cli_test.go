@@ -93,11 +93,11 @@ func TestExitCodes(t *testing.T) {
 		{"no objects", []string{"matrix", "-f", "../../docs/"}, "", ExitInput, "no Kubernetes objects in -f ../../docs/"},
 		{"no objects diff", []string{"diff", "-f", "../../docs/", "--to", "../../docs/"}, "", ExitInput, "no Kubernetes objects"},
 		{"no workloads", []string{"matrix", "-f", "testdata/no-workloads"}, "", ExitInput, "no workloads in -f testdata/no-workloads"},
-		{"unevaluated matrix", []string{"matrix", "-f", example, "-f", unevaluated}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
-		{"unevaluated matrix json", []string{"matrix", "-f", example, "-f", unevaluated, "-o", "json-compact"}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
-		{"unevaluated explain", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "emojivoto/emoji", "--port", "8080"}, "", ExitUnknown, "not evaluated: AdminNetworkPolicy"},
+		{"unevaluated matrix", []string{"matrix", "-f", example, "-f", unevaluated}, "", ExitUnknown, "not evaluated: CiliumNetworkPolicy"},
+		{"unevaluated matrix json", []string{"matrix", "-f", example, "-f", unevaluated, "-o", "json-compact"}, "", ExitUnknown, "not evaluated: CiliumNetworkPolicy"},
+		{"unevaluated explain", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "emojivoto/emoji", "--port", "8080"}, "", ExitUnknown, "not evaluated: CiliumNetworkPolicy"},
 		{"unevaluated denied stays denied", []string{"explain", "-f", example, "-f", unevaluated, "--from", "emojivoto/web", "--to", "linkerd/linkerd-identity", "--port", "8080"}, "", ExitNo, ""},
-		{"unevaluated diff", []string{"diff", "-f", example, "--to", example, "--to", unevaluated, "--fail-on", "none"}, "", ExitUnknown, "cannot know: AdminNetworkPolicy deny-emoji"},
+		{"unevaluated diff", []string{"diff", "-f", example, "--to", example, "--to", unevaluated, "--fail-on", "none"}, "", ExitUnknown, "cannot know: CiliumNetworkPolicy emojivoto/deny-emoji"},
 		{"app repo without the control plane", []string{"check", "-f", "../../examples/app-repo/"}, "", ExitNo, "modelling the control plane of Linkerd edge-26.8.3"},
 		{"unevaluated check", []string{"check", "-f", example, "-f", "../../examples/seed-fix/seed-fix.yaml", "-f", unevaluated, "--strict"}, "", ExitNo, ""},
 	}
@@ -114,8 +114,8 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
-// unevaluated is an AdminNetworkPolicy selecting every pod of emojivoto.
-const unevaluated = "testdata/unevaluated/admin-deny-emojivoto.yaml"
+// unevaluated is a CiliumNetworkPolicy selecting every pod of emojivoto.
+const unevaluated = "testdata/unevaluated/cilium-emojivoto.yaml"
 
 const badPolicy = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -164,7 +164,7 @@ func TestDocs(t *testing.T) {
 // selects says so in its own output (text and JSON), not only on stderr.
 func TestMatrixCouldChange(t *testing.T) {
 	out, _, code := run(t, "", "matrix", "-f", example, "-f", unevaluated)
-	if code != ExitUnknown || !strings.Contains(out, "CANNOT KNOW: AdminNetworkPolicy deny-emoji") || !strings.Contains(out, "emojivoto/emoji") {
+	if code != ExitUnknown || !strings.Contains(out, "CANNOT KNOW: CiliumNetworkPolicy emojivoto/deny-emoji") || !strings.Contains(out, "emojivoto/emoji") {
 		t.Errorf("exit %d, text output without the CANNOT KNOW line:\n%s", code, out)
 	}
 	out, _, _ = run(t, "", "matrix", "-f", example, "-f", unevaluated, "-o", "json")

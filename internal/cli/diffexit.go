@@ -75,7 +75,7 @@ func diffExit(rep *render.DiffReport, failOn string) error {
 		gained = gained || a < b
 	}
 	switch {
-	case failOn == "lost" && lost, failOn == "gained" && gained, failOn == "any" && (lost || gained):
+	case failOn == "lost" && lost, failOn == "gained" && gained, failOn == "any" && (lost || gained || len(rep.Delta.Tiers) > 0):
 		return errNo
 	}
 	return nil
@@ -93,7 +93,7 @@ func diffUnknown(s Streams, as [2]*reach.Analysis, d *reach.Delta) error {
 		if c.Endpoint == "" {
 			where = "differs between the states"
 		}
-		fmt.Fprintf(s.ErrOut, "cannot know: %s is not evaluated and %s\n", c, where)
+		fmt.Fprintf(s.ErrOut, "cannot know: %s %s and %s\n", c, c.Reason(), where)
 	}
 	return errUnknown
 }

@@ -21,30 +21,10 @@ import (
 // repository's, so that paths read as a user types them from the repository
 // root and files the story writes (fix.yaml) stay out of the tree.
 func TestWalkthrough(t *testing.T) {
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := os.ReadFile(filepath.Join("testdata", "walkthrough.md.tmpl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	if err := os.Symlink(filepath.Join(root, "examples"), filepath.Join(work, "examples")); err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(work)
-	tmpl, err := template.New("walkthrough").Funcs(walkthroughFuncs(t)).Parse(string(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got bytes.Buffer
-	if err := tmpl.Execute(&got, nil); err != nil {
-		t.Fatal(err)
-	}
+	root, got := story(t, "walkthrough.md.tmpl")
 	page := filepath.Join(root, "docs", "walkthrough.md")
 	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.WriteFile(page, got.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(page, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -53,9 +33,38 @@ func TestWalkthrough(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reading the walkthrough (run with -update to create it): %v", err)
 	}
-	if line, w, g := firstDiff(string(want), got.String()); line > 0 {
+	if line, w, g := firstDiff(string(want), string(got)); line > 0 {
 		t.Errorf("docs/walkthrough.md is stale (go test ./internal/cli -run TestWalkthrough -update rewrites it); line %d:\n  page:     %s\n  commands: %s", line, w, g)
 	}
+}
+
+// story executes the template testdata/name (see walkthroughFuncs) in a
+// scratch directory whose examples/ links to the repository's, and
+// returns the repository's root and what the template printed.
+func story(t *testing.T, name string) (string, []byte) {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	if err := os.Symlink(filepath.Join(root, "examples"), filepath.Join(work, "examples")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(work)
+	tmpl, err := template.New(name).Funcs(walkthroughFuncs(t)).Parse(string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := tmpl.Execute(&got, nil); err != nil {
+		t.Fatal(err)
+	}
+	return root, got.Bytes()
 }
 
 // walkthroughFuncs are the template's actions:

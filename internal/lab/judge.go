@@ -1,69 +1,73 @@
 package lab
 
 import (
-	"fmt"
 	"net/netip"
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
-	"github.com/podreach/podreach/pkg/policy/reference"
 	"github.com/podreach/podreach/pkg/policy/tier"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
-// judge is what the kernel is compared with: the engine, or, when the
-// cluster has cluster policy tiers, the reference evaluator (which walks
-// the tiers one connection at a time; see package reference).
+// judge is what the kernel is compared with: the engine, which the verbs
+// use, with the cluster policy tiers when the cluster has them.
+// (TestTierDifferential keeps the engine equal to the reference evaluator,
+// package reference, which walks the tiers one connection at a time.)
 type judge struct {
-	name string // "engine" or "reference"
+	name string // "engine"
 	a    *reach.Analysis
-	ref  *reference.Evaluator // nil: the engine
 }
 
-// newJudge picks the judge for a's cluster.
-func newJudge(a *reach.Analysis, ipBlockPods bool) (*judge, error) {
-	if len(a.Cluster().ClusterPolicies) == 0 {
-		return &judge{name: "engine", a: a}, nil
-	}
-	ref, err := reference.New(a.Cluster(), ipBlockPods)
-	if err != nil {
-		return nil, fmt.Errorf("the reference evaluator: %w", err)
-	}
-	return &judge{name: "reference", a: a, ref: ref}, nil
+// newJudge returns the judge for a's cluster.
+func newJudge(a *reach.Analysis) *judge {
+	return &judge{name: "engine", a: a}
 }
 
-// decide returns the verdict on c; undecided is why there is none (the
-// reference cannot decide domainNames rules from the manifests).
+// decide returns the verdict on c; undecided is why there is none (a
+// domainNames rule the manifests cannot decide: Engine.Undecided).
 func (j *judge) decide(c *conn) (v policy.Verdict, undecided string) {
-	if j.ref == nil {
-		if j.a.Engine().Allowed(c.from.ep, c.to.ep).Contains(c.proto, c.port) {
-			return policy.Allow, ""
-		}
-		return policy.Deny, ""
-	}
-	rv := j.ref.Evaluate(j.a.Engine().Endpoints(), c.from.ep, c.to.ep, c.proto, c.port)
-	switch rv.Outcome {
-	case tier.Allowed:
+	eng := j.a.Engine()
+	if eng.Allowed(c.from.ep, c.to.ep).Contains(c.proto, c.port) {
 		return policy.Allow, ""
-	case tier.Denied:
-		return policy.Deny, ""
 	}
-	why := rv.Egress.Undecided
-	if why == "" {
-		why = rv.Ingress.Undecided
+	if eng.Undecidable() && eng.Undecided(c.from.ep, c.to.ep).Contains(c.proto, c.port) {
+		d := eng.Explain(c.from.ep, c.to.ep, c.proto, c.port)
+		return policy.Deny, "not compared: the manifests cannot decide it: " + undecidedWhy(d)
 	}
-	return policy.Deny, "not compared: the reference cannot decide it: " + why
+	return policy.Deny, ""
 }
 
-// explain fills in why the judge decided as it did, for a disagreement.
-func (j *judge) explain(res *Result, c *conn) {
-	if j.ref == nil {
-		d := j.a.Engine().Explain(c.from.ep, c.to.ep, c.proto, c.port)
-		res.Decision = &d
-		return
+// undecidedWhy is the Undecided text of a decision's tiers.
+func undecidedWhy(d policy.Decision) string {
+	for _, s := range []policy.Side{d.Egress, d.Ingress} {
+		for _, r := range s.Tiers {
+			if r.Undecided != "" {
+				return r.Undecided
+			}
+		}
 	}
-	rv := j.ref.Evaluate(j.a.Engine().Endpoints(), c.from.ep, c.to.ep, c.proto, c.port)
-	res.Chain = "egress: " + rv.Egress.ChainString() + " | ingress: " + rv.Ingress.ChainString()
+	return "a cluster policy rule matches by domainNames"
+}
+
+// explain fills in why the judge decided as it did, for a disagreement:
+// the engine's decision and, with tiers, each direction's chain.
+func (j *judge) explain(res *Result, c *conn) {
+	d := j.a.Engine().Explain(c.from.ep, c.to.ep, c.proto, c.port)
+	res.Decision = &d
+	if len(d.Egress.Tiers) > 0 || len(d.Ingress.Tiers) > 0 {
+		res.Chain = "egress: " + chains(d.Egress) + " | ingress: " + chains(d.Ingress)
+	}
+}
+
+func chains(s policy.Side) string {
+	if len(s.Tiers) == 0 {
+		return string(s.Code)
+	}
+	out := s.Tiers[0].ChainString()
+	for _, r := range s.Tiers[1:] {
+		out += "; " + r.ChainString()
+	}
+	return out
 }
 
 // tierBlocks lists the prefixes on which the cluster policies' matches
@@ -148,7 +152,7 @@ func tierNotices(c *model.Cluster) []string {
 		out = append(out, "cluster policies name nodes peers: the lab has no nodes and no host-network pods, so only an external peer standing at a Node's address meets those rules")
 	}
 	if kinds[tier.PeerDomainNames] {
-		out = append(out, "cluster policies name domainNames peers: the kernel sees addresses, not names, so those rules are not replayed, and the connections the reference cannot decide without them are not compared")
+		out = append(out, "cluster policies name domainNames peers: the kernel sees addresses, not names, so those rules are not replayed, and the connections the manifests cannot decide without them are not compared")
 	}
 	return out
 }

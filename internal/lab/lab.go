@@ -94,10 +94,7 @@ func Run(ctx context.Context, c *model.Cluster, opts ...Option) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	j, err := newJudge(a, o.ipBlockPods)
-	if err != nil {
-		return nil, err
-	}
+	j := newJudge(a)
 	p := newPlan(a)
 	p.notices = append(notes, p.notices...)
 	conns := p.conns(p.pairs(o.sample), portsFor(policyTargets(lc)), sctpSupported())

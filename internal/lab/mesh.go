@@ -51,10 +51,7 @@ func RunMesh(ctx context.Context, c *model.Cluster, p mesh.Profile, opts ...Opti
 	if err != nil {
 		return nil, err
 	}
-	j, err := newJudge(a, o.ipBlockPods)
-	if err != nil {
-		return nil, err
-	}
+	j := newJudge(a)
 	pl := newPlan(a)
 	pl.notices = append(notes, pl.notices...)
 	conns := pl.conns(pl.askedPairs(asked), portsFor(flowTargets(p.Flows())), sctpSupported())

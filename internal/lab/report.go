@@ -19,9 +19,8 @@ type Report struct {
 	Attempts        int // real connections tried
 	Results         []Result
 	Summary         Summary
-	// Judge is what the kernel was compared with: "engine", or
-	// "reference" (the reference evaluator) when the cluster has cluster
-	// policy tiers.
+	// Judge is what the kernel was compared with: "engine" (with the
+	// cluster policy tiers when the cluster has them).
 	Judge string
 }
 
@@ -36,8 +35,8 @@ type Result struct {
 	Took     time.Duration // the longest attempt
 	// Decision is the engine's explanation, for disagreements.
 	Decision *policy.Decision
-	// Chain is the reference evaluator's explanation, for disagreements
-	// when it is the judge: each direction's chain of tiers.
+	// Chain is the engine's chain of tiers per direction, for
+	// disagreements on a cluster with cluster policy tiers.
 	Chain string
 }
 

@@ -132,6 +132,7 @@ func (r *runner) blockedPair(s, d int, wire, app int32, proto model.Protocol) Pa
 		side = dec.Egress
 	}
 	p.Side, p.Policies = side.Direction, side.Isolating
+	p.Tier = tierBlock(side)
 	if len(side.Misses) > 0 {
 		p.Reason = side.Misses[0].Reason
 		if len(side.Misses) > 1 {
@@ -180,6 +181,10 @@ func describeBlocked(what string, total int, ps []Pair) []string {
 	lines := []string{fmt.Sprintf("%d of %d source workloads (%s) are blocked: %s", len(seen), total, what, strings.Join(groups, "; "))}
 	reasons := map[string]bool{}
 	for _, p := range ps {
+		if p.Tier != "" {
+			lines = appendTierLine(lines, reasons, p)
+			continue
+		}
 		key := p.Side.String() + strings.Join(p.Policies, ",")
 		if reasons[key] || len(p.Policies) == 0 {
 			continue

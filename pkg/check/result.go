@@ -50,6 +50,10 @@ type Pair struct {
 	Side     policy.Direction
 	Policies []string // the policies isolating that side
 	Reason   string   // the nearest miss of the first of them
+	// Tier is the chain of cluster policy tiers that denies it, when a
+	// tier (not a NetworkPolicy) decides ("Admin tier: Deny by
+	// clusternetworkpolicy/x rule 1"); see tiers.go.
+	Tier string
 }
 
 // Result is the outcome of one check line.

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/tier"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
@@ -58,6 +59,10 @@ const (
 	CodeNoRuleAdmits   Code = "no_rule_admits"
 	CodePartlyAdmitted Code = "partly_admitted"
 	CodeDisjoint       Code = "no_common_port"
+	CodeAdminTier      Code = "admin_tier"
+	CodeBaselineTier   Code = "baseline_tier"
+	CodeTierDefault    Code = "tier_default"
+	CodeUndecided      Code = "undecided"
 )
 
 var codeText = map[Code]string{
@@ -69,6 +74,10 @@ var codeText = map[Code]string{
 	CodeNoRuleAdmits:   "the pod is isolated and no rule of the isolating policies admits the connection",
 	CodePartlyAdmitted: "the isolating policies admit only some of the ports",
 	CodeDisjoint:       "egress and ingress rules each admit something, but no port in common",
+	CodeAdminTier:      "an Admin-tier cluster policy decides, before any NetworkPolicy",
+	CodeBaselineTier:   "no NetworkPolicy selects the pod for this direction, and a Baseline-tier cluster policy decides",
+	CodeTierDefault:    "cluster policies select the pod but no tier decides: the default allows",
+	CodeUndecided:      "a cluster policy rule matches by domainNames, which the manifests cannot resolve: cannot know",
 }
 
 // Describe returns the one-sentence meaning of the code.
@@ -83,10 +92,11 @@ type RuleRef struct {
 	Ports  ports.Set
 }
 
-// Miss explains why one isolating policy does not admit the connection.
+// Miss explains why one isolating policy (or one Accept rule of a
+// cluster policy) does not admit the connection.
 type Miss struct {
-	Policy string
-	Rule   int // -1 when the policy has no rules in this direction
+	Policy string // "ns/name", or a cluster policy's "kind/name"
+	Rule   int    // -1 when the policy has no rules in this direction
 	Reason string
 }
 
@@ -100,6 +110,17 @@ type Side struct {
 	Admitted  []RuleRef // rules that admit (some of) the asked ports
 	Misses    []Miss    // per isolating policy, the nearest miss, when denied
 	Allowed   ports.Set // what this direction admits from source to destination
+	// Tiers is how the cluster policy tiers decide the asked ports, one
+	// region per chain (see tier.Trace); empty when no cluster policy
+	// selects the pod for this direction.
+	Tiers []tier.Region
+	// TierMisses are, when the direction denies, the Accept rules of the
+	// cluster policies that come nearest to admitting the connection, and
+	// why they do not.
+	TierMisses []Miss
+	// Unknown are the ports (among those asked) the manifests cannot
+	// decide: a domainNames rule. Never in Allowed.
+	Unknown ports.Set
 }
 
 // Decision is the traced answer for one connection (or for all ports of a
@@ -110,6 +131,7 @@ type Decision struct {
 	Port      int            // 0: all ports
 	Verdict   Verdict
 	Allowed   ports.Set // egress ∩ ingress over the asked ports
+	Unknown   ports.Set // asked ports the manifests cannot decide (domainNames); never in Allowed
 	Contested string    // non-empty when implementations disagree (host network)
 	Code      Code      // CodeSelf when the pair is one pod; else the deciding side's code
 	Egress    Side

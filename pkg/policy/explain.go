@@ -20,9 +20,13 @@ func (e *Engine) Explain(src, dst int, proto model.Protocol, port int) Decision 
 		if !both.Equal(dec.Allowed) {
 			dec = other
 		}
+		dec.Unknown = dec.Allowed.Union(dec.Unknown).Intersect(other.Allowed.Union(other.Unknown)).Subtract(both)
 		dec.Allowed = both
 		if both.IsEmpty() && dec.Verdict == Allow {
 			dec.Verdict, dec.Code = Deny, CodeDisjoint
+			if !dec.Unknown.IsEmpty() {
+				dec.Verdict, dec.Code = VerdictUnknown, CodeUndecided
+			}
 		}
 	}
 	return dec
@@ -49,17 +53,23 @@ func (e *Engine) explain(src, dst int, proto model.Protocol, port int, f ipFamil
 	}
 	dec.Egress = e.side(Egress, s, d, d, asked)
 	dec.Ingress = e.side(Ingress, d, s, d, asked)
+	e.tierSide(&dec.Egress, s, d, d, asked)
+	e.tierSide(&dec.Ingress, d, s, d, asked)
 	dec.Allowed = dec.Egress.Allowed.Intersect(dec.Ingress.Allowed).Intersect(asked)
+	dec.Unknown = dec.Egress.Allowed.Union(dec.Egress.Unknown).Intersect(dec.Ingress.Allowed.Union(dec.Ingress.Unknown)).
+		Intersect(asked).Subtract(dec.Allowed)
 	switch {
 	case !dec.Allowed.IsEmpty():
 		dec.Verdict, dec.Code = Allow, dec.Ingress.Code
-		if dec.Ingress.Code == CodeNotIsolated || dec.Ingress.Code == CodeExternal {
+		if dec.Ingress.Code == CodeNotIsolated || dec.Ingress.Code == CodeExternal || dec.Ingress.Code == CodeTierDefault && dec.Egress.Code != CodeNotIsolated {
 			dec.Code = dec.Egress.Code
 		}
 	case dec.Egress.Verdict == Deny:
 		dec.Verdict, dec.Code = Deny, dec.Egress.Code
 	case dec.Ingress.Verdict == Deny:
 		dec.Verdict, dec.Code = Deny, dec.Ingress.Code
+	case !dec.Unknown.IsEmpty():
+		dec.Verdict, dec.Code = VerdictUnknown, CodeUndecided
 	default:
 		dec.Verdict, dec.Code = Deny, CodeDisjoint
 	}

@@ -22,6 +22,8 @@ type Delta struct {
 	// Gaps are the gaps of either state (see model.Cluster.Gaps): changes
 	// involving their namespaces may be incomplete.
 	Gaps []model.Gap
+	// Tiers are the changes of the cluster policy tiers (diff_tiers.go).
+	Tiers []TierChange
 }
 
 // Change is one ordered pair whose allowed ports differ.
@@ -98,6 +100,7 @@ func Diff(before, after *Analysis) (*Delta, error) {
 		}
 	}
 	d.Gaps = append(slices.Clone(before.cluster.Gaps), after.cluster.Gaps...)
+	d.Tiers = tierChanges(before.cluster, after.cluster)
 	return d, nil
 }
 

@@ -82,7 +82,31 @@ func (x *Explanation) Allowed() bool {
 // podreach can tell, but policies podreach does not evaluate, or a client
 // address the input does not give, could change it.
 func (x *Explanation) Unknown() bool {
-	return x.layersAllow() && (x.Layer != LayerLinkerd && len(x.CouldChange) > 0 || x.linkerdUnknown())
+	return x.layersAllow() && (x.Layer != LayerLinkerd && len(x.CouldChange) > 0 || x.linkerdUnknown()) || x.Undecided()
+}
+
+// Undecided reports whether the policies deny no decision, and the
+// manifests cannot decide some (a cluster policy rule matching by
+// domainNames: policy.VerdictUnknown), unless Linkerd denies.
+func (x *Explanation) Undecided() bool {
+	if x.Layer == LayerLinkerd {
+		return false
+	}
+	some := false
+	for _, d := range x.Decisions {
+		switch d.Verdict {
+		case policy.Deny:
+			return false
+		case policy.VerdictUnknown:
+			some = true
+		}
+	}
+	for _, d := range x.Linkerd {
+		if d.Verdict == linkerdauthz.Deny && x.Layer != LayerNetpol {
+			return false
+		}
+	}
+	return some
 }
 
 func (x *Explanation) allowedByPolicies() bool {

@@ -25,7 +25,7 @@ func (d *Delta) Focus(before, after *Analysis, f Focus) (*Delta, error) {
 		fa = nil
 	}
 	vb, va := newPairView(fb), newPairView(fa)
-	out := &Delta{Level: d.Level, Gaps: d.Gaps}
+	out := &Delta{Level: d.Level, Gaps: d.Gaps, Tiers: d.Tiers}
 	for _, c := range d.Changes {
 		if !vb.shows(c.From, c.To) && !va.shows(c.From, c.To) {
 			continue

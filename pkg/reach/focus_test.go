@@ -282,13 +282,12 @@ func analyzeCluster(t *testing.T, c *model.Cluster) *reach.Analysis {
 // included — and only those.
 func TestFocusUnevaluated(t *testing.T) {
 	t.Parallel()
-	const anp = `apiVersion: policy.networking.k8s.io/v1alpha1
-kind: AdminNetworkPolicy
+	const anp = `apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
 metadata: {name: deny-canary}
 spec:
-  priority: 10
-  subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {track: canary}}}}
-  ingress: [{name: deny, action: Deny, from: [{namespaces: {}}]}]
+  endpointSelector: {matchLabels: {track: canary}}
+  ingress: [{fromEndpoints: [{matchLabels: {app: none}}]}]
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -308,7 +307,7 @@ spec: {containers: [{name: c, image: i}]}
 `
 	a := analyze(t, focusCluster, anp)
 	if len(a.Unevaluated()) != 1 {
-		t.Fatalf("unfocused: %v, want the ANP", a.Unevaluated())
+		t.Fatalf("unfocused: %v, want the Cilium policy", a.Unevaluated())
 	}
 	tests := []struct {
 		name  string

@@ -23,6 +23,17 @@ type CouldChange struct {
 	Name       string `json:"name"`
 	Selects    string `json:"selects"`  // what it selects, in words
 	Endpoint   string `json:"endpoint"` // the endpoint of the answer it selects
+	// Why is why podreach cannot know what it does; empty: it is not
+	// evaluated (see Reason).
+	Why string `json:"why,omitempty"`
+}
+
+// Reason is Why, or "is not evaluated".
+func (c CouldChange) Reason() string {
+	if c.Why != "" {
+		return c.Why
+	}
+	return "is not evaluated"
 }
 
 // String is "AdminNetworkPolicy deny-emoji (selects …)".
@@ -42,6 +53,17 @@ type unevaluated struct {
 	selects string
 	match   func(ep *policy.Endpoint, nsLabels labels.Set) bool
 	dstOnly bool
+	// undecidedOnly: a cluster policy the engine evaluates, which could
+	// change only the ports it leaves undecided (undecided.go).
+	undecidedOnly bool
+}
+
+// why is CouldChange.Why of u.
+func (u *unevaluated) why() string {
+	if u.undecidedOnly {
+		return whyDomainNames
+	}
+	return ""
 }
 
 // compileUnevaluated reads what each unevaluated policy of c selects.
@@ -66,6 +88,8 @@ func compileOne(o *model.Object) unevaluated {
 	u := unevaluated{obj: o}
 	switch {
 	case o.Kind == "AdminNetworkPolicy" || o.Kind == "BaselineAdminNetworkPolicy" || o.Kind == "ClusterNetworkPolicy":
+		// Only versions podreach does not read (v1beta1, …) are here: the
+		// engine evaluates v1alpha1 and v1alpha2 (pkg/policy/tier).
 		u.match, u.selects = subjectMatcher(spec)
 	case strings.HasPrefix(o.Kind, "Cilium"):
 		u.match, u.selects = ciliumMatcher(spec, o.Namespace)
@@ -223,7 +247,7 @@ type selections struct {
 // selectUnevaluated finds, for every endpoint of a, the unevaluated
 // policies that select it (nothing to do on the usual input, which has none).
 func (a *Analysis) selectUnevaluated() {
-	ps := compileUnevaluated(a.cluster)
+	ps := append(compileUnevaluated(a.cluster), domainNamePolicies(a.cluster)...)
 	if len(ps) == 0 {
 		return
 	}
@@ -263,14 +287,23 @@ func (a *Analysis) CouldChange(s, d int) []CouldChange {
 	}
 	var out []CouldChange
 	eps := a.engine.Endpoints()
+	undecided := -1 // whether the engine leaves some port of the pair undecided; -1: not asked yet
 	add := func(e int, srcSide bool) {
 		for _, i := range a.uneval.by[e] {
 			u := &a.uneval.policies[i]
 			if srcSide && u.dstOnly {
 				continue
 			}
+			if u.undecidedOnly {
+				if undecided < 0 {
+					undecided = boolInt(!a.engine.Undecided(s, d).IsEmpty())
+				}
+				if undecided == 0 {
+					continue
+				}
+			}
 			out = append(out, CouldChange{Kind: u.obj.Kind, APIVersion: u.obj.APIVersion, Namespace: u.obj.Namespace,
-				Name: u.obj.Name, Selects: u.selects, Endpoint: eps[e].ID})
+				Name: u.obj.Name, Selects: u.selects, Endpoint: eps[e].ID, Why: u.why()})
 		}
 	}
 	add(s, true)
@@ -350,7 +383,11 @@ type Selection struct {
 	Name       string   `json:"name"`
 	Selects    string   `json:"selects"`
 	Endpoints  []string `json:"endpoints"`
+	Why        string   `json:"why,omitempty"` // as CouldChange's
 }
+
+// Reason is Why, or "is not evaluated".
+func (s Selection) Reason() string { return CouldChange{Why: s.Why}.Reason() }
 
 // String is "AdminNetworkPolicy deny-emoji (…; selects …)", as CouldChange's.
 func (s Selection) String() string {
@@ -387,7 +424,14 @@ func (a *Analysis) Unevaluated() []Selection {
 		}
 		u := &a.uneval.policies[i]
 		out = append(out, Selection{Kind: u.obj.Kind, APIVersion: u.obj.APIVersion, Namespace: u.obj.Namespace,
-			Name: u.obj.Name, Selects: u.selects, Endpoints: ids})
+			Name: u.obj.Name, Selects: u.selects, Endpoints: ids, Why: u.why()})
 	}
 	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -36,6 +36,12 @@ func DiffText(w io.Writer, r *DiffReport) error {
 	if len(d.Removed) > 0 {
 		fmt.Fprintf(&b, "\nOnly before: %s\n", textList(d.Removed))
 	}
+	if len(d.Tiers) > 0 {
+		fmt.Fprintf(&b, "\nCluster policy changes (%d):\n", len(d.Tiers))
+		for _, c := range d.Tiers {
+			fmt.Fprintf(&b, "  %s\n", escape.Text(c.String()))
+		}
+	}
 	if len(r.Mesh) > 0 {
 		fmt.Fprintf(&b, "\nMesh checks changed (%d):\n", len(r.Mesh))
 		for _, m := range r.Mesh {
@@ -87,14 +93,22 @@ func diffSummary(r *DiffReport) string {
 		if r.MeshChecked {
 			s += " and pass the same mesh checks"
 		}
-		return s + "."
+		return s + tierSummary(r.Delta) + "."
 	}
 	s := fmt.Sprintf("%d %s lose connections, %d %s gain connections",
 		lost, plural(lost, "pair", "pairs"), gained, plural(gained, "pair", "pairs"))
 	if r.MeshChecked {
 		s += fmt.Sprintf("; %d mesh %s changed", len(r.Mesh), plural(len(r.Mesh), "check", "checks"))
 	}
-	return s + "."
+	return s + tierSummary(r.Delta) + "."
+}
+
+// tierSummary is "; 2 cluster policy changes", or empty.
+func tierSummary(d *reach.Delta) string {
+	if len(d.Tiers) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d cluster policy %s", len(d.Tiers), plural(len(d.Tiers), "change", "changes"))
 }
 
 // textList joins names for a line of text, each escaped.
@@ -130,6 +144,9 @@ type diffJSON struct {
 	Changes    []changeJSON       `json:"changes"`
 	Mesh       []statusChangeJSON `json:"mesh,omitempty"`
 	Incomplete []gapJSON          `json:"incomplete"`
+	// TierChanges are the changes of the cluster policy tiers, left out
+	// when there are none.
+	TierChanges []reach.TierChange `json:"tierChanges,omitempty"`
 }
 
 type diffSummaryJSON struct {
@@ -173,10 +190,11 @@ func DiffJSON(w io.Writer, r *DiffReport) error {
 	d := r.Delta
 	lost, gained := d.Counts()
 	out := diffJSON{Before: r.Before, After: r.After, Level: d.Level.String(),
-		Summary:    diffSummaryJSON{Lost: lost, Gained: gained, MeshChanged: len(r.Mesh), MeshChecked: r.MeshChecked, Incomplete: len(d.Gaps) > 0},
-		Nodes:      diffNodesJSON{Added: orEmpty(d.Added), Removed: orEmpty(d.Removed)},
-		Changes:    []changeJSON{},
-		Incomplete: gapsJSON(d.Gaps),
+		Summary:     diffSummaryJSON{Lost: lost, Gained: gained, MeshChanged: len(r.Mesh), MeshChecked: r.MeshChecked, Incomplete: len(d.Gaps) > 0},
+		Nodes:       diffNodesJSON{Added: orEmpty(d.Added), Removed: orEmpty(d.Removed)},
+		Changes:     []changeJSON{},
+		Incomplete:  gapsJSON(d.Gaps),
+		TierChanges: d.Tiers,
 	}
 	for _, c := range d.Changes {
 		out.Changes = append(out.Changes, changeJSON{From: c.From, To: c.To, Lost: PortSetJSON(c.Lost), Gained: PortSetJSON(c.Gained),
@@ -213,6 +231,9 @@ func writeDiffJSON(w io.Writer, out *diffJSON) error {
 			fmt.Fprintf(&b, "\n  %s", marshal(m))
 		}
 		b.WriteString("]")
+	}
+	if len(out.TierChanges) > 0 {
+		fmt.Fprintf(&b, ",\n \"tierChanges\":%s", marshal(out.TierChanges))
 	}
 	fmt.Fprintf(&b, ",\n \"incomplete\":%s}\n", marshal(out.Incomplete))
 	_, err := io.WriteString(w, b.String())

@@ -36,6 +36,12 @@ func DiffMarkdown(w io.Writer, r *DiffReport) error {
 			fmt.Fprintf(&b, "Only before: %s.\n", mdList(d.Removed))
 		}
 	}
+	if len(d.Tiers) > 0 {
+		b.WriteString("\nCluster policy changes:\n\n")
+		for _, c := range d.Tiers {
+			fmt.Fprintf(&b, "- %s\n", escape.Markdown(c.String()))
+		}
+	}
 	if len(r.Mesh) > 0 {
 		b.WriteString("\n| Mesh check | Before | After |\n|---|---|---|\n")
 		for _, m := range r.Mesh {
@@ -45,7 +51,7 @@ func DiffMarkdown(w io.Writer, r *DiffReport) error {
 	for _, g := range d.Gaps {
 		fmt.Fprintf(&b, "\n> **Incomplete:** %s.\n", escape.Markdown(g.String()))
 	}
-	if lost+gained == 0 && len(r.Mesh) == 0 {
+	if lost+gained == 0 && len(r.Mesh) == 0 && len(d.Tiers) == 0 {
 		fmt.Fprintf(&b, "\n%s\n", diffSummary(r))
 	}
 	_, err := io.WriteString(w, b.String())

@@ -33,10 +33,14 @@ func ExplainText(w io.Writer, x *reach.Explanation) error {
 	for _, n := range x.Notes {
 		fmt.Fprintf(&b, "note: %s\n", escape.Text(n))
 	}
-	if x.Unknown() {
+	if x.Unknown() && !x.Undecided() && !onlyUndecided(x.CouldChange) {
 		b.WriteString("CANNOT KNOW: the NetworkPolicies allow it, but policies podreach does not evaluate select its endpoints and could change that:\n")
 	}
 	for _, c := range x.CouldChange {
+		if c.Why != "" {
+			fmt.Fprintf(&b, "  %s could change this: %s %s\n", SymbolWarn, c, c.Why)
+			continue
+		}
 		fmt.Fprintf(&b, "  %s could change this: %s selects %s\n", SymbolWarn, c, c.Endpoint)
 	}
 	for i := range x.Decisions {
@@ -88,16 +92,23 @@ func decisionText(b *strings.Builder, x *reach.Explanation, i int) {
 			return
 		}
 	}
-	sideText(b, d.Egress, "egress from "+d.From)
-	sideText(b, d.Ingress, "ingress to "+d.To)
+	if !d.Unknown.IsEmpty() {
+		fmt.Fprintf(b, "  %s cannot know on %s: %s\n", SymbolWarn, d.Unknown, policy.CodeUndecided.Describe())
+	}
+	sideText(b, d.Egress, "egress from "+d.From, d.Port == 0)
+	sideText(b, d.Ingress, "ingress to "+d.To, d.Port == 0)
 }
 
-func sideText(b *strings.Builder, s policy.Side, title string) {
+func sideText(b *strings.Builder, s policy.Side, title string, anyPort bool) {
 	sym := SymbolOK
-	if s.Verdict != policy.Allow {
+	switch s.Verdict {
+	case policy.Deny:
 		sym = SymbolFail
+	case policy.VerdictUnknown:
+		sym = SymbolWarn
 	}
 	fmt.Fprintf(b, "  %s %s: %s\n", sym, escape.Text(title), s.Verdict)
+	tiersText(b, s, anyPort)
 	if len(s.Isolating) > 0 {
 		fmt.Fprintf(b, "      isolated for %s by NetworkPolicy %s\n", s.Direction, textList(s.Isolating))
 	}
@@ -163,6 +174,7 @@ type decisionJSON struct {
 	Reason    string      `json:"reason"`
 	Contested string      `json:"contested,omitempty"`
 	Allowed   []PortsJSON `json:"allowed"`
+	Unknown   []PortsJSON `json:"unknown,omitempty"` // ports the manifests cannot decide (domainNames)
 	Egress    sideJSON    `json:"egress"`
 	Ingress   sideJSON    `json:"ingress"`
 	// Arrives is set when the mesh sends the connection to another port
@@ -188,6 +200,11 @@ type sideJSON struct {
 	AdmittedBy []ruleJSON  `json:"admittedBy"`
 	Misses     []missJSON  `json:"misses"`
 	Allowed    []PortsJSON `json:"allowed"`
+	// Tiers, TierMisses and Unknown are the cluster policy tiers
+	// (explain_tiers.go), left out when no cluster policy selects the pod.
+	Tiers      []tierRegionJSON `json:"tiers,omitempty"`
+	TierMisses []missJSON       `json:"tierMisses,omitempty"`
+	Unknown    []PortsJSON      `json:"unknown,omitempty"`
 }
 
 type ruleJSON struct {
@@ -218,7 +235,7 @@ func ExplainJSON(w io.Writer, x *reach.Explanation) error {
 	}
 	for i, d := range x.Decisions {
 		dj := decisionJSON{From: d.From, To: d.To, Port: d.Port, Verdict: d.Verdict.String(), Code: string(d.Code),
-			Reason: d.Code.Describe(), Contested: d.Contested, Allowed: PortSetJSON(d.Allowed),
+			Reason: d.Code.Describe(), Contested: d.Contested, Allowed: PortSetJSON(d.Allowed), Unknown: unknownJSON(d.Unknown),
 			Egress: sideToJSON(d.Egress), Ingress: sideToJSON(d.Ingress)}
 		if d.Protocol != model.ProtocolUnknown {
 			dj.Protocol = d.Protocol.String()
@@ -251,8 +268,24 @@ func sideToJSON(s policy.Side) sideJSON {
 	for _, r := range s.Admitted {
 		sj.AdmittedBy = append(sj.AdmittedBy, ruleJSON{Policy: r.Policy, Rule: r.Rule, Peer: r.Peer, Allowed: PortSetJSON(r.Ports)})
 	}
-	for _, m := range s.Misses {
-		sj.Misses = append(sj.Misses, missJSON{Policy: m.Policy, Rule: m.Rule, Reason: m.Reason})
+	sj.Misses = missesJSON(s.Misses)
+	if len(s.Tiers) > 0 {
+		sj.Tiers, sj.Unknown = tiersJSON(s.Tiers), unknownJSON(s.Unknown)
+		if len(s.TierMisses) > 0 {
+			sj.TierMisses = missesJSON(s.TierMisses)
+		}
 	}
 	return sj
+}
+
+// onlyUndecided reports whether every policy that could change the answer
+// is evaluated but leaves ports undecided (domainNames): the decision
+// says so itself.
+func onlyUndecided(cs []reach.CouldChange) bool {
+	for _, c := range cs {
+		if c.Why == "" {
+			return false
+		}
+	}
+	return true
 }

@@ -20,6 +20,8 @@ func verdictText(x *reach.Explanation, i int) string {
 		v = "ALLOWED on " + d.Allowed.String()
 	}
 	switch {
+	case x.Layer != reach.LayerLinkerd && d.Verdict == policy.VerdictUnknown:
+		return "CANNOT KNOW (a cluster policy rule matches by domainNames, which the manifests cannot resolve)"
 	case x.Layer != reach.LayerLinkerd && d.Verdict != policy.Allow:
 		return "DENIED"
 	case hasL && ld.Verdict == linkerdauthz.Deny:
@@ -44,10 +46,13 @@ func netpolLayerText(b *strings.Builder, x *reach.Explanation, i int) bool {
 	}
 	if _, ok := x.LinkerdAt(i); ok {
 		sym, v := SymbolOK, "allowed"
-		if !x.NetpolAllows(i) {
+		switch d := x.Decisions[i]; {
+		case d.Verdict == policy.VerdictUnknown:
+			sym, v = SymbolWarn, "cannot know"
+		case !x.NetpolAllows(i):
 			sym, v = SymbolFail, "denied"
 		}
-		fmt.Fprintf(b, "  %s NetworkPolicy: %s\n", sym, v)
+		fmt.Fprintf(b, "  %s %s: %s\n", sym, networkLayerName(x.Decisions[i]), v)
 	}
 	return true
 }
@@ -136,4 +141,13 @@ func layersOf(x *reach.Explanation, i int) *layersJSON {
 		out.NetworkPolicy = &layerJSON{Verdict: d.Verdict.String(), Code: string(d.Code)}
 	}
 	return out
+}
+
+// networkLayerName is "NetworkPolicy", or "cluster policy tiers and
+// NetworkPolicy" when a cluster policy selects an end of the decision.
+func networkLayerName(d policy.Decision) string {
+	if len(d.Egress.Tiers) > 0 || len(d.Ingress.Tiers) > 0 {
+		return "cluster policy tiers and NetworkPolicy"
+	}
+	return "NetworkPolicy"
 }

@@ -208,6 +208,11 @@ func matrixText(w *bufio.Writer, a *reach.Analysis, wide bool) error {
 		_, err = fmt.Fprintf(w, "INCOMPLETE: %s; connections involving it are not known.\n", escape.Text(g.String()))
 	}
 	for _, u := range a.Unevaluated() {
+		if u.Why != "" {
+			_, err = fmt.Fprintf(w, "CANNOT KNOW: %s %s; the ports it leaves undecided between %s and their peers are not listed as allowed.\n",
+				escape.Text(u.String()), escape.Text(u.Why), escape.Text(endpointList(u.Endpoints)))
+			continue
+		}
 		_, err = fmt.Fprintf(w, "CANNOT KNOW: %s is not evaluated and selects %s; connections from or to them are listed as the NetworkPolicies decide, and it could change them.\n",
 			escape.Text(u.String()), escape.Text(endpointList(u.Endpoints)))
 	}

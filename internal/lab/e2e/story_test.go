@@ -167,9 +167,9 @@ A platform team would write the seed's lockdown today as a Baseline tier and the
 mesh's exceptions as an Admin tier (` + "`internal/lab/e2e/testdata/tiered-seed`" + `: ClusterNetworkPolicy
 v1alpha2 and AdminNetworkPolicy / BaselineAdminNetworkPolicy v1alpha1, with an Admin ` + "`Deny`" + `,
 ` + "`Pass`" + `, port ranges, a named port, a ` + "`nodes`" + ` peer and a ` + "`networks`" + ` peer). When the cluster has
-cluster policies the lab compares the kernel with the reference evaluator
-(package ` + "`reference`" + `, which walks the tiers one connection at a time), and the
-table says so. ` + "`TestGeneratedTiered`" + ` does the same for 30 generated clusters with 4 to 10
+cluster policies the lab compares the kernel with the engine the verbs use, which
+evaluates the tiers (` + "`TestTierDifferential`" + ` keeps it equal to the reference evaluator,
+package ` + "`reference`" + `, which walks the tiers one connection at a time). ` + "`TestGeneratedTiered`" + ` does the same for 30 generated clusters with 4 to 10
 ClusterNetworkPolicies each (every action in both tiers, namespaces, pods, nodes and networks
 peers, port numbers, ranges and named ports) and requires agreement on every connection;
 ` + "`TestTieredFix`" + ` replays what ` + "`podreach fix --tier admin`" + ` writes and checks the blocked
@@ -184,7 +184,7 @@ NetworkPolicy chain when a NetworkPolicy selects the pod, otherwise the Baseline
 tier's rules, then the default: accept. The lab has no nodes and no host-network
 pods, so a ` + "`nodes`" + ` peer meets packets only from an external peer standing at a
 Node's address (here the API server's); ` + "`domainNames`" + ` peers are not replayed (the
-kernel sees addresses; the reference evaluator cannot decide them either, and
+kernel sees addresses; the manifests cannot decide them either, and
 such connections are not compared). The program of ` + "`linkerd/linkerd-destination`" + `:
 
 `

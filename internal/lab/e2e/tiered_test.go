@@ -52,8 +52,8 @@ func TestGeneratedTiered(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.Judge != "reference" {
-				t.Errorf("judge %q, want reference", rep.Judge)
+			if rep.Judge != "engine" {
+				t.Errorf("judge %q, want engine", rep.Judge)
 			}
 			assertAgreement(t, rep)
 			conns += rep.Summary.Connections - rep.Summary.NotProbed
@@ -61,7 +61,7 @@ func TestGeneratedTiered(t *testing.T) {
 			attempts += rep.Attempts
 		})
 	}
-	t.Logf("%d tiered clusters: kernel and reference agree on %d of %d connections (%d real connection attempts)", tieredSeeds, agreed, conns, attempts)
+	t.Logf("%d tiered clusters: kernel and engine agree on %d of %d connections (%d real connection attempts)", tieredSeeds, agreed, conns, attempts)
 	for _, f := range tierFeatures {
 		if !seen[f] {
 			t.Errorf("no generated tiered cluster uses %s", f)

@@ -39,7 +39,7 @@ func TestTieredSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertAgreement(t, rep)
-	t.Logf("kernel and reference agree on %d of %d connections", rep.Summary.Agreed(), rep.Summary.Connections-rep.Summary.NotProbed)
+	t.Logf("kernel and engine agree on %d of %d connections", rep.Summary.Agreed(), rep.Summary.Connections-rep.Summary.NotProbed)
 	kernel := map[string]lab.Outcome{}
 	for _, r := range rep.Results {
 		kernel[fmt.Sprintf("%s → %s %d/%s", r.From, r.To, r.Port, r.Protocol)] = r.Kernel
@@ -117,7 +117,7 @@ func TestTieredFix(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertAgreement(t, rep.Report)
-		t.Logf("%s: kernel and reference agree on %d of %d connections", tt.name, rep.Summary.Agreed(), rep.Summary.Connections-rep.Summary.NotProbed)
+		t.Logf("%s: kernel and engine agree on %d of %d connections", tt.name, rep.Summary.Agreed(), rep.Summary.Connections-rep.Summary.NotProbed)
 		got := lab.OutcomeUnknown
 		for _, r := range rep.Results {
 			if fmt.Sprintf("%s → %s %d/%s", r.From, r.To, r.Port, r.Protocol) == scrape {
@@ -146,7 +146,7 @@ func TestTieredDomainNames(t *testing.T) {
 	for _, r := range rep.Results {
 		kernel[fmt.Sprintf("%s → %s %d/%s", r.From, r.To, r.Port, r.Protocol)] = r
 	}
-	if r := kernel["front/app → back/api 8080/TCP"]; r.Kernel != lab.NotProbed || !strings.Contains(r.Detail, "the reference cannot decide it") {
+	if r := kernel["front/app → back/api 8080/TCP"]; r.Kernel != lab.NotProbed || !strings.Contains(r.Detail, "the manifests cannot decide it") {
 		t.Errorf("front/app → back/api 8080/TCP: %v (%s), want not compared", r.Kernel, r.Detail)
 	}
 	for conn, want := range map[string]lab.Outcome{"front/app → back/api 9090/TCP": lab.Blocked, "back/api → front/app 8080/TCP": lab.Open} {

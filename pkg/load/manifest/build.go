@@ -156,7 +156,6 @@ func (b *builder) finish() (*model.Cluster, model.Diagnostics, error) {
 			c.Unevaluated = append(c.Unevaluated, v.o)
 		case *tierRecord:
 			c.ClusterPolicies = append(c.ClusterPolicies, v.p)
-			c.Unevaluated = append(c.Unevaluated, v.u...)
 		case *model.Node:
 			c.Nodes = append(c.Nodes, *v)
 		case *meshRecord:

@@ -71,22 +71,15 @@ func readsTier(group, version, kind string) bool {
 	return group == "policy.networking.k8s.io" && ok
 }
 
-// tierRecord is a cluster policy, and (until the engine evaluates tiers)
-// its entry among the policies not evaluated (Cluster.Unevaluated, and the
-// summary's count), so that the answers it could change still say so.
+// tierRecord is a cluster policy: the engine evaluates it (the tiers of
+// pkg/policy/tier), so it is not among the policies not evaluated.
 type tierRecord struct {
 	p model.ClusterPolicy
-	u []model.Object
 }
 
 func putTier(o *object, p *model.ClusterPolicy) {
 	p.Source = o.source()
-	o.b.unevaluated[o.kind+" "+o.apiVersion]++
-	r := &tierRecord{p: *p}
-	if u, ok := unevaluatedObject(o); ok {
-		r.u = append(r.u, u)
-	}
-	o.b.put(o, r)
+	o.b.put(o, &tierRecord{p: *p})
 }
 
 func addClusterNetworkPolicy(o *object) {

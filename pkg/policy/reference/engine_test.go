@@ -1,6 +1,7 @@
 package reference_test
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/podreach/podreach/pkg/model"
@@ -46,8 +47,76 @@ func engineAgrees(t *testing.T, c *model.Cluster, eps []policy.Endpoint, port in
 						t.Errorf("engine %s → %s %s/%d: allowed=%v undecided=%v, reference %s (%s | %s)", eps[s].ID, eps[d].ID, proto, p,
 							set.Contains(proto, p), und.Contains(proto, p), v.Outcome, v.Egress.ChainString(), v.Ingress.ChainString())
 					}
+					explainAgrees(t, eng, eps, s, d, proto, p, v)
 				}
 			}
 		}
 	}
+}
+
+// explainAgrees checks Explain on one connection against the reference:
+// the same verdict, and for each direction the same chain of tiers (the
+// NetworkPolicy step's rule aside: the engine names the first admitting
+// rule it finds, with its peer).
+func explainAgrees(t *testing.T, eng *policy.Engine, eps []policy.Endpoint, s, d int, proto model.Protocol, port int, v reference.Verdict) {
+	t.Helper()
+	x := eng.Explain(s, d, proto, port)
+	want := map[tier.Outcome]policy.Verdict{tier.Allowed: policy.Allow, tier.Denied: policy.Deny, tier.Unknown: policy.VerdictUnknown}[v.Outcome]
+	if x.Verdict != want {
+		t.Errorf("explain %s → %s %s/%d: %s (%s), reference %s", eps[s].ID, eps[d].ID, proto, port, x.Verdict, x.Code, v.Outcome)
+		return
+	}
+	if len(sharedFamiliesOf(eps[s], eps[d])) > 1 {
+		return // Explain shows the family that admits less; the reference the first that is not allowed
+	}
+	for _, side := range []struct {
+		got  policy.Side
+		want tier.Result
+	}{{x.Egress, v.Egress}, {x.Ingress, v.Ingress}} {
+		if len(side.got.Tiers) == 0 {
+			if hasTierStep(side.want.ChainString()) {
+				t.Errorf("explain %s → %s %s/%d %s: no tier chain, reference %s", eps[s].ID, eps[d].ID, proto, port, side.got.Direction, side.want.ChainString())
+			}
+			continue
+		}
+		got := side.got.Tiers[0]
+		if len(side.got.Tiers) != 1 || normalize(got.ChainString()) != normalize(side.want.ChainString()) || got.Undecided != side.want.Undecided {
+			t.Errorf("explain %s → %s %s/%d %s: %q (%d regions), reference %q", eps[s].ID, eps[d].ID, proto, port, side.got.Direction,
+				got.ChainString(), len(side.got.Tiers), side.want.ChainString())
+		}
+	}
+}
+
+var networkPolicyStep = regexp.MustCompile(`NetworkPolicy: allowed by [^ ]+ rule \d+( peer \d+)?`)
+
+// normalize drops the NetworkPolicy step's rule (see explainAgrees).
+func normalize(chain string) string {
+	return networkPolicyStep.ReplaceAllString(chain, "NetworkPolicy: allowed")
+}
+
+func hasTierStep(chain string) bool {
+	return regexp.MustCompile(`(Admin|Baseline) tier`).MatchString(chain)
+}
+
+// sharedFamiliesOf lists the address families both endpoints have.
+func sharedFamiliesOf(a, b policy.Endpoint) []bool {
+	var out []bool
+	for _, v4 := range []bool{true, false} {
+		if hasFamily(a, v4) && hasFamily(b, v4) {
+			out = append(out, v4)
+		}
+	}
+	return out
+}
+
+func hasFamily(ep policy.Endpoint, v4 bool) bool {
+	if ep.Kind == model.KindExternal {
+		return ep.Prefix.IsValid() && ep.Prefix.Addr().Is4() == v4
+	}
+	for _, ip := range ep.IPs {
+		if ip.Is4() == v4 {
+			return true
+		}
+	}
+	return false
 }

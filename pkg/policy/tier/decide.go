@@ -27,14 +27,23 @@ type Step struct {
 	Policy string // "kind/name" or "ns/name"; empty for the default
 	Rule   int    // rule index; -1 when no rule decided
 	Action string // Accept, Deny, Pass, or the NetworkPolicy tier's verdict
+	// Name is the rule's name, when it has one; Peer is 1 + the index of
+	// the NetworkPolicy rule's peer that admits (0: not told).
+	Name string
+	Peer int
 }
 
 func (s Step) String() string {
+	if s.Name != "" && s.Rule >= 0 && s.Policy != "" {
+		return fmt.Sprintf("%s: %s by %s rule %d (%s)", s.Layer, s.Action, s.Policy, s.Rule, s.Name)
+	}
 	switch {
 	case s.Policy == "":
 		return s.Layer + ": " + s.Action
 	case s.Rule < 0:
 		return fmt.Sprintf("%s: %s by %s", s.Layer, s.Action, s.Policy)
+	case s.Peer > 0:
+		return fmt.Sprintf("%s: %s by %s rule %d peer %d", s.Layer, s.Action, s.Policy, s.Rule, s.Peer-1)
 	}
 	return fmt.Sprintf("%s: %s by %s rule %d", s.Layer, s.Action, s.Policy, s.Rule)
 }

@@ -54,7 +54,7 @@ func (w *walker) walk(t, i int, chain []Step) Result {
 		case Maybe:
 			return w.maybe(t, i, chain, ref, a)
 		}
-		step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Action: a.String()}
+		step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Name: ref.R.Name, Action: a.String()}
 		res := w.act(t, append(chain, step), a)
 		res.Ambiguous = append(w.ambiguous(t, ref, a), res.Ambiguous...)
 		return res
@@ -108,7 +108,7 @@ func (w *walker) next(t int, chain []Step) Result {
 // (domainNames): the outcome is known only when matching and not matching
 // lead to the same one.
 func (w *walker) maybe(t, i int, chain []Step, ref Ref, a Action) Result {
-	step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Action: a.String() + " (if a domain name matches)"}
+	step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Name: ref.R.Name, Action: a.String() + " (if a domain name matches)"}
 	yes := w.act(t, append(chain[:len(chain):len(chain)], step), a)
 	no := w.walk(t, i+1, chain[:len(chain):len(chain)])
 	if yes.Outcome == no.Outcome && yes.Outcome != Unknown {
