@@ -57,6 +57,7 @@ are listed on stderr).`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDiff(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.input.addLayer(cmd)
 	f.focus.add(cmd, "dst")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state: manifest file, directory or - ; repeatable, layered in order")
@@ -92,6 +93,9 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := in.layerAnswers(as[:]...); err != nil {
+		return err
+	}
 	delta, err := reach.Diff(as[0], as[1])
 	if err != nil {
 		return inputError(err)
@@ -113,7 +117,10 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if err := diffExit(rep, f.failOn); err != nil {
 		return err
 	}
-	return diffUnknown(s, as, delta)
+	if err := diffUnknown(s, as, delta); err != nil {
+		return err
+	}
+	return linkerdUnknown(s, as[:]...)
 }
 
 // writeDiff renders rep in format output.

@@ -72,6 +72,7 @@ select an end of a shown pair count).`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runMatrix(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.input.addLayer(cmd)
 	f.focus.add(cmd, "to")
 	fl := cmd.Flags()
 	fl.StringVar(&f.level, "level", "workload", "granularity: workload or pod")
@@ -102,6 +103,9 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := f.input.layerAnswers(a); err != nil {
+		return err
+	}
 	if a, err = f.focus.apply(s, a, focus); err != nil {
 		return err
 	}
@@ -118,6 +122,9 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	}
 	if err == nil && len(a.Unevaluated()) > 0 {
 		return errUnknown // the rows of their endpoints could differ
+	}
+	if err == nil {
+		err = linkerdUnknown(s, a)
 	}
 	return err
 }

@@ -130,7 +130,7 @@ func (a *Analysis) arrivedAt(from, to string, set ports.Set) ports.Set {
 	if !ok1 || !ok2 || set.IsEmpty() {
 		return set
 	}
-	return a.Arrived(s, d, set)
+	return a.usable(s, d, set)
 }
 
 // diffScan compares the two matrices row by row: the sources in as many

@@ -44,7 +44,7 @@ func meshChanges(before, after *Analysis, merged []mergedNode, have []Change) []
 		if b.IsEmpty() && a.IsEmpty() {
 			return
 		}
-		b, a = before.Arrived(bs, bd, b), after.Arrived(as, ad, a)
+		b, a = before.usable(bs, bd, b), after.usable(as, ad, a)
 		if !b.Equal(a) {
 			out = append(out, Change{From: s.id, To: d.id, Before: b, After: a, Lost: b.Subtract(a), Gained: a.Subtract(b)})
 		}
