@@ -147,6 +147,19 @@ func (a *Analysis) LinkerdDecision(s, d, port int) (linkerdauthz.Decision, bool)
 	return a.authz.pols.Decide(to, int32(port), &c), true
 }
 
+// linkerdDecisionOn is LinkerdDecision for protocol proto: the proxy
+// intercepts TCP only ("To transparently route TCP traffic through the
+// proxy … Linkerd will configure a set of firewall rules in each injected
+// pod", https://linkerd.io/2/features/nft/), so UDP and SCTP get no
+// Linkerd decision.
+func (a *Analysis) linkerdDecisionOn(s, d int, proto model.Protocol, port int) (linkerdauthz.Decision, bool) {
+	if proto != model.TCP && a.authz != nil && port != 0 {
+		return linkerdauthz.Decision{Verdict: linkerdauthz.NoDecision, Code: "not_tcp",
+			Reasons: []string{proto.String() + " traffic bypasses the Linkerd proxy, which intercepts TCP only"}}, true
+	}
+	return a.LinkerdDecision(s, d, port)
+}
+
 // linkerdClient is endpoint s as a destination's proxy sees it: its
 // identity (service account) when meshed, its address when known.
 func (a *Analysis) linkerdClient(s int) linkerdauthz.Client {

@@ -68,11 +68,7 @@ func newAuthzSets(a *Analysis) *authzSets {
 				t.dst[e] = id
 			}
 		}
-		c := a.linkerdClient(e)
-		k := clientKey{pod: c.Pod, meshed: c.Meshed, ns: c.Namespace, sa: c.ServiceAccount, addr: c.Addr}
-		if k.sa == "" {
-			k.sa = "default"
-		}
+		k := a.clientKeyOf(e)
 		id, seen := clients[k]
 		if !seen {
 			id = int32(len(t.srcRep))
@@ -82,6 +78,16 @@ func newAuthzSets(a *Analysis) *authzSets {
 		t.src[e] = id
 	}
 	return t
+}
+
+// clientKeyOf is endpoint e as a destination's proxy sees a client.
+func (a *Analysis) clientKeyOf(e int) clientKey {
+	c := a.linkerdClient(e)
+	k := clientKey{pod: c.Pod, meshed: c.Meshed, ns: c.Namespace, sa: c.ServiceAccount, addr: c.Addr}
+	if k.sa == "" {
+		k.sa = "default"
+	}
+	return k
 }
 
 // refusedTo returns what the proxy of endpoint d refuses endpoint s (the

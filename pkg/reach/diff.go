@@ -89,6 +89,10 @@ func Diff(before, after *Analysis) (*Delta, error) {
 		d.Changes = append(d.Changes, extra...)
 		sortChanges(d.Changes)
 	}
+	if extra := linkerdChanges(before, after, merged, d.Changes); len(extra) > 0 {
+		d.Changes = append(d.Changes, extra...)
+		sortChanges(d.Changes)
+	}
 	for _, m := range merged {
 		switch {
 		case m.b < 0:
