@@ -81,9 +81,10 @@ func (t *arrivals) at(a *Analysis, s, d int, set ports.Set, id int32) (usable po
 	k := arrivalKey{engine: id}
 	var lk authzAnswer
 	if a.lkd != nil {
-		lk = a.lkd.refusedTo(a, s, d)
+		if lk = a.lkd.refusedTo(a, s, d); !lk.unknown.IsEmpty() {
+			defer func() { a.lkd.noteUnknown(a, s, d, usable, lk.unknown) }()
+		}
 		k.refused = lk.id
-		defer func() { a.lkd.noteUnknown(a, s, d, usable, lk.unknown) }()
 	}
 	if a.specs[s] != nil && a.specs[d] != nil {
 		r := a.opts.mesh.(transportSetter).TransportPorts(a.specs[s], a.specs[d])

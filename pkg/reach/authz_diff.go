@@ -70,7 +70,7 @@ func (t *authzSets) shapeKey(e int) string {
 // layer.
 func (t *authzSets) clientOf(a *Analysis, e int) clientKey {
 	if t == nil {
-		return clientKey{}
+		return ""
 	}
 	return a.clientKeyOf(e)
 }

@@ -1,7 +1,6 @@
 package reach
 
 import (
-	"net/netip"
 	"sync"
 	"sync/atomic"
 
@@ -39,12 +38,9 @@ type authzAnswer struct {
 	id               int32
 }
 
-// clientKey is what a destination's proxy sees of a source.
-type clientKey struct {
-	pod, meshed bool
-	ns, sa      string
-	addr        netip.Prefix
-}
+// clientKey is what a destination's proxy sees of a source, as far as
+// its answers go (linkerdauthz.Policies.ClientClass).
+type clientKey string
 
 // newAuthzSets classes a's endpoints; nil when the matrix leaves the
 // Linkerd layer out (no Linkerd layer, or WithLayer(LayerNetpol)).
@@ -83,11 +79,7 @@ func newAuthzSets(a *Analysis) *authzSets {
 // clientKeyOf is endpoint e as a destination's proxy sees a client.
 func (a *Analysis) clientKeyOf(e int) clientKey {
 	c := a.linkerdClient(e)
-	k := clientKey{pod: c.Pod, meshed: c.Meshed, ns: c.Namespace, sa: c.ServiceAccount, addr: c.Addr}
-	if k.sa == "" {
-		k.sa = "default"
-	}
-	return k
+	return clientKey(a.authz.pols.ClientClass(&c))
 }
 
 // refusedTo returns what the proxy of endpoint d refuses endpoint s (the

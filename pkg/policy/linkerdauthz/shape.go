@@ -2,6 +2,8 @@ package linkerdauthz
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -134,4 +136,82 @@ func segments(cuts []int32) []Segment {
 		out = append(out, Segment{Lo: b, Hi: hi})
 	}
 	return out
+}
+
+// AddressClass is a key for client address addr that two addresses share
+// when every network the policies, the cluster networks and the probe
+// networks name holds both or neither: Decide answers them alike. A
+// prefix a network holds only part of (an external range straddling it)
+// is its own key; an unknown address (a pod whose IP the input does not
+// give) is "unknown".
+func (p *Policies) AddressClass(addr netip.Prefix) string {
+	if !addr.IsValid() {
+		return "unknown"
+	}
+	b := make([]byte, len(p.allNets))
+	for i, n := range p.allNets {
+		t := n.contains(addr)
+		if t == Maybe {
+			return "prefix " + addr.String()
+		}
+		b[i] = '0' + byte(t)
+	}
+	return string(b)
+}
+
+// collectNetworks lists every network a decision can test an address
+// against.
+func (p *Policies) collectNetworks() {
+	nets := append(netsOf(p.cfg.clusterNetworks()), netsOf(p.cfg.probeNetworks())...)
+	nets = append(nets, netsOf(everywhere())...)
+	for _, name := range slices.Sorted(maps.Keys(p.byNS)) {
+		for _, o := range p.byNS[name].serverAuthzs {
+			nets = append(nets, networks(o.ServerAuthorization.Networks)...)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.netAuth)) {
+		nets = append(nets, networks(p.netAuth[id].Networks)...)
+	}
+	p.allNets = nets
+}
+
+// ClientClass is a key for client c that two clients share when Decide
+// answers them alike for every destination and port: whether each is a
+// pod and meshed, which identity patterns of the policies their identity
+// matches, and their address class (AddressClass). Keys of two Policies
+// built from the same objects and configuration compare.
+func (p *Policies) ClientClass(c *Client) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%t|%t|", c.Pod, c.Meshed)
+	if c.Meshed {
+		id := c.Identity(&p.cfg)
+		for _, pat := range p.allIDs {
+			b.WriteByte('0' + byte(boolInt(identityMatches(pat, id))))
+		}
+	}
+	b.WriteString("|" + p.AddressClass(c.Addr))
+	return b.String()
+}
+
+func boolInt(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// collectIdentities lists, sorted, every identity pattern a decision can
+// match a client's identity against ("*" for the authenticated defaults).
+func (p *Policies) collectIdentities() {
+	ids := []string{"*"}
+	for _, ns := range p.byNS {
+		for _, o := range ns.serverAuthzs {
+			ids = append(ids, p.serverAuthorization(o).authn.ids...)
+		}
+		for _, o := range ns.authzPolicies {
+			ids = append(ids, p.authorizationPolicy(o).authn.ids...)
+		}
+	}
+	slices.Sort(ids)
+	p.allIDs = slices.Compact(ids)
 }

@@ -98,3 +98,44 @@ func TestShapeKey(t *testing.T) {
 
 // admits: the verdict lets the connection through.
 func admits(v Verdict) bool { return v == Allow || v == Audit || v == NoDecision }
+
+// TestClientClass: clients of one class are answered alike by every
+// destination on every port; the identities and networks the policies
+// name tell classes apart.
+func TestClientClass(t *testing.T) {
+	t.Parallel()
+	srv := server("named", "http", map[string]string{"app": "voting"})
+	web := authzPolicy("web", ref("Server", "named"), ref("MeshTLSAuthentication", "web"), ref("NetworkAuthentication", "lan"))
+	sa := serverAuthz("sa", model.MeshServerAuthorization{ServerName: "named", Identities: []string{"*.other.serviceaccount.identity.linkerd.cluster.local"},
+		Networks: []model.MeshNetwork{net("10.0.0.0/8")}})
+	objs := []model.MeshPolicy{srv, web, sa, meshTLS("web", id("web")), netAuth("lan", net("10.0.0.0/16", "10.0.5.0/24"))}
+	p := New(Config{ClusterDefault: DefaultClusterAuthenticated}, objs)
+	other := meshedClient("web", "10.0.0.9")
+	other.Namespace = "other"
+	clients := []*Client{meshedClient("web", "10.0.0.1"), meshedClient("web", "10.0.0.2"), meshedClient("web", "10.0.5.1"),
+		meshedClient("web", ""), meshedClient("bot", "10.0.0.3"), meshedClient("bot2", "10.0.0.4"), other,
+		unmeshedClient("10.0.0.1"), unmeshedClient("192.168.1.1"), external("203.0.113.0/24"), external("10.0.4.0/23")}
+	dsts := []*Destination{pod("voting"), pod("emoji"), pod("voting", podAnn(AnnotationDefaultPolicy, "cluster-unauthenticated"))}
+	classes := map[string]bool{}
+	for i, a := range clients {
+		classes[p.ClientClass(a)] = true
+		for _, b := range clients[i+1:] {
+			if p.ClientClass(a) != p.ClientClass(b) {
+				continue
+			}
+			for _, d := range dsts {
+				for _, port := range []int32{8080, 9090} {
+					if va, vb := p.Decide(d, port, a).Verdict, p.Decide(d, port, b).Verdict; va != vb {
+						t.Errorf("%s (%s) and %s (%s) share class %q; %s:%d answers %s and %s", a.ID, a.Addr, b.ID, b.Addr, p.ClientClass(a), d.ID, port, va, vb)
+					}
+				}
+			}
+		}
+	}
+	// web in and out of lan, web unknown, bot (two service accounts, one
+	// class), other's namespace, unmeshed in and out of the cluster, two
+	// externals (one straddles lan's except).
+	if len(classes) < 8 {
+		t.Errorf("%d classes, want at least 8: %v", len(classes), classes)
+	}
+}
