@@ -40,10 +40,7 @@ func (p *Policies) Shape(dst *Destination) Shape {
 	if len(srvPorts) == 0 && reqID == "" && (def == DefaultAllUnauthenticated || def == DefaultAudit) {
 		return Shape{Open: true}
 	}
-	cuts := []int32{tapPort}
-	for _, port := range srvPorts {
-		cuts = append(cuts, port)
-	}
+	cuts := append([]int32{tapPort}, srvPorts...)
 	skip := dst.Spec.Annotations[AnnotationSkipInbound]
 	cuts = append(append(cuts, listCuts(skip)...), listCuts(reqID)...)
 	sh := Shape{Segments: segments(cuts)}
