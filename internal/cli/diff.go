@@ -41,6 +41,10 @@ Filters choose which changes are shown and counted, as matrix's do (-n,
 --dst-selector (--to is the after state). A pair is shown when the filters
 show it in either state. The mesh check lines are not filtered.
 
+Under Linkerd the pairs' ports combine NetworkPolicy and Linkerd
+authorization as in matrix (--layer both, netpol or linkerd): an edited
+Server or AuthorizationPolicy is a change.
+
 -o json is documented in docs/diff.md; -o md writes a pull-request comment.
 Exit codes: 0 nothing that --fail-on names changed, 1 it did (default: a
 connection or a mesh check was lost, or the live read was incomplete;

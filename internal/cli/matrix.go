@@ -47,6 +47,13 @@ anyway (-o json-compact is not checked: it writes runs of equal answers,
 not pairs). --expand-replicas lists at most 1,000,000 pods in all; a workload
 declaring more replicas is an input error naming it.
 
+Under Linkerd (2.11+) a pair's ports are also those the destination's
+proxy authorizes (Servers, AuthorizationPolicies, default policies; TCP
+only): --layer both (default), netpol (NetworkPolicy alone) or linkerd
+(Linkerd authorization alone). A port whose Linkerd answer cannot be known
+is listed as NetworkPolicy admits it, and the run exits 3
+(docs/linkerd-authz.md).
+
 Filters choose what is shown, never what decides: the policies of every
 namespace still decide each pair. -n NS shows the pairs with an end in NS
 (who reaches its pods, and what they reach); -l SELECTOR the pairs with an
