@@ -41,6 +41,10 @@ Filters choose which changes are shown and counted, as matrix's do (-n,
 --dst-selector (--to is the after state). A pair is shown when the filters
 show it in either state. The mesh check lines are not filtered.
 
+Under Linkerd the pairs' ports combine NetworkPolicy and Linkerd
+authorization as in matrix (--layer both, netpol or linkerd): an edited
+Server or AuthorizationPolicy is a change.
+
 -o json is documented in docs/diff.md; -o md writes a pull-request comment.
 Exit codes: 0 nothing that --fail-on names changed, 1 it did (default: a
 connection or a mesh check was lost, or the live read was incomplete;
@@ -57,6 +61,7 @@ are listed on stderr).`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runDiff(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.input.addLayer(cmd)
 	f.focus.add(cmd, "dst")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state: manifest file, directory or - ; repeatable, layered in order")
@@ -92,6 +97,9 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := in.layerAnswers(as[:]...); err != nil {
+		return err
+	}
 	delta, err := reach.Diff(as[0], as[1])
 	if err != nil {
 		return inputError(err)
@@ -113,7 +121,10 @@ func runDiff(cmd *cobra.Command, s Streams, f *diffFlags) error {
 	if err := diffExit(rep, f.failOn); err != nil {
 		return err
 	}
-	return diffUnknown(s, as, delta)
+	if err := diffUnknown(s, as, delta); err != nil {
+		return err
+	}
+	return linkerdUnknown(s, as[:]...)
 }
 
 // writeDiff renders rep in format output.

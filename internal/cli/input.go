@@ -28,6 +28,7 @@ type inputFlags struct {
 	mesh        string // linkerd, none or auto
 	linkerd     string // --linkerd-version
 	linkerdDef  string // --linkerd-default-policy
+	layer       string // --layer, on the verbs that have it (layer.go)
 	strict      bool
 	maxInput    string      // --max-input-size, parsed by inputLimit
 	src         sourceFlags // the live cluster and what-if layers (live.go)
@@ -118,11 +119,15 @@ func (f *inputFlags) options() ([]reach.Option, error) {
 	// Without --external, the ranges the policies' blocks induce are the
 	// matrix's externals (docs/externals.md).
 	ranges := reach.WithExternalRanges(true)
+	layer, err := f.layerOption()
+	if err != nil {
+		return nil, err
+	}
 	switch f.ipBlockPods {
 	case "match":
-		return []reach.Option{reach.WithIPBlockPods(true), ranges}, nil
+		return []reach.Option{reach.WithIPBlockPods(true), ranges, layer}, nil
 	case "ignore":
-		return []reach.Option{reach.WithIPBlockPods(false), ranges}, nil
+		return []reach.Option{reach.WithIPBlockPods(false), ranges, layer}, nil
 	}
 	return nil, inputError(fmt.Errorf("--ipblock-pods: want match or ignore, got %q", f.ipBlockPods))
 }

@@ -47,6 +47,13 @@ anyway (-o json-compact is not checked: it writes runs of equal answers,
 not pairs). --expand-replicas lists at most 1,000,000 pods in all; a workload
 declaring more replicas is an input error naming it.
 
+Under Linkerd (2.11+) a pair's ports are also those the destination's
+proxy authorizes (Servers, AuthorizationPolicies, default policies; TCP
+only): --layer both (default), netpol (NetworkPolicy alone) or linkerd
+(Linkerd authorization alone). A port whose Linkerd answer cannot be known
+is listed as NetworkPolicy admits it, and the run exits 3
+(docs/linkerd-authz.md).
+
 Filters choose what is shown, never what decides: the policies of every
 namespace still decide each pair. -n NS shows the pairs with an end in NS
 (who reaches its pods, and what they reach); -l SELECTOR the pairs with an
@@ -72,6 +79,7 @@ select an end of a shown pair count).`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runMatrix(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.input.addLayer(cmd)
 	f.focus.add(cmd, "to")
 	fl := cmd.Flags()
 	fl.StringVar(&f.level, "level", "workload", "granularity: workload or pod")
@@ -102,6 +110,9 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := f.input.layerAnswers(a); err != nil {
+		return err
+	}
 	if a, err = f.focus.apply(s, a, focus); err != nil {
 		return err
 	}
@@ -118,6 +129,9 @@ func runMatrix(cmd *cobra.Command, s Streams, f *matrixFlags) error {
 	}
 	if err == nil && len(a.Unevaluated()) > 0 {
 		return errUnknown // the rows of their endpoints could differ
+	}
+	if err == nil {
+		err = linkerdUnknown(s, a)
 	}
 	return err
 }

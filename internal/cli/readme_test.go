@@ -19,6 +19,8 @@ type readmeBlock struct {
 	cmd  string // as a user types it from the repository root
 	// setup runs first (e.g. writing fix.yaml); its output is not shown.
 	setup string
+	// text, when set, makes the block's content instead of cmd's console.
+	text func(t *testing.T) string
 }
 
 var readmeBlocks = []readmeBlock{
@@ -35,42 +37,55 @@ var readmeBlocks = []readmeBlock{
 // must equal what the command prints now (go test ./internal/cli -run
 // TestReadme -update-readme rewrites them).
 func TestReadme(t *testing.T) {
-	path := filepath.Join("..", "..", "README.md")
+	syncBlocks(t, filepath.Join("..", "..", "README.md"), readmeBlocks, *updateReadme,
+		"go test ./internal/cli -run TestReadme -update-readme")
+}
+
+// syncBlocks checks (or, with update, rewrites) the generated blocks of
+// the page at path: each the console of its command as it runs now.
+func syncBlocks(t *testing.T, path string, blocks []readmeBlock, update bool, how string) {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme := string(data)
+	page := string(data)
 	dir := t.TempDir()
-	for _, b := range readmeBlocks {
+	for _, b := range blocks {
 		if b.setup != "" {
 			out := runLine(t, dir, b.setup)
 			if err := os.WriteFile(filepath.Join(dir, "fix.yaml"), []byte(out), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
-		want := "```console\n$ " + b.cmd + "\n" + runLine(t, dir, b.cmd) + "```\n"
-		if b.setup != "" { // the README shows the command that made the file
+		var want string
+		if b.cmd != "" {
+			want = "```console\n$ " + b.cmd + "\n" + runLine(t, dir, b.cmd) + "```\n"
+		}
+		switch {
+		case b.text != nil:
+			want = b.text(t)
+		case b.setup != "": // the page shows the command that made the file
 			want = "```console\n$ " + b.setup + "\n$ " + b.cmd + "\n" + runLine(t, dir, b.cmd) + "```\n"
 		}
 		re := regexp.MustCompile(`(?s)(<!-- BEGIN ` + b.name + ` -->\n).*?(<!-- END ` + b.name + ` -->)`)
-		loc := re.FindStringSubmatchIndex(readme)
+		loc := re.FindStringSubmatchIndex(page)
 		if loc == nil {
-			t.Errorf("README.md has no block %q", b.name)
+			t.Errorf("%s has no block %q", path, b.name)
 			continue
 		}
-		got := readme[loc[3]:loc[4]]
+		got := page[loc[3]:loc[4]]
 		if got == want {
 			continue
 		}
-		if *updateReadme {
-			readme = readme[:loc[3]] + want + readme[loc[4]:]
+		if update {
+			page = page[:loc[3]] + want + page[loc[4]:]
 			continue
 		}
-		t.Errorf("README block %q is stale (go test ./internal/cli -run TestReadme -update-readme):\nwant:\n%s\ngot:\n%s", b.name, want, got)
+		t.Errorf("%s block %q is stale (%s):\nwant:\n%s\ngot:\n%s", path, b.name, how, want, got)
 	}
-	if *updateReadme {
-		if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
+	if update {
+		if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

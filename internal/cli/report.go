@@ -53,6 +53,7 @@ input errors.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runReport(cmd, s, f) },
 	}
 	f.input.add(cmd)
+	f.input.addLayer(cmd)
 	f.focus.add(cmd, "dst")
 	fl := cmd.Flags()
 	fl.StringArrayVar(&f.to, "to", nil, "the after state of a diff: manifest file, directory or - ; repeatable, layered in order")
@@ -90,6 +91,9 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := in.layerAnswers(rs[len(rs)-1].a); err != nil {
+		return err
+	}
 	ctxName := ""
 	if st.live {
 		ctxName = in.src.conn.Context()
@@ -111,7 +115,10 @@ func runReport(cmd *cobra.Command, s Streams, f *reportFlags) error {
 		}
 		ropts = append(ropts, report.WithDiff(d), report.WithSource(d.Before+" → "+d.After+shown))
 	}
-	return writeReport(s, f.out, cur.a, ropts)
+	if err := writeReport(s, f.out, cur.a, ropts); err != nil {
+		return err
+	}
+	return linkerdUnknown(s, cur.a)
 }
 
 // focusStates applies the filters to the shown state and the delta, and

@@ -35,6 +35,11 @@ var shipped = map[string][]string{
 	"seed-era+seed-fix+label":            {"../../examples/emojivoto-linkerd-seed-era/", "../../examples/seed-fix/seed-fix.yaml", "../../examples/seed-fix/seed-era-namespace-label.yaml"},
 	"app-repo (no control plane)":        {"../../examples/app-repo/"},
 	"port-restricted (no control plane)": {"testdata/port-restricted.yaml"},
+	// The Linkerd authorization layer: Servers and AuthorizationPolicies,
+	// and a deny default with the seed's NetworkPolicy on top.
+	"emojivoto+authz": {"../../examples/emojivoto-linkerd/namespaces.yaml", "../../examples/emojivoto-linkerd/linkerd-control-plane.yaml",
+		"../../examples/emojivoto-linkerd/linkerd-viz.yaml", "../../examples/emojivoto-linkerd/emojivoto.yaml", "../../examples/emojivoto-authz/"},
+	"emojivoto+deny-default": {"../../examples/emojivoto-linkerd/", "../../pkg/check/testdata/deny-default.yaml"},
 }
 
 func load(t *testing.T, paths ...string) *model.Cluster {
@@ -150,6 +155,7 @@ func explainPair(t *testing.T, a *reach.Analysis, f mesh.Flow, s, d *model.Workl
 			t.Fatalf("explain %s → %s %d: %v", s.ID(), d.ID(), p.Port, err)
 		}
 		n++
+		x.Layer = reach.LayerNetpol // Blocked is the NetworkPolicy layer; Linkerd's refusals are the -authorized results
 		if x.Allowed() {
 			ok = true
 			continue
@@ -255,6 +261,7 @@ func agreeDataPlane(t *testing.T, a *reach.Analysis, f mesh.Flow, results map[st
 					if x.Arrivals[0].Port == 0 {
 						continue // not rewritten: not data-plane transport
 					}
+					x.Layer = reach.LayerNetpol // the transport is NetworkPolicy's business; Linkerd's refusals are other results
 					n++
 					si, _ := a.EndpointIndex(cl.ID())
 					di, _ := a.EndpointIndex(be.ID())

@@ -20,6 +20,7 @@ type options struct {
 	mesh        mesh.Profile
 	ranges      bool             // WithExternalRanges
 	rangesOf    []*model.Cluster // WithRangesOf
+	layer       Layer            // WithLayer
 }
 
 func makeOptions(opts []Option) options {
@@ -33,7 +34,7 @@ func makeOptions(opts []Option) options {
 // same reports whether o and p are the same options, but for the clusters
 // of WithRangesOf (which only decide the external nodes).
 func (o options) same(p options) bool {
-	return o.level == p.level && o.expand == p.expand && o.ipBlockPods == p.ipBlockPods && o.mesh == p.mesh && o.ranges == p.ranges
+	return o.level == p.level && o.expand == p.expand && o.ipBlockPods == p.ipBlockPods && o.mesh == p.mesh && o.ranges == p.ranges && o.layer == p.layer
 }
 
 // WithLevel sets the endpoint granularity of the matrix (default workload).
@@ -82,6 +83,7 @@ type Analysis struct {
 	ext            *externals     // the endpoints outside the pod network
 	dp             *dataplane     // answers that depend on ipBlocks matching pod IPs; nil for none
 	authz          *authzLayer    // Linkerd authorization (authz.go); nil when the mesh is not Linkerd
+	lkd            *authzSets     // the matrix's Linkerd layer (authz_matrix.go); nil without
 	view           *view          // what a focused analysis shows (see Focus); nil: everything
 }
 
@@ -93,7 +95,7 @@ type Analysis struct {
 // injection applied); Cluster returns that, Input returns c.
 func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	o := makeOptions(opts)
-	in, c := c, effective(c, o)
+	in, c := c, layered(effective(c, o), o.layer)
 	n := endpointCount(c)
 	a := &Analysis{cluster: c, input: in, opts: o, byID: make(map[string]int, n)}
 	pod := a.opts.level == LevelPod
@@ -141,6 +143,7 @@ func Analyze(c *model.Cluster, opts ...Option) (*Analysis, error) {
 	a.dp = newDataplane(c, eps)
 	a.selectUnevaluated()
 	a.authz = newAuthzLayer(c, o.mesh)
+	a.lkd = newAuthzSets(a)
 	a.arr = newArrivals(a)
 	slices.SortFunc(a.nodes, func(x, y int) int { return strings.Compare(eps[x].ID, eps[y].ID) })
 	a.ext.markNodes(eps, a.nodes)

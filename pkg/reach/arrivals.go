@@ -39,6 +39,7 @@ type arrivalKey struct {
 	engine  int32
 	rewrite string
 	wire    bool
+	refused int32 // what the Linkerd layer refuses (authzSets), by ID
 }
 
 // newArrivals returns the table for a, nil when a's mesh rewrites nothing
@@ -76,8 +77,15 @@ func (t *setTable) set(id int32) ports.Set {
 
 // at maps set (engine ID id), the ports NetworkPolicy admits from endpoint
 // s to endpoint d, to the application ports that really work and their ID.
-func (t *arrivals) at(a *Analysis, s, d int, set ports.Set, id int32) (ports.Set, int32) {
+func (t *arrivals) at(a *Analysis, s, d int, set ports.Set, id int32) (usable ports.Set, usableID int32) {
 	k := arrivalKey{engine: id}
+	var lk authzAnswer
+	if a.lkd != nil {
+		if lk = a.lkd.refusedTo(a, s, d); !lk.unknown.IsEmpty() {
+			defer func() { a.lkd.noteUnknown(a, s, d, usable, lk.unknown) }()
+		}
+		k.refused = lk.id
+	}
 	if a.specs[s] != nil && a.specs[d] != nil {
 		r := a.opts.mesh.(transportSetter).TransportPorts(a.specs[s], a.specs[d])
 		if rs := r.Ranges(model.TCP); len(rs) > 0 {
@@ -93,6 +101,9 @@ func (t *arrivals) at(a *Analysis, s, d int, set ports.Set, id int32) (ports.Set
 	mapped := set
 	if k.rewrite != "" {
 		mapped = a.Arrived(s, d, set)
+	}
+	if k.refused != 0 {
+		mapped = mapped.Subtract(lk.refused)
 	}
 	out := t.intern(mapped)
 	t.memo[k] = out

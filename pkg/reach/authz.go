@@ -42,6 +42,28 @@ func ParseLayer(s string) (Layer, error) {
 	return LayerBoth, fmt.Errorf("unknown layer %q (want netpol, linkerd or both)", s)
 }
 
+// WithLayer chooses the policy layers the matrix (and so Diff) combines:
+// LayerBoth (the default) lists the ports both NetworkPolicy and the
+// destinations' Linkerd proxies admit; LayerNetpol what NetworkPolicy
+// (and the tiers around it) admits; LayerLinkerd what Linkerd
+// authorization admits, as if no NetworkPolicy existed. Without a Linkerd
+// layer (no Linkerd mesh, or a release before 2.11) LayerBoth is
+// LayerNetpol.
+func WithLayer(l Layer) Option { return func(o *options) { o.layer = l } }
+
+// layered is c as the chosen layer sees it: for LayerLinkerd, without the
+// policies of the NetworkPolicy layer (NetworkPolicies, cluster-wide
+// tiers, and the policies of kinds podreach does not evaluate, all of
+// which work at L3/L4 before the proxy).
+func layered(c *model.Cluster, l Layer) *model.Cluster {
+	if l != LayerLinkerd {
+		return c
+	}
+	out := *c
+	out.Policies, out.ClusterPolicies, out.Unevaluated = nil, nil, nil
+	return &out
+}
+
 // authzLayer is the Linkerd authorization layer of an analysis whose mesh
 // is Linkerd: the policies, their configuration, and the namespaces'
 // annotations (the injector copies them onto pods).
@@ -116,16 +138,26 @@ func (a *Analysis) LinkerdDecision(s, d, port int) (linkerdauthz.Decision, bool)
 	if a.authz == nil || port == 0 {
 		return linkerdauthz.Decision{}, false
 	}
-	eps := a.engine.Endpoints()
-	dst := &eps[d]
-	if dst.IsExternal() || a.specs[d] == nil {
+	to, ok := a.linkerdDestination(d)
+	if !ok {
 		return linkerdauthz.Decision{Verdict: linkerdauthz.NoDecision, Code: "not_meshed",
-			Reasons: []string{dst.ID + " is not a pod: no Linkerd proxy decides"}}, true
+			Reasons: []string{a.engine.Endpoints()[d].ID + " is not a pod: no Linkerd proxy decides"}}, true
 	}
-	to := &linkerdauthz.Destination{ID: dst.ID, Namespace: dst.Namespace, Spec: a.specs[d],
-		NamespaceAnnotations: a.authz.nsAnn[dst.Namespace], Meshed: linkerd.HasProxy(a.specs[d])}
 	c := a.linkerdClient(s)
 	return a.authz.pols.Decide(to, int32(port), &c), true
+}
+
+// linkerdDecisionOn is LinkerdDecision for protocol proto: the proxy
+// intercepts TCP only ("To transparently route TCP traffic through the
+// proxy … Linkerd will configure a set of firewall rules in each injected
+// pod", https://linkerd.io/2/features/nft/), so UDP and SCTP get no
+// Linkerd decision.
+func (a *Analysis) linkerdDecisionOn(s, d int, proto model.Protocol, port int) (linkerdauthz.Decision, bool) {
+	if proto != model.TCP && a.authz != nil && port != 0 {
+		return linkerdauthz.Decision{Verdict: linkerdauthz.NoDecision, Code: "not_tcp",
+			Reasons: []string{proto.String() + " traffic bypasses the Linkerd proxy, which intercepts TCP only"}}, true
+	}
+	return a.LinkerdDecision(s, d, port)
 }
 
 // linkerdClient is endpoint s as a destination's proxy sees it: its

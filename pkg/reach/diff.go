@@ -91,6 +91,10 @@ func Diff(before, after *Analysis) (*Delta, error) {
 		d.Changes = append(d.Changes, extra...)
 		sortChanges(d.Changes)
 	}
+	if extra := linkerdChanges(before, after, merged, d.Changes); len(extra) > 0 {
+		d.Changes = append(d.Changes, extra...)
+		sortChanges(d.Changes)
+	}
 	for _, m := range merged {
 		switch {
 		case m.b < 0:
@@ -133,7 +137,7 @@ func (a *Analysis) arrivedAt(from, to string, set ports.Set) ports.Set {
 	if !ok1 || !ok2 || set.IsEmpty() {
 		return set
 	}
-	return a.Arrived(s, d, set)
+	return a.usable(s, d, set)
 }
 
 // diffScan compares the two matrices row by row: the sources in as many

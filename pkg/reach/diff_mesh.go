@@ -30,34 +30,16 @@ func meshChanges(before, after *Analysis, merged []mergedNode, have []Change) []
 	if len(touched) == 0 {
 		return nil
 	}
-	seen := make(map[[2]string]bool, len(have))
-	for _, c := range have {
-		seen[[2]string{c.From, c.To}] = true
-	}
-	var out []Change
-	add := func(s, d mergedNode) {
-		if s.b < 0 || s.a < 0 || d.b < 0 || d.a < 0 || s.id == d.id || seen[[2]string{s.id, d.id}] {
-			return
-		}
-		bs, bd, as, ad := before.nodes[s.b], before.nodes[d.b], after.nodes[s.a], after.nodes[d.a]
-		b, a := before.engine.Allowed(bs, bd), after.engine.Allowed(as, ad)
-		if b.IsEmpty() && a.IsEmpty() {
-			return
-		}
-		b, a = before.Arrived(bs, bd, b), after.Arrived(as, ad, a)
-		if !b.Equal(a) {
-			out = append(out, Change{From: s.id, To: d.id, Before: b, After: a, Lost: b.Subtract(a), Gained: a.Subtract(b)})
-		}
-	}
+	var pairs [][2]int
 	for _, k := range touched {
 		for o := range merged {
-			add(merged[k], merged[o])
+			pairs = append(pairs, [2]int{k, o})
 			if !isTouched[o] {
-				add(merged[o], merged[k])
+				pairs = append(pairs, [2]int{o, k})
 			}
 		}
 	}
-	return out
+	return pairChanges(before, after, merged, have, pairs)
 }
 
 // transportEdited reports whether a node's effective spec differs between

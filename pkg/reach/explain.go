@@ -153,7 +153,7 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 			x.Arrivals = append(x.Arrivals, r)
 			x.Notes = append(x.Notes, a.injectedNotes(dec, s, d)...)
 			x.CouldChange = appendNew(x.CouldChange, a.CouldChange(s, d))
-			if ld, ok := a.LinkerdDecision(s, d, num); ok {
+			if ld, ok := a.linkerdDecisionOn(s, d, proto, num); ok {
 				x.Linkerd = append(x.Linkerd, ld)
 			}
 		}

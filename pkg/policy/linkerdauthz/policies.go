@@ -24,6 +24,8 @@ type Policies struct {
 	meshTLS map[string]*model.MeshPolicy // by ns/name
 	netAuth map[string]*model.MeshPolicy
 	ignored []string
+	allNets []network // the networks AddressClass tests
+	allIDs  []string  // the identity patterns ClientClass tests
 }
 
 type nsPolicies struct {
@@ -59,6 +61,8 @@ func New(cfg Config, objs []model.MeshPolicy) *Policies {
 	for _, ns := range p.byNS {
 		slices.SortStableFunc(ns.servers, olderFirst)
 	}
+	p.collectNetworks()
+	p.collectIdentities()
 	return p
 }
 
