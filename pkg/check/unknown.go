@@ -46,7 +46,7 @@ func (r *runner) markUnknownPairs(res *Result, pairs [][2]int) {
 	}
 	res.CouldChange = could
 	if res.Status == StatusOK {
-		res.Status, res.Fixable = StatusWarning, false
+		res.Status, res.Fixable, res.CannotKnow = StatusWarning, false, true
 		res.Details = append([]string{"cannot know: the NetworkPolicies allow it, but policies podreach does not evaluate select its pods"}, res.Details...)
 	}
 	for _, c := range could {

@@ -139,6 +139,7 @@ type Sets struct {
 // port may be in several.
 type TierSets struct {
 	Accepted, Denied, Next ports.Set
+	maybe                  bool // some rule may match: a port may be in several
 }
 
 // WalkSets walks the Admin rules then, over the ports they may leave to
@@ -146,11 +147,14 @@ type TierSets struct {
 func WalkSets(admin, baseline []Applied) Sets {
 	a := walkSets(admin, ports.All())
 	b := walkSets(baseline, a.Next)
-	s := Sets{Admin: a, Baseline: b}
-	s.Accepted = a.Accepted.Subtract(a.Denied).Subtract(a.Next)
-	s.Rest = a.Next.Subtract(a.Denied)
+	s := Sets{Admin: a, Baseline: b, Accepted: a.Accepted, Rest: a.Next}
 	// Passed or undecided by the Baseline tier: the default allows.
-	s.Open = a.Accepted.Union(b.Accepted).Union(b.Next).Subtract(a.Denied).Subtract(b.Denied)
+	s.Open = a.Accepted.Union(b.Accepted).Union(b.Next)
+	if a.maybe || b.maybe { // else every port ends one way: the sets are disjoint
+		s.Accepted = a.Accepted.Subtract(a.Denied).Subtract(a.Next)
+		s.Rest = a.Next.Subtract(a.Denied)
+		s.Open = s.Open.Subtract(a.Denied).Subtract(b.Denied)
+	}
 	return s
 }
 
@@ -194,6 +198,8 @@ func walkSets(rules []Applied, open ports.Set) TierSets {
 		}
 		if ap.Match == Yes {
 			open = open.Subtract(took)
+		} else {
+			out.maybe = true
 		}
 	}
 	out.Next = out.Next.Union(open)
