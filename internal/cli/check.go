@@ -33,7 +33,10 @@ linkerd.io/created-by and proxy-version annotations, image tags);
 --external apiserver=CIDR to check the webhook flows.
 
 Exit codes: 0 every required flow is allowed (‼ alone is 0, or 1 with
---strict), 1 a flow is blocked, 2 usage or input error.`,
+--strict), 1 a flow is blocked, 2 usage or input error, 3 cannot know:
+nothing is blocked but some flow is ‼ because podreach cannot decide it (a
+cluster policy rule the manifests cannot decide, or policies it does not
+evaluate).`,
 		Example: `  podreach check --mesh linkerd -f examples/emojivoto-linkerd/
   podreach check --mesh linkerd -f cluster/ --external apiserver=10.0.0.2/32 -o json`,
 		Args: cobra.NoArgs,
@@ -76,7 +79,12 @@ func runCheck(cmd *cobra.Command, s Streams, f *checkFlags) error {
 	if err != nil {
 		return err
 	}
-	if st := rep.Status(); st == check.StatusError || f.input.strict && st == check.StatusWarning {
+	switch st := rep.Status(); {
+	case st == check.StatusError:
+		return errNo
+	case rep.CannotKnow():
+		return errUnknown // ‼ cannot know: never success
+	case f.input.strict && st == check.StatusWarning:
 		return errNo
 	}
 	return nil

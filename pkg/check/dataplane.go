@@ -59,7 +59,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			}
 		}
 	}
-	blocked.Blocked = r.blockedPairs(denied)
+	blocked.Blocked, blocked.Undecided = splitUndecided(r.blockedPairs(denied))
 	blocked.Sources, bypass.Sources = len(clients), len(clients)
 	if len(blocked.Blocked) > 0 {
 		blocked.Status = severityStatus(f.Severity)
@@ -73,6 +73,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 		bypass.Details = []string{fmt.Sprintf("%d meshed connections the policies deny on the application port are admitted on the proxy port, e.g. %s → %s:%d (via %d)",
 			len(bypass.Blocked), p.From, p.To, p.AppPort, p.Port)}
 	}
+	markUndecided(&blocked)
 	r.markUnknownPairs(&blocked, judged)
 	return []Result{blocked, bypass}
 }

@@ -37,12 +37,13 @@ func (r *runner) flow(f mesh.Flow) Result {
 	case len(dst.eps) == 0:
 		return r.missingDestination(f, res, src)
 	}
-	res.Blocked = r.blockedPairs(r.denied(f, &src, &dst))
+	res.Blocked, res.Undecided = splitUndecided(r.blockedPairs(r.denied(f, &src, &dst)))
 	if len(res.Blocked) > 0 {
 		res.Status = severityStatus(f.Severity)
 		res.Details = describeBlocked(f.From.Name, len(src.eps), res.Blocked)
 		res.Policies = blockingPolicies(res.Blocked)
 	}
+	markUndecided(&res)
 	r.markUnknown(&res, &src, &dst)
 	return res
 }
@@ -126,11 +127,8 @@ func (r *runner) blockedPairs(bs []blockedConn) []Pair {
 
 func (r *runner) blockedPair(s, d int, wire, app int32, proto model.Protocol) Pair {
 	dec := r.a.Engine().Explain(s, d, proto, int(wire))
-	p := Pair{From: dec.From, To: dec.To, Port: wire, AppPort: app, Protocol: proto}
-	side := dec.Ingress
-	if dec.Egress.Verdict != policy.Allow {
-		side = dec.Egress
-	}
+	p := Pair{From: dec.From, To: dec.To, Port: wire, AppPort: app, Protocol: proto, Undecided: dec.Verdict == policy.VerdictUnknown}
+	side := deciding(&dec)
 	p.Side, p.Policies = side.Direction, side.Isolating
 	p.Tier = tierBlock(side)
 	if len(side.Misses) > 0 {

@@ -54,6 +54,11 @@ type Pair struct {
 	// tier (not a NetworkPolicy) decides ("Admin tier: Deny by
 	// clusternetworkpolicy/x rule 1"); see tiers.go.
 	Tier string
+	// Undecided: the manifests cannot decide the connection (a cluster
+	// policy rule that may match or not: domainNames, a networks or nodes
+	// peer holding part of an address range); Tier then names the rule
+	// and why. Such a pair is in Result.Undecided, not Blocked.
+	Undecided bool
 }
 
 // Result is the outcome of one check line.
@@ -77,6 +82,14 @@ type Result struct {
 	// Notes are what else is known about the blocking policies (lint
 	// findings; see Report.AddNotes), one line each.
 	Notes []string
+	// Undecided are the connections of the flow the manifests cannot
+	// decide (see Pair.Undecided): never blocked, never allowed; the
+	// result is then at least ‼.
+	Undecided []Pair
+	// CannotKnow: the result is ‼ (not ✔) only because podreach cannot
+	// decide (Undecided pairs, or policies it does not evaluate could
+	// deny what is allowed).
+	CannotKnow bool
 }
 
 // Report is a whole check run.
@@ -106,6 +119,20 @@ func (r *Report) Categories() []Category {
 		out[i].Results = append(out[i].Results, res)
 	}
 	return out
+}
+
+// CannotKnow reports whether some result is ‼ because podreach cannot
+// decide it, and none is ×: the answer is then "cannot know", never
+// success.
+func (r *Report) CannotKnow() bool {
+	some := false
+	for _, res := range r.Results {
+		if res.Status == StatusError {
+			return false
+		}
+		some = some || res.CannotKnow
+	}
+	return some
 }
 
 // Status is the worst status of all results.

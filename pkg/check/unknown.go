@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -46,8 +47,13 @@ func (r *runner) markUnknownPairs(res *Result, pairs [][2]int) {
 	}
 	res.CouldChange = could
 	if res.Status == StatusOK {
-		res.Status, res.Fixable = StatusWarning, false
-		res.Details = append([]string{"cannot know: the NetworkPolicies allow it, but policies podreach does not evaluate select its pods"}, res.Details...)
+		res.Status, res.Fixable, res.CannotKnow = StatusWarning, false, true
+		line := "cannot know: the NetworkPolicies allow it, but policies podreach does not evaluate select its pods"
+		if !slices.ContainsFunc(could, func(c reach.CouldChange) bool { return c.Why == "" }) {
+			// Evaluated, but some of their rules the manifests cannot decide.
+			line = "cannot know: cluster policies select its pods with rules the manifests cannot decide"
+		}
+		res.Details = append([]string{line}, res.Details...)
 	}
 	for _, c := range could {
 		res.Details = append(res.Details, fmt.Sprintf("could change this: %s (e.g. %s)", c, c.Endpoint))

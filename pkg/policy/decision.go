@@ -77,7 +77,7 @@ var codeText = map[Code]string{
 	CodeAdminTier:      "an Admin-tier cluster policy decides, before any NetworkPolicy",
 	CodeBaselineTier:   "no NetworkPolicy selects the pod for this direction, and a Baseline-tier cluster policy decides",
 	CodeTierDefault:    "cluster policies select the pod but no tier decides: the default allows",
-	CodeUndecided:      "a cluster policy rule matches by domainNames, which the manifests cannot resolve: cannot know",
+	CodeUndecided:      "a cluster policy rule may match or not (by domainNames, or by a networks or nodes peer holding only some of the peer's addresses): cannot know",
 }
 
 // Describe returns the one-sentence meaning of the code.
@@ -119,7 +119,8 @@ type Side struct {
 	// why they do not.
 	TierMisses []Miss
 	// Unknown are the ports (among those asked) the manifests cannot
-	// decide: a domainNames rule. Never in Allowed.
+	// decide: a rule that may match or not (domainNames, a networks or
+	// nodes peer holding some of the peer's addresses). Never in Allowed.
 	Unknown ports.Set
 }
 
@@ -131,7 +132,7 @@ type Decision struct {
 	Port      int            // 0: all ports
 	Verdict   Verdict
 	Allowed   ports.Set // egress ∩ ingress over the asked ports
-	Unknown   ports.Set // asked ports the manifests cannot decide (domainNames); never in Allowed
+	Unknown   ports.Set // asked ports the manifests cannot decide (tier.Maybe); never in Allowed
 	Contested string    // non-empty when implementations disagree (host network)
 	Code      Code      // CodeSelf when the pair is one pod; else the deciding side's code
 	Egress    Side

@@ -110,9 +110,12 @@ func (e *Engine) Isolating(ep int, d Direction) []string {
 }
 
 // Undecided returns the ports between endpoint src and dst that the
-// manifests cannot decide: a cluster policy rule matching by domainNames
-// would allow them if a name resolved to the peer's address and deny them
-// otherwise. They are never in Allowed.
+// manifests cannot decide: a cluster policy rule that may match or not
+// would allow them one way and deny them the other (a rule matching by
+// domainNames, when a name may resolve to the peer's address; a networks
+// or nodes peer holding only some of an endpoint's addresses, such as
+// part of an external range the caller did not cut at the policies'
+// boundaries). They are never in Allowed.
 func (e *Engine) Undecided(src, dst int) ports.Set {
 	if e.st.tiers == nil || !e.st.tiers.undecidable || (src == dst && e.eps[src].Single) {
 		return ports.Set{}

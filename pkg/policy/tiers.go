@@ -38,9 +38,11 @@ type tierState struct {
 	// rules are every rule, numbered in policy order then written
 	// order; ruleIDs[policy][side] is the id of the policy's first rule
 	// of the side.
-	rules       []trule
-	ruleIDs     [][2]int32
-	undecidable bool // some rule matches by domainNames
+	rules   []trule
+	ruleIDs [][2]int32
+	// undecidable: some rule matches by domainNames, or some endpoint
+	// matches an address atom partly (Engine.Undecided may be non-empty).
+	undecidable bool
 
 	stale bool       // classes changed since the per-class data was computed
 	prof  [2][]int32 // per side and class: tier profile; -1 when no policy selects it
@@ -55,7 +57,7 @@ type tierState struct {
 	matched []tmatched
 	dedup   map[string]int32 // matched rules -> index into matched
 	decided []tentry
-	sets    []tier.Sets // by decided, when undecidable
+	sets    []*tier.Sets // by decided, once Undecided reads them (tierSets)
 	// names are the port names tier rules name; tsigOf is by signature
 	// its tier signature (tierSig), tsigPorts by tier signature its
 	// named ports.
@@ -229,8 +231,11 @@ func (st *state) tierRuleAtoms(r *tier.Rule, index map[string]int32) ([]int32, e
 	return out, nil
 }
 
-// addrKey appends to b which address atoms endpoint ep matches, on each
-// family slot (0: all its addresses, 4, 6): part of its class key.
+// addrKey appends to b how endpoint ep matches every address atom, on
+// each family slot (0: all its addresses, 4, 6): part of its class key.
+// Two bits per atom: matched, and partly (some of ep's addresses only:
+// tier.Maybe). A partial match makes the tiers' answer for some ports
+// "cannot know" (undecidable).
 func (t *tierState) addrKey(b []byte, ep *Endpoint) []byte {
 	if len(t.addr) == 0 {
 		return b
@@ -240,10 +245,14 @@ func (t *tierState) addrKey(b []byte, ep *Endpoint) []byte {
 		te := tierAddrEndpoint(&v)
 		var bits byte
 		for i, a := range t.addr {
-			if t.atoms[a].peer.Matches(te, t.nodes) == tier.Yes {
-				bits |= 1 << (i % 8)
+			switch t.atoms[a].peer.Matches(te, t.nodes) {
+			case tier.Yes:
+				bits |= 1 << (2 * i % 8)
+			case tier.Maybe:
+				bits |= 2 << (2 * i % 8)
+				t.undecidable = true
 			}
-			if i%8 == 7 || i == len(t.addr)-1 {
+			if i%4 == 3 || i == len(t.addr)-1 {
 				b, bits = append(b, bits), 0
 			}
 		}
@@ -251,8 +260,19 @@ func (t *tierState) addrKey(b []byte, ep *Endpoint) []byte {
 	return b
 }
 
+// addrMatch reads atom i's match from one family slot of addrKey's bytes.
+func addrMatch(slot string, i int) tier.Match {
+	switch (slot[i/4] >> (2 * i % 8)) & 3 {
+	case 1:
+		return tier.Yes
+	case 2:
+		return tier.Maybe
+	}
+	return tier.No
+}
+
 // addrBytes is the length of addrKey's part of a class key (its end).
-func (t *tierState) addrBytes() int { return 3 * ((len(t.addr) + 7) / 8) }
+func (t *tierState) addrBytes() int { return 3 * ((len(t.addr) + 3) / 4) }
 
 // tierAddrEndpoint is what nodes and networks peers read of ep.
 func tierAddrEndpoint(ep *Endpoint) *tier.Endpoint {

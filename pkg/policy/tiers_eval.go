@@ -11,10 +11,11 @@ import (
 // tentry is what the tiers of a direction decide, as portIDs (see
 // tier.Sets): acc accepted by the Admin tier, rest left to the
 // NetworkPolicy tier, open allowed when no NetworkPolicy selects the pod.
-// (tierState.sets keeps the sets, for the undecided ports, when some
-// rule matches by domainNames.)
+// (tierState.sets keeps the sets, for the ports a rule that may match
+// leaves undecided, once Undecided asks.)
 type tentry struct {
 	acc, rest, open portID
+	matched, sig    int32 // what it was walked from (tierSets walks again)
 }
 
 // tmatched is the rules a profile's walk meets toward a key (those whose
@@ -144,9 +145,7 @@ func (st *state) tierKey(c int32, fi int) int32 {
 		m := tier.No
 		switch {
 		case a.addr:
-			if addr[fi*per+ai/8]&(1<<(ai%8)) != 0 {
-				m = tier.Yes
-			}
+			m = addrMatch(addr[fi*per:], ai)
 			ai++
 		case a.ns >= 0:
 			if cl.selectable && st.nsSels.bits[a.ns].has(cl.ns) && (a.pod < 0 || st.podSels.bits[a.pod].has(c)) {
@@ -256,8 +255,21 @@ func (st *state) tierDecided(mi, sig int32) int32 {
 	if i := tm.bySig[slot]; i >= 0 {
 		return i
 	}
+	sets := st.tierWalk(mi, sig)
+	e := tentry{acc: st.pool.intern(sets.Accepted), rest: st.pool.intern(sets.Rest), open: st.pool.intern(sets.Open),
+		matched: mi, sig: sig}
+	i := int32(len(t.decided))
+	t.decided = append(t.decided, e)
+	tm.bySig[slot] = i
+	return i
+}
+
+// tierWalk walks the tiers over the matched rules mi toward a destination
+// of tier signature sig (the sets of a decided entry).
+func (st *state) tierWalk(mi, sig int32) tier.Sets {
+	t := st.tiers
 	ap := [2][]tier.Applied{t.ap[0][:0], t.ap[1][:0]}
-	for _, m := range tm.rules {
+	for _, m := range t.matched[mi].rules {
 		r := &t.rules[m.rule]
 		a := tier.Applied{Ref: r.ref, Match: m.match, Action: r.ref.R.Action, Ports: r.static}
 		switch {
@@ -268,16 +280,24 @@ func (st *state) tierDecided(mi, sig int32) int32 {
 		}
 		ap[r.tier] = append(ap[r.tier], a)
 	}
-	sets := tier.WalkSets(ap[0], ap[1])
 	t.ap = ap
-	e := tentry{acc: st.pool.intern(sets.Accepted), rest: st.pool.intern(sets.Rest), open: st.pool.intern(sets.Open)}
-	i := int32(len(t.decided))
-	t.decided = append(t.decided, e)
-	if t.undecidable { // only Undecided reads them
-		t.sets = append(t.sets, sets)
+	return tier.WalkSets(ap[0], ap[1])
+}
+
+// tierSets returns (walking them the first time) the sets of decided
+// entry i: only Undecided reads them, so only undecidable states keep
+// any.
+func (st *state) tierSets(i int32) *tier.Sets {
+	t := st.tiers
+	if n := len(t.sets); int(i) >= n {
+		t.sets = append(t.sets, make([]*tier.Sets, len(t.decided)-n)...)
 	}
-	tm.bySig[slot] = i
-	return i
+	if t.sets[i] == nil {
+		e := &t.decided[i]
+		s := st.tierWalk(e.matched, e.sig)
+		t.sets[i] = &s
+	}
+	return t.sets[i]
 }
 
 // tierSig interns what the tiers see of the named ports of signature
@@ -338,7 +358,8 @@ func (st *state) tierSide(side int, self, other int32, f ipFamily, np portID, is
 	return st.pool.unionOf(e.acc, st.pool.interOf(e.rest, np))
 }
 
-// tierUndecided is what one direction cannot decide (domainNames) and
+// tierUndecided is what one direction cannot decide (a rule that may
+// match: domainNames, or an address atom matched partly) and
 // what it allows, for the ports the NetworkPolicy tier admits (np).
 func (st *state) tierUndecided(side int, self, other int32, f ipFamily, np ports.Set, isolated bool) (allowed, unknown ports.Set) {
 	t := st.tiers
@@ -348,12 +369,12 @@ func (st *state) tierUndecided(side int, self, other int32, f ipFamily, np ports
 		return np, ports.Set{}
 	}
 	i := st.tierDecided(st.tierMatched(p, t.key[famSlot(f)][other]), st.tierDst(side, self, other))
-	return t.sets[i].Combine(tier.NetworkPolicySets{Isolated: isolated, Allowed: np})
+	return st.tierSets(i).Combine(tier.NetworkPolicySets{Isolated: isolated, Allowed: np})
 }
 
 // undecided is what the pair of classes (s, d) cannot decide: ports some
-// direction's tiers leave to a domainNames match (allowed if it matches,
-// denied if not) and no direction, on no family, denies.
+// direction's tiers leave to a rule that may match (allowed one way,
+// denied the other) and no direction, on no family, denies.
 func (st *state) undecided(s, d int32) ports.Set {
 	fs, n := st.families(s, d)
 	var sure, maybe ports.Set

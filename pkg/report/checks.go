@@ -74,12 +74,12 @@ func (ix *index) checks(rep *check.Report, p mesh.Profile) {
 			state = "warning"
 		}
 		for _, bp := range res.Blocked {
-			fp := flowPair{S: ix.nodeIndex(bp.From), D: ix.nodeIndex(bp.To), Port: bp.Port, AppPort: bp.AppPort,
-				Protocol: bp.Protocol.String(), State: state, Policies: ix.policyIndexes(bp.Policies), Reason: bp.Reason}
-			if bp.Side != 0 {
-				fp.Side = bp.Side.String()
-			}
-			cd.Pairs = append(cd.Pairs, fp)
+			cd.Pairs = append(cd.Pairs, ix.flowPair(bp, state))
+		}
+		// Connections a cluster policy rule leaves undecided: never
+		// allowed (green), never blocked (red): not proven (amber).
+		for _, bp := range res.Undecided {
+			cd.Pairs = append(cd.Pairs, ix.flowPair(bp, "warning"))
 		}
 		cd.Pairs = slices.DeleteFunc(cd.Pairs, func(fp flowPair) bool { return fp.S < 0 || fp.D < 0 })
 		ix.d.Checks = append(ix.d.Checks, cd)
@@ -87,4 +87,23 @@ func (ix *index) checks(rep *check.Report, p mesh.Profile) {
 	slices.SortStableFunc(ix.d.Checks, func(x, y checkData) int {
 		return cmp.Compare(x.rank, y.rank)
 	})
+}
+
+// flowPair is a connection of a check that is not allowed, in state
+// (blocked, warning), with why: the chain of cluster policy tiers when a
+// tier decides (or leaves it undecided), else the nearest miss of the
+// isolating NetworkPolicy.
+func (ix *index) flowPair(bp check.Pair, state string) flowPair {
+	fp := flowPair{S: ix.nodeIndex(bp.From), D: ix.nodeIndex(bp.To), Port: bp.Port, AppPort: bp.AppPort,
+		Protocol: bp.Protocol.String(), State: state, Policies: ix.policyIndexes(bp.Policies), Reason: bp.Reason}
+	switch {
+	case bp.Undecided:
+		fp.Reason = "cannot know: " + bp.Tier
+	case bp.Tier != "":
+		fp.Reason = "cluster policy tiers: " + bp.Tier
+	}
+	if bp.Side != 0 {
+		fp.Side = bp.Side.String()
+	}
+	return fp
 }

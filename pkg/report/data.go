@@ -29,7 +29,10 @@ type data struct {
 	Diff       *diffData      `json:"diff,omitempty"`
 	Incomplete []string       `json:"incomplete,omitempty"`
 	Notes      []string       `json:"notes,omitempty"`
-	ExpandAll  bool           `json:"expandAll"`
+	// Undecided are the pairs with ports the manifests cannot decide:
+	// from node, to node, portSets index (never in the matrix's rows).
+	Undecided [][3]int `json:"undecided,omitempty"`
+	ExpandAll bool     `json:"expandAll"`
 }
 
 type meshData struct {
@@ -89,6 +92,7 @@ func build(a *reach.Analysis, o options) (*data, error) {
 	for _, g := range a.Cluster().Gaps {
 		d.Incomplete = append(d.Incomplete, g.String())
 	}
+	ix.cannotKnow()
 	workloads := 0
 	for _, ns := range d.Namespaces {
 		workloads += ns.Workloads

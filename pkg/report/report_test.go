@@ -28,7 +28,14 @@ const example = "../../examples/emojivoto-linkerd/"
 // emojivoto checks the shipped example and returns what Write needs.
 func emojivoto(t *testing.T) (*reach.Analysis, []Option) {
 	t.Helper()
-	c, _, err := manifest.Load(context.Background(), []string{example})
+	a, opts := checked(t, example)
+	return a, append(opts, WithSource("-f "+example))
+}
+
+// checked checks the inputs and returns what Write needs.
+func checked(t *testing.T, inputs ...string) (*reach.Analysis, []Option) {
+	t.Helper()
+	c, _, err := manifest.Load(context.Background(), inputs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +47,7 @@ func emojivoto(t *testing.T) (*reach.Analysis, []Option) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, []Option{WithCheck(rep, inst), WithSource("-f " + example)}
+	return a, []Option{WithCheck(rep, inst)}
 }
 
 // decode extracts the embedded data of a written page.

@@ -234,3 +234,36 @@ func TestDiffReport(t *testing.T) {
 	p.screenshot("diff.png")
 	p.checkClean(url)
 }
+
+// TestUndecidedReport opens the report of the tiered example with an
+// egress allowlist whose domainNames rule the manifests cannot decide: the
+// matrix marks the undecided pairs ‼ (not allowed, not denied), a banner
+// names the policy, and the mesh check is ‼ naming the rule.
+func TestUndecidedReport(t *testing.T) {
+	p := newPage(t, 1440, 900)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.html")
+	podreach(t, cli.ExitOK, "report", "-f", "../../examples/emojivoto-tiers/cluster/", "-f", "../../examples/emojivoto-tiers/mesh-exceptions.yaml",
+		"-f", "../../examples/emojivoto-tiers/egress-allowlist.yaml", "--mesh", "linkerd", "--out", path)
+	url := "file://" + path
+	p.open(url)
+	if text := eval[string](p, `document.body.textContent`); !strings.Contains(text, "‼ Cannot know: ClusterNetworkPolicy egress-allowlist") {
+		t.Error("no banner names the policy whose rule the manifests cannot decide")
+	}
+	if sym := eval[string](p, `document.querySelector('#checks .check[data-check="proxy-to-destination"] .sym').textContent`); sym != "‼" {
+		t.Errorf("proxy-to-destination shows %q, want ‼", sym)
+	}
+	p.do(chromedp.Click(chromedp.CSS(`.tabs a[data-view="matrix"]`)))
+	p.settle()
+	cell := `table.heatmap td[data-from="emojivoto"][data-to="linkerd"]`
+	if title := eval[string](p, `document.querySelector('`+cell+`').title`); !strings.Contains(title, "‼ cannot know for 12 pairs") {
+		t.Errorf("the emojivoto → linkerd heatmap cell does not say cannot know: %q", title)
+	}
+	p.do(chromedp.Click(chromedp.CSS(cell)))
+	p.settle()
+	td := `[...document.querySelectorAll('#cell td')].find(td => td.title.startsWith('emojivoto/web → linkerd/linkerd-destination'))`
+	if text := eval[string](p, td+`.textContent`); !strings.Contains(text, "‼") || !strings.Contains(text, "8086") {
+		t.Errorf("emojivoto/web → linkerd/linkerd-destination shows %q, want ‼ with the undecided ports", text)
+	}
+	p.checkClean(url)
+}

@@ -125,6 +125,12 @@ func allowAllIngress(ns string) model.Policy {
 		Spec: networkingv1.NetworkPolicySpec{Ingress: []networkingv1.NetworkPolicyIngressRule{{}}}}}
 }
 
+// denyAllEgress is a NetworkPolicy isolating every pod of ns for egress.
+func denyAllEgress(ns string) model.Policy {
+	return model.Policy{NetworkPolicy: &networkingv1.NetworkPolicy{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "deny-egress"},
+		Spec: networkingv1.NetworkPolicySpec{PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeEgress}}}}
+}
+
 // egressOnly is a NetworkPolicy isolating every pod of ns for egress only,
 // admitting everything.
 func egressOnly(ns string) model.Policy {
@@ -135,7 +141,9 @@ func egressOnly(ns string) model.Policy {
 
 // The endpoints of every tier test: pods a (namespace a) and b (namespace
 // b, declaring http 8080/TCP), a host-network pod h on node n1, an
-// external x, and node n2's address as an external.
+// external x, node n2's address as an external, and two ranges holding
+// node addresses: 192.168.0.8/30 (n1's and n2's and two others) and
+// 192.168.0.10/31 (exactly n1's and n2's).
 var endpoints = []policy.Endpoint{
 	{ID: "a/a", Namespace: "a", Name: "a", Kind: model.KindPod, Labels: map[string]string{"app": "a"}, Single: true,
 		IPs: []netip.Addr{netip.MustParseAddr("10.0.0.1")}},
@@ -146,6 +154,8 @@ var endpoints = []policy.Endpoint{
 		HostNetwork: true, IPs: []netip.Addr{netip.MustParseAddr("192.168.0.10")}},
 	{ID: "x", Name: "x", Kind: model.KindExternal, Prefix: netip.MustParsePrefix("8.8.0.0/16")},
 	{ID: "n2", Name: "n2", Kind: model.KindExternal, Prefix: netip.MustParsePrefix("192.168.0.11/32")},
+	{ID: "nodes30", Name: "nodes30", Kind: model.KindExternal, Prefix: netip.MustParsePrefix("192.168.0.8/30")},
+	{ID: "nodes31", Name: "nodes31", Kind: model.KindExternal, Prefix: netip.MustParsePrefix("192.168.0.10/31")},
 }
 
 const (
@@ -154,6 +164,8 @@ const (
 	epH
 	epX
 	epN2
+	epNodes30
+	epNodes31
 )
 
 var nodes = []model.Node{

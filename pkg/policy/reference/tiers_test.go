@@ -88,7 +88,26 @@ func TestTierRules(t *testing.T) {
 		// "note that cluster-internal traffic will be checked against the rule as well. So if you Accept or Deny traffic to "0.0.0.0/0", that will allow or deny all IPv4 pod-to-pod traffic as well."
 		{name: "networks_match_pods", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(deny, nil, toNets("0.0.0.0/0")))},
 			src: epA, dst: epB, port: 80, want: tier.Denied, chain: "Deny by clusternetworkpolicy/net"},
-		{name: "networks_external_range_must_be_inside", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(deny, nil, toNets("8.8.8.0/24")))},
+		// A networks or nodes peer holding only part of an external range (x is 8.8.0.0/16) acts on some of
+		// the connections the range stands for: the verdict is "cannot know" unless both ways agree, never
+		// "allowed" for addresses a Deny denies (podreach's choice; pkg/reach cuts ranges at these boundaries).
+		{name: "deny_networks_part_of_external_range", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(deny, nil, toNets("8.8.8.0/24")))},
+			src: epA, dst: epX, port: 53, want: tier.Unknown, chain: "clusternetworkpolicy/net rule 0 peer 0 covers only part of 8.8.0.0/16 (its networks 8.8.8.0/24 hold some of them): denied for those, allowed for the others"},
+		{name: "pass_networks_part_of_external_range", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(pass, nil, toNets("8.8.8.0/24")).then(out(accept, nil, toNets("0.0.0.0/0"))))},
+			nps: []model.Policy{denyAllEgress("a")}, src: epA, dst: epX, port: 53, want: tier.Unknown, chain: "peer 0 covers only part of 8.8.0.0/16 (its networks 8.8.8.0/24 hold some of them): denied for those, allowed for the others"},
+		{name: "pass_networks_part_decided_when_both_agree", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(pass, nil, toNets("8.8.8.0/24")).then(out(accept, nil, toNets("0.0.0.0/0"))))},
+			src: epA, dst: epX, port: 53, want: tier.Allowed, chain: "Admin tier: Accept by clusternetworkpolicy/net rule 1"},
+		{name: "accept_networks_part_of_external_range", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(accept, nil, toNets("8.8.8.0/24")).then(out(deny, nil, toNets("0.0.0.0/0"))))},
+			src: epA, dst: epX, port: 53, want: tier.Unknown, chain: "allowed for those, denied for the others"},
+		{name: "nodes_peer_part_of_external_range", cps: []model.ClusterPolicy{cnp("n", admin, 1, nsA, out(deny, nil, toNodes(all)))},
+			src: epA, dst: epNodes30, port: 443, want: tier.Unknown, chain: "peer 0 covers only part of 192.168.0.8/30 (its nodes, every node, hold some of them)"},
+		{name: "nodes_peer_covers_external_range", cps: []model.ClusterPolicy{cnp("n", admin, 1, nsA, out(deny, nil, toNodes(all)))},
+			src: epA, dst: epNodes31, port: 443, want: tier.Denied, chain: "Admin tier: Deny by clusternetworkpolicy/n rule 0"},
+		{name: "networks_cover_external_range_together", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(deny, nil, toNets("8.8.128.0/17", "8.8.0.0/17")))},
+			src: epA, dst: epX, port: 53, want: tier.Denied, chain: "Admin tier: Deny by clusternetworkpolicy/net rule 0"},
+		{name: "networks_hold_external_range", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(deny, nil, toNets("8.0.0.0/8")))},
+			src: epA, dst: epX, port: 53, want: tier.Denied, chain: "Admin tier: Deny by clusternetworkpolicy/net rule 0"},
+		{name: "networks_miss_external_range", cps: []model.ClusterPolicy{cnp("net", admin, 1, nsA, out(deny, nil, toNets("8.9.0.0/16", "9.0.0.0/8")))},
 			src: epA, dst: epX, port: 53, want: tier.Allowed, chain: "default"},
 		// "DestinationPort for the match." / "Range defines a contiguous range of ports."
 		{name: "port_number", cps: []model.ClusterPolicy{cnp("p", admin, 1, nsB, in(deny, protos(tcp(80)), fromNS(all)))},

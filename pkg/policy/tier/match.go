@@ -1,7 +1,10 @@
 package tier
 
 import (
+	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/labels"
 
@@ -24,7 +27,10 @@ type Endpoint struct {
 }
 
 // Match is whether a rule or peer matches: Maybe when the manifests cannot
-// tell (domainNames).
+// tell (domainNames), or when a nodes or networks peer holds only some of
+// the endpoint's addresses (an external range it covers in part, a pod
+// with an address inside and one outside): the rule then acts on some of
+// the connections the endpoint stands for and not on the others.
 type Match uint8
 
 // Matches.
@@ -65,11 +71,11 @@ func (p *Peer) Matches(ep *Endpoint, nodes []model.Node) Match {
 	case PeerNodes:
 		// "It selects the nodeIPs as the peer type by matching on the IPs
 		// present in the node.Status.Addresses field of the node."
-		return matchOf(nodeAddrs(ep, p.Nodes, nodes))
+		return nodeAddrs(ep, p.Nodes, nodes)
 	case PeerNetworks:
 		// "note that cluster-internal traffic will be checked against the
 		// rule as well": pods match by their addresses.
-		return matchOf(inNetworks(ep, p.Networks))
+		return inNetworks(ep, p.Networks)
 	case PeerDomainNames:
 		// Which addresses a name resolves to is not in the manifests (and
 		// "Selecting Pods using their generated DNS record" is supported):
@@ -86,59 +92,118 @@ func matchOf(b bool) Match {
 	return No
 }
 
-// nodeAddrs: ep's addresses (an external: its single address) are all
-// addresses of nodes sel selects, and there is at least one.
-func nodeAddrs(ep *Endpoint, sel labels.Selector, nodes []model.Node) bool {
-	addrs := ep.IPs
-	if len(addrs) == 0 && ep.Prefix.IsValid() && ep.Prefix.IsSingleIP() {
-		addrs = []netip.Addr{ep.Prefix.Addr()}
+// nodeAddrs: Yes when ep's addresses (an external: every address of its
+// range) are all addresses of nodes sel selects, and there is at least
+// one; Maybe when only some are (some connections of ep come from or go
+// to a selected node, others do not); No when none is.
+func nodeAddrs(ep *Endpoint, sel labels.Selector, nodes []model.Node) Match {
+	if len(ep.IPs) == 0 {
+		if !ep.Prefix.IsValid() {
+			return No
+		}
+		p := ep.Prefix.Masked()
+		var in []netip.Addr
+		for i := range nodes {
+			if !sel.Matches(labels.Set(nodes[i].Labels)) {
+				continue
+			}
+			for _, a := range nodes[i].Addresses {
+				if p.Contains(a) && !slices.Contains(in, a) {
+					in = append(in, a)
+				}
+			}
+		}
+		return cover(len(in) > 0, rangeSize(p) == uint64(len(in)))
 	}
-	for _, a := range addrs {
+	some, all := false, true
+	for _, a := range ep.IPs {
 		found := false
 		for i := range nodes {
-			if sel.Matches(labels.Set(nodes[i].Labels)) && containsAddr(nodes[i].Addresses, a) {
+			if sel.Matches(labels.Set(nodes[i].Labels)) && slices.Contains(nodes[i].Addresses, a) {
 				found = true
 				break
 			}
 		}
-		if !found {
-			return false
-		}
+		some, all = some || found, all && found
 	}
-	return len(addrs) > 0
+	return cover(some, all)
 }
 
-func containsAddr(xs []netip.Addr, a netip.Addr) bool {
-	for _, x := range xs {
-		if x == a {
-			return true
-		}
+// cover is the match of a peer holding some (or all) of an endpoint's
+// addresses.
+func cover(some, all bool) Match {
+	switch {
+	case some && all:
+		return Yes
+	case some:
+		return Maybe
 	}
-	return false
+	return No
 }
 
-// inNetworks: an external's whole range is inside one network; an endpoint
-// with addresses has at least one, and each is inside one network (the
-// choice podreach makes for ipBlocks too).
-func inNetworks(ep *Endpoint, nets []netip.Prefix) bool {
+// rangeSize is the number of addresses of p, saturated at 2^64-1 (no node
+// list is that long).
+func rangeSize(p netip.Prefix) uint64 {
+	host := p.Addr().BitLen() - p.Bits()
+	if host >= 64 {
+		return ^uint64(0)
+	}
+	return 1 << host
+}
+
+// inNetworks: Yes when every address of ep is inside the networks (an
+// external: its whole range, which several networks may cover together;
+// an endpoint with addresses: at least one, each inside one network);
+// Maybe when only some are; No when none is.
+func inNetworks(ep *Endpoint, nets []netip.Prefix) Match {
 	if len(ep.IPs) == 0 {
-		for _, n := range nets {
-			if ep.Prefix.IsValid() && n.Addr().Is4() == ep.Prefix.Addr().Is4() && n.Bits() <= ep.Prefix.Bits() && n.Contains(ep.Prefix.Addr()) {
-				return true
-			}
+		if !ep.Prefix.IsValid() {
+			return No
 		}
-		return false
+		return prefixCover(ep.Prefix.Masked(), nets)
 	}
+	some, all := false, true
 	for _, a := range ep.IPs {
 		in := false
 		for _, n := range nets {
 			in = in || n.Contains(a)
 		}
-		if !in {
-			return false
+		some, all = some || in, all && in
+	}
+	return cover(some, all)
+}
+
+// prefixCover is how the networks nets cover the range of p: wholly
+// (one holds it, or those inside it leave no gap), in part, or not.
+func prefixCover(p netip.Prefix, nets []netip.Prefix) Match {
+	var inside []netip.Prefix
+	for _, n := range nets {
+		if n.Addr().Is4() != p.Addr().Is4() || !n.Overlaps(p) {
+			continue
+		}
+		if n.Bits() <= p.Bits() {
+			return Yes // n holds p
+		}
+		inside = append(inside, n.Masked())
+	}
+	if len(inside) == 0 {
+		return No
+	}
+	slices.SortFunc(inside, func(a, b netip.Prefix) int { return a.Addr().Compare(b.Addr()) })
+	next := p.Addr() // the first address not yet covered
+	for _, n := range inside {
+		if n.Addr().Compare(next) > 0 {
+			return Maybe // a gap before n
+		}
+		last := model.LastAddr(n)
+		if last == model.LastAddr(p) {
+			return Yes
+		}
+		if last.Next().Compare(next) > 0 {
+			next = last.Next()
 		}
 	}
-	return true
+	return Maybe
 }
 
 // PortMatches reports whether r's ports admit proto/port toward a
@@ -183,6 +248,60 @@ func (r *Rule) Matches(other *Endpoint, dstPorts []model.ContainerPort, proto mo
 		}
 	}
 	return out
+}
+
+// maybeWhy says why rule r of policy id may or may not match other: its
+// first peer that may match names the reason. cond is when the rule
+// applies (for the chain's step); undecided, given the outcomes when it
+// matches and when not, is Result.Undecided.
+func (r *Rule) maybeWhy(id string, other *Endpoint, nodes []model.Node) (cond string, undecided func(yes, no Outcome) string) {
+	for i := range r.Peers {
+		p := &r.Peers[i]
+		if p.Matches(other, nodes) != Maybe {
+			continue
+		}
+		var what string
+		switch p.Kind {
+		case PeerNetworks:
+			cond, what = "for the addresses its networks hold", "networks "+prefixList(p.Networks)
+		case PeerNodes:
+			sel := p.Nodes.String()
+			if sel == "" {
+				sel = "every node"
+			}
+			cond, what = "for the addresses of selected nodes", "nodes, "+sel+","
+		default:
+			return "if a domain name matches", func(yes, no Outcome) string {
+				return fmt.Sprintf("%s rule %d matches by domainNames, which the manifests cannot resolve: %s if it matches, %s if not", id, r.Index, yes, no)
+			}
+		}
+		return cond, func(yes, no Outcome) string {
+			return fmt.Sprintf("%s rule %d peer %d covers only part of %s (its %s hold some of them): %s for those, %s for the others", id, r.Index, i, other.addrs(), what, yes, no)
+		}
+	}
+	return "if it matches", func(yes, no Outcome) string {
+		return fmt.Sprintf("%s rule %d may match: %s if it matches, %s if not", id, r.Index, yes, no)
+	}
+}
+
+func prefixList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ",")
+}
+
+// addrs names ep's addresses: its range, or its IPs.
+func (ep *Endpoint) addrs() string {
+	if len(ep.IPs) == 0 {
+		return ep.Prefix.String()
+	}
+	s := make([]string, len(ep.IPs))
+	for i, a := range ep.IPs {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ",")
 }
 
 // FailClosed is how an Invalid rule behaves: "For "Accept" rules, "fail

@@ -47,8 +47,9 @@ type NetworkPolicySets struct {
 }
 
 // DecidePorts is Decide for every port: the ports allowed, and those whose
-// outcome the manifests cannot decide (domainNames); every other port is
-// denied.
+// outcome the manifests cannot decide (a rule that may or may not match:
+// domainNames, a nodes or networks peer holding only some of the peer's
+// addresses); every other port is denied.
 func DecidePorts(ps []*Policy, c PairConnection, np NetworkPolicySets) (allowed, unknown ports.Set) {
 	one := Connection{Side: c.Side, Self: c.Self, Other: c.Other, DstPorts: c.DstPorts, Nodes: c.Nodes}
 	s := WalkSets(applied(applicable(ps, one, Admin), c), applied(applicable(ps, one, Baseline), c))
@@ -63,7 +64,7 @@ type Ref struct {
 
 // Applied is one rule of a policy selecting a direction's pod, as it meets
 // the other end of the connection: whether its peers match (Maybe: by
-// domainNames), the action it then takes and the ports it matches toward
+// domainNames, or some of the other end's addresses), the action it then takes and the ports it matches toward
 // the destination. An Invalid rule is applied as FailClosed says.
 type Applied struct {
 	Ref
@@ -109,74 +110,98 @@ func applied(refs []Ref, c PairConnection) []Applied {
 }
 
 // Sets is what the two tiers of one direction decide for every port,
-// before the NetworkPolicy tier is known (Combine adds it).
+// before the NetworkPolicy tier is known (Combine adds it). A rule that
+// may or may not match (Match Maybe: domainNames, or a nodes or networks
+// peer holding some of the peer's addresses) makes a port's outcome one
+// of several: the walk keeps, per tier, the ports that may end in each
+// (a port is then decided only when every way ends alike, as Decide
+// says). Accepted, Rest and Open are the ports decided whatever the
+// NetworkPolicy tier says of them; the other fields are what Combine
+// needs for the ports some maybe-rule leaves undecided.
 type Sets struct {
-	Accepted ports.Set // accepted by the Admin tier
-	Rest     ports.Set // undecided or passed by the Admin tier: they reach the NetworkPolicy tier
-	Open     ports.Set // allowed when no NetworkPolicy selects the pod (Admin Accepts, then the Baseline tier and the default)
-	// MaybeAdmin and MaybeBaseline are the ports a domainNames Accept
-	// may match (in the Baseline tier: when no NetworkPolicy selects the
-	// pod).
-	MaybeAdmin, MaybeBaseline ports.Set
+	// Accepted: accepted by the Admin tier on every way, and never
+	// denied or left to the NetworkPolicy tier.
+	Accepted ports.Set
+	// Rest: may reach the NetworkPolicy tier and never denied by the
+	// Admin tier: allowed when an isolating NetworkPolicy admits them.
+	Rest ports.Set
+	// Open: allowed on every way when no NetworkPolicy selects the pod
+	// (Admin Accepts, then the Baseline tier and the default).
+	Open ports.Set
+	// Admin and Baseline are the ports each tier's walk may end in each
+	// way (Baseline's walk starts on the ports that may leave the Admin
+	// tier).
+	Admin, Baseline TierSets
 }
 
-// WalkSets walks the Admin rules then, over the ports they leave to the
-// tiers below, the Baseline rules (each list in evaluation order).
+// TierSets are the ports that may end, in one tier's walk, accepted,
+// denied, or passed on (a Pass, or no rule decides): with maybe-rules a
+// port may be in several.
+type TierSets struct {
+	Accepted, Denied, Next ports.Set
+	maybe                  bool // some rule may match: a port may be in several
+}
+
+// WalkSets walks the Admin rules then, over the ports they may leave to
+// the tiers below, the Baseline rules (each list in evaluation order).
 func WalkSets(admin, baseline []Applied) Sets {
 	a := walkSets(admin, ports.All())
-	rest := a.open.Union(a.passed)
-	b := walkSets(baseline, rest)
+	b := walkSets(baseline, a.Next)
+	s := Sets{Admin: a, Baseline: b, Accepted: a.Accepted, Rest: a.Next}
 	// Passed or undecided by the Baseline tier: the default allows.
-	open := a.accepted.Union(b.accepted).Union(b.open).Union(b.passed)
-	return Sets{Accepted: a.accepted, Rest: rest, Open: open, MaybeAdmin: a.maybe, MaybeBaseline: b.maybe}
+	s.Open = a.Accepted.Union(b.Accepted).Union(b.Next)
+	if a.maybe || b.maybe { // else every port ends one way: the sets are disjoint
+		s.Accepted = a.Accepted.Subtract(a.Denied).Subtract(a.Next)
+		s.Rest = a.Next.Subtract(a.Denied)
+		s.Open = s.Open.Subtract(a.Denied).Subtract(b.Denied)
+	}
+	return s
 }
 
 // Combine adds the NetworkPolicy tier: the ports allowed and those the
-// manifests cannot decide. "v1.NetworkPolicy always makes a final
-// decision for selected pods"; the Baseline tier decides only for the
-// others.
+// manifests cannot decide (allowed one way, denied another). "v1.NetworkPolicy
+// always makes a final decision for selected pods"; the Baseline tier
+// decides only for the others.
 func (s *Sets) Combine(np NetworkPolicySets) (allowed, unknown ports.Set) {
+	var may, mayDeny ports.Set // may be allowed, may be denied
 	if np.Isolated {
-		allowed = s.Accepted.Union(s.Rest.Intersect(np.Allowed))
-		// A port a domainNames Accept might match is allowed when it is
-		// allowed anyway, unknown otherwise (see walker.maybe).
-		return allowed, s.MaybeAdmin.Subtract(allowed)
+		may = s.Admin.Accepted.Union(s.Admin.Next.Intersect(np.Allowed))
+		mayDeny = s.Admin.Denied.Union(s.Admin.Next.Subtract(np.Allowed))
+	} else {
+		may = s.Admin.Accepted.Union(s.Baseline.Accepted).Union(s.Baseline.Next)
+		mayDeny = s.Admin.Denied.Union(s.Baseline.Denied)
 	}
-	return s.Open, s.MaybeAdmin.Union(s.MaybeBaseline).Subtract(s.Open)
+	return may.Subtract(mayDeny), may.Intersect(mayDeny)
 }
 
-// tierSets is what one tier's walk did to the ports it started with.
-type tierSets struct {
-	accepted, denied, passed ports.Set
-	open                     ports.Set // no rule decided
-	maybe                    ports.Set // a domainNames Accept may match
-}
-
-// walkSets walks rules in order over the ports in open: each matching
-// rule decides the ports it matches among those still open.
-func walkSets(rules []Applied, open ports.Set) tierSets {
-	out := tierSets{open: open}
+// walkSets walks rules in order over the ports in open: a matching rule
+// decides the ports it matches among those still open; a rule that may
+// match adds its action to those ports' possible ends and leaves them
+// open (the walk goes on for the way in which it does not match).
+func walkSets(rules []Applied, open ports.Set) TierSets {
+	var out TierSets
 	for _, ap := range rules {
-		if out.open.IsEmpty() {
+		if open.IsEmpty() {
 			break
 		}
 		if ap.Match == No {
 			continue
 		}
-		took := ap.Ports.Intersect(out.open)
-		if ap.Match == Maybe {
-			out.maybe = out.maybe.Union(took)
-			continue
-		}
+		took := ap.Ports.Intersect(open)
 		switch ap.Action {
 		case Accept:
-			out.accepted = out.accepted.Union(took)
+			out.Accepted = out.Accepted.Union(took)
 		case Pass:
-			out.passed = out.passed.Union(took)
+			out.Next = out.Next.Union(took)
 		default:
-			out.denied = out.denied.Union(took)
+			out.Denied = out.Denied.Union(took)
 		}
-		out.open = out.open.Subtract(took)
+		if ap.Match == Yes {
+			open = open.Subtract(took)
+		} else {
+			out.maybe = true
+		}
 	}
+	out.Next = out.Next.Union(open)
 	return out
 }

@@ -104,18 +104,20 @@ func (w *walker) next(t int, chain []Step) Result {
 	return w.walk(1, 0, chain)
 }
 
-// maybe decides a rule the manifests cannot match or rule out
-// (domainNames): the outcome is known only when matching and not matching
-// lead to the same one.
+// maybe decides a rule that may or may not match (domainNames, or a nodes
+// or networks peer holding only some of the peer's addresses): the
+// outcome is known only when matching and not matching lead to the same
+// one.
 func (w *walker) maybe(t, i int, chain []Step, ref Ref, a Action) Result {
-	step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Name: ref.R.Name, Action: a.String() + " (if a domain name matches)"}
+	cond, undecided := ref.R.maybeWhy(ref.P.ID, w.c.Other, w.c.Nodes)
+	step := Step{Layer: layer(t), Policy: ref.P.ID, Rule: ref.R.Index, Name: ref.R.Name, Action: a.String() + " (" + cond + ")"}
 	yes := w.act(t, append(chain[:len(chain):len(chain)], step), a)
 	no := w.walk(t, i+1, chain[:len(chain):len(chain)])
 	if yes.Outcome == no.Outcome && yes.Outcome != Unknown {
 		return no
 	}
 	return Result{Outcome: Unknown, Chain: append(chain, step),
-		Undecided: fmt.Sprintf("%s rule %d matches by domainNames, which the manifests cannot resolve: %s if it matches, %s if not", ref.P.ID, ref.R.Index, yes.Outcome, no.Outcome)}
+		Undecided: undecided(yes.Outcome, no.Outcome)}
 }
 
 // ambiguous names the other policies of the deciding policy's tier and
