@@ -3,6 +3,7 @@ package check
 import (
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/tier"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -54,6 +55,9 @@ type Pair struct {
 	// tier (not a NetworkPolicy) decides ("Admin tier: Deny by
 	// clusternetworkpolicy/x rule 1"); see tiers.go.
 	Tier string
+	// TierBy is the step of Tier that denies it (the cluster policy
+	// "kind/name" and rule); zero when no tier policy's Deny decides.
+	TierBy tier.Step
 }
 
 // Result is the outcome of one check line.

@@ -255,7 +255,7 @@ func (s *scope) annotations(object string) map[string]string {
 			s.annot[workloadObject(&s.c.Workloads[i])] = s.c.Workloads[i].Annotations
 		}
 		for i := range s.c.ClusterPolicies {
-			s.annot[tierObject(&s.c.ClusterPolicies[i])] = tierAnnotations(&s.c.ClusterPolicies[i])
+			s.annot[TierObject(&s.c.ClusterPolicies[i])] = tierAnnotations(&s.c.ClusterPolicies[i])
 		}
 	}
 	return s.annot[object]
