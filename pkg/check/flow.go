@@ -130,7 +130,7 @@ func (r *runner) blockedPair(s, d int, wire, app int32, proto model.Protocol) Pa
 	p := Pair{From: dec.From, To: dec.To, Port: wire, AppPort: app, Protocol: proto, Undecided: dec.Verdict == policy.VerdictUnknown}
 	side := deciding(&dec)
 	p.Side, p.Policies = side.Direction, side.Isolating
-	p.Tier = tierBlock(side)
+	p.Tier, p.TierBy = tierBlock(side), tierDeny(side)
 	if len(side.Misses) > 0 {
 		p.Reason = side.Misses[0].Reason
 		if len(side.Misses) > 1 {

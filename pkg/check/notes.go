@@ -5,15 +5,27 @@ import (
 	"strings"
 
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/tier"
 	"github.com/podreach/podreach/pkg/ports"
 )
 
-// Note is something known about a NetworkPolicy from outside the check —
-// podreach lint's findings (effective.LintNotes) — that may explain why a
-// flow is blocked.
+// Note is something known about a NetworkPolicy or a cluster policy
+// (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy)
+// from outside the check — podreach lint's findings (effective.LintNotes)
+// — that may explain why a flow is blocked.
 type Note struct {
-	// Policy is the NetworkPolicy "ns/name", as Pair.Policies names it.
+	// Policy is the NetworkPolicy "ns/name", as Pair.Policies names it,
+	// or, when Tier is set, the cluster policy "kind/name", as
+	// Pair.TierBy names it.
 	Policy string
+	// Tier: the note is about a cluster policy. It may explain only pairs
+	// that policy's Deny blocks, and, when it is about one of the
+	// policy's rules (TierRule), only when that rule comes before the
+	// Deny: a rule after it is never reached.
+	Tier bool
+	// TierRule is 1 + the index of the cluster policy's rule (on Side)
+	// the note is about; 0: the whole policy.
+	TierRule int
 	// Selects: the note is about which pods the policy selects (a
 	// podSelector that misses pods it was meant for). Such a policy does
 	// not isolate the pods it misses, so the note also goes to pairs
@@ -47,6 +59,12 @@ func (n *Note) explains(p *Pair) bool {
 	if n.PodPeer && !strings.Contains(other, "/") {
 		return false
 	}
+	if n.Tier {
+		return p.TierBy.Policy == n.Policy && (n.TierRule == 0 || n.TierRule-1 < p.TierBy.Rule)
+	}
+	if p.TierBy.Layer == "Admin tier" {
+		return false // denied before any NetworkPolicy is looked at
+	}
 	if slices.Contains(p.Policies, n.Policy) {
 		return true
 	}
@@ -56,12 +74,17 @@ func (n *Note) explains(p *Pair) bool {
 
 // AddNotes attaches notes to the results they may explain: a result that
 // did not pass gets, in the order given and once each, the notes about a
-// policy that isolates the side where one of its pairs is dropped, and
-// the Selects notes of the namespace of the pod it is dropped at — as far
-// as the note's Side and Ports allow.
+// policy that isolates the side where one of its pairs is dropped, the
+// Selects notes of the namespace of the pod it is dropped at, and the
+// notes about the cluster policy whose Deny drops it — as far as the
+// note's Side, Ports and TierRule allow.
 func (r *Report) AddNotes(notes []Note) {
-	byPolicy, selects := map[string][]int{}, map[string][]int{} // note indexes by policy, Selects notes by namespace
+	byPolicy, selects, byTier := map[string][]int{}, map[string][]int{}, map[string][]int{} // note indexes by policy, Selects notes by namespace, by cluster policy
 	for k, n := range notes {
+		if n.Tier {
+			byTier[n.Policy] = append(byTier[n.Policy], k)
+			continue
+		}
 		byPolicy[n.Policy] = append(byPolicy[n.Policy], k)
 		if n.Selects {
 			ns, _, _ := strings.Cut(n.Policy, "/")
@@ -89,6 +112,9 @@ func (r *Report) AddNotes(notes []Note) {
 			if ns, _, ok := strings.Cut(droppedAt(p), "/"); ok {
 				try(selects[ns], p)
 			}
+			if p.TierBy.Policy != "" {
+				try(byTier[p.TierBy.Policy], p)
+			}
 		}
 		for k := range notes {
 			if hit[k] && !slices.Contains(res.Notes, notes[k].Text) {
@@ -104,4 +130,19 @@ func droppedAt(p *Pair) string {
 		return p.From
 	}
 	return p.To
+}
+
+// tierDeny is the step that denies a blocked side when a cluster policy's
+// Deny rule decides it (the last step of a denying chain, in the Admin or
+// Baseline tier); zero otherwise.
+func tierDeny(side policy.Side) tier.Step {
+	for _, r := range side.Tiers {
+		if r.Outcome != tier.Denied || len(r.Chain) == 0 {
+			continue
+		}
+		if last := r.Chain[len(r.Chain)-1]; last.Policy != "" && last.Rule >= 0 && (last.Layer == "Admin tier" || last.Layer == "Baseline tier") {
+			return last
+		}
+	}
+	return tier.Step{}
 }

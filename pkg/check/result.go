@@ -3,6 +3,7 @@ package check
 import (
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/tier"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -59,6 +60,9 @@ type Pair struct {
 	// peer holding part of an address range); Tier then names the rule
 	// and why. Such a pair is in Result.Undecided, not Blocked.
 	Undecided bool
+	// TierBy is the step of Tier that denies it (the cluster policy
+	// "kind/name" and rule); zero when no tier policy's Deny decides.
+	TierBy tier.Step
 }
 
 // Result is the outcome of one check line.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/reach"
@@ -129,12 +130,32 @@ func Run(a *reach.Analysis, opts ...Option) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{}
+	var rules []Rule
 	for _, r := range Rules() {
-		if off[r.ID] {
-			continue
+		if !off[r.ID] {
+			rules = append(rules, r)
 		}
-		for _, f := range r.check(s) {
+	}
+	found := make([][]Finding, len(rules))
+	// selector-no-match costs about what all other rules cost together:
+	// it runs beside them, on a scope with memos of its own (the rules
+	// only read the rest), and its findings keep their place.
+	var wg sync.WaitGroup
+	for i, r := range rules {
+		if r.ID == "selector-no-match" {
+			own := s.fork()
+			wg.Go(func() { found[i] = r.check(own) })
+		}
+	}
+	for i, r := range rules {
+		if r.ID != "selector-no-match" {
+			found[i] = r.check(s)
+		}
+	}
+	wg.Wait()
+	rep := &Report{}
+	for i, r := range rules {
+		for _, f := range found[i] {
 			f.Rule, f.Severity = r.ID, r.Severity
 			if !s.disabledOn(f) {
 				rep.Findings = append(rep.Findings, f)

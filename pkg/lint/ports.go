@@ -18,14 +18,10 @@ func (s *scope) destinations(pol, side int, r *netpol.Rule) []int {
 		return s.selected[pol]
 	}
 	if r.AllPeers {
-		if s.everyPod == nil {
-			for i := range s.c.Workloads {
-				if !s.c.Workloads[i].Template.HostNetwork {
-					s.everyPod = append(s.everyPod, i)
-				}
-			}
-		}
 		return s.everyPod
+	}
+	if out, ok := s.peerMemo[r]; ok {
+		return out
 	}
 	var out []int
 	for j := range r.Peers {
@@ -34,7 +30,9 @@ func (s *scope) destinations(pol, side int, r *netpol.Rule) []int {
 		}
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	out = slices.Compact(out)
+	s.peerMemo[r] = out
+	return out
 }
 
 // declared returns the container ports workloads ws declare (templates
@@ -84,9 +82,14 @@ func checkNamedPorts(s *scope) []Finding {
 			if s.declares(dst, portName{pm.Name, pm.Protocol}) {
 				continue
 			}
-			names := []string{}
+			// Each name once, in the order first declared (nearest
+			// breaks ties by order).
+			names, seen := []string{}, map[string]bool{}
 			for _, cp := range s.declared(dst, pm.Protocol) {
-				names = append(names, cp.Name)
+				if !seen[cp.Name] {
+					seen[cp.Name] = true
+					names = append(names, cp.Name)
+				}
 			}
 			msg := fmt.Sprintf("no pod this %s rule reaches (%s) declares a %s container port named %q: this entry admits nothing",
 				direction(side), s.workloadNames(dst, 3), pm.Protocol, pm.Name)
@@ -133,7 +136,7 @@ func checkEndPorts(s *scope) []Finding {
 // proto.
 func (s *scope) allDeclare(ws []int, proto model.Protocol) bool {
 	for _, i := range ws {
-		if len(s.declared([]int{i}, proto)) == 0 {
+		if !slices.ContainsFunc(s.ports[i], func(cp model.ContainerPort) bool { return cp.Protocol == proto }) {
 			return false
 		}
 	}
@@ -142,7 +145,9 @@ func (s *scope) allDeclare(ws []int, proto model.Protocol) bool {
 
 // serves reports whether a workload of ws declares a port in pm's range.
 func (s *scope) serves(ws []int, pm netpol.Port) bool {
-	return slices.ContainsFunc(s.declared(ws, pm.Protocol), func(cp model.ContainerPort) bool {
-		return int(cp.Port) >= pm.Lo && int(cp.Port) <= pm.Hi
+	return slices.ContainsFunc(ws, func(i int) bool {
+		return slices.ContainsFunc(s.ports[i], func(cp model.ContainerPort) bool {
+			return cp.Protocol == pm.Protocol && int(cp.Port) >= pm.Lo && int(cp.Port) <= pm.Hi
+		})
 	})
 }

@@ -28,11 +28,12 @@ type scope struct {
 	given map[string]bool
 
 	// Memos: the policies of a cluster repeat a few selectors many times.
-	podMemo  map[string][]int        // selector key + "\x00" + namespace -> workloads
+	podMemo  map[selectorIn][]int    // selector key in namespace -> workloads
+	peerMemo map[*netpol.Rule][]int  // rule -> the workloads its pod peers match (destinations)
 	nsMemo   map[string][]string     // selector key -> namespaces
 	ports    [][]model.ContainerPort // per workload: declared ports, templates and pods
 	byPort   map[portName][]int      // named port -> workloads declaring it, sorted
-	everyPod []int                   // every selectable workload
+	everyPod []int                   // every selectable workload (nil: none)
 	pools    map[string]*labelPool   // namespaces (joined) -> their pods' labels
 	// byLabel indexes the selectable workloads of each namespace by the
 	// labels of their template and known pods: namespace, key and value
@@ -42,6 +43,9 @@ type scope struct {
 	// workloads (templates and known pods), in first-seen order.
 	nsLabelKVs map[string][]labelKV
 }
+
+// selectorIn is a pod selector (netpol.Selector.Key) in a namespace.
+type selectorIn struct{ key, ns string }
 
 // labelAt is a label (or, with value "", a key) in a namespace.
 type labelAt struct{ ns, key, value string }
@@ -59,7 +63,7 @@ func newScope(a *reach.Analysis) (*scope, error) {
 		return nil, fmt.Errorf("compiling policies: %w", err)
 	}
 	s := &scope{a: a, c: c, policies: cps, nsLabels: map[string]labels.Set{}, byNS: map[string][]int{},
-		podMemo: map[string][]int{}, pools: map[string]*labelPool{}, nsMemo: map[string][]string{}, byPort: map[portName][]int{}}
+		podMemo: map[selectorIn][]int{}, peerMemo: map[*netpol.Rule][]int{}, pools: map[string]*labelPool{}, nsMemo: map[string][]string{}, byPort: map[portName][]int{}}
 	for _, ns := range c.Namespaces {
 		l := make(labels.Set, len(ns.Labels)+1)
 		for k, v := range ns.Labels {
@@ -98,11 +102,25 @@ func newScope(a *reach.Analysis) (*scope, error) {
 			}
 		}
 	}
+	for i := range c.Workloads {
+		if !c.Workloads[i].Template.HostNetwork {
+			s.everyPod = append(s.everyPod, i)
+		}
+	}
 	s.selected = make([][]int, len(cps))
 	for i, p := range cps {
 		s.selected[i] = s.inNamespace(p.PodSelector, p.Namespace)
 	}
 	return s, nil
+}
+
+// fork returns a scope that shares s's indexes, which the rules only
+// read, with memos of its own: the two can run rules at once.
+func (s *scope) fork() *scope {
+	f := *s
+	f.podMemo, f.nsMemo, f.pools = map[selectorIn][]int{}, map[string][]string{}, map[string]*labelPool{}
+	f.peerMemo, f.annot = map[*netpol.Rule][]int{}, nil
+	return &f
 }
 
 // workloadPorts returns the ports w's template and known pods declare,
@@ -139,7 +157,7 @@ func (s *scope) indexLabels(ns string, i int, l map[string]string) {
 // inNamespace returns the selectable workloads of namespace ns that sel
 // matches (memoized).
 func (s *scope) inNamespace(sel *netpol.Selector, ns string) []int {
-	k := sel.Key + "\x00" + ns
+	k := selectorIn{sel.Key, ns}
 	if ws, ok := s.podMemo[k]; ok {
 		return ws
 	}
@@ -255,7 +273,7 @@ func (s *scope) annotations(object string) map[string]string {
 			s.annot[workloadObject(&s.c.Workloads[i])] = s.c.Workloads[i].Annotations
 		}
 		for i := range s.c.ClusterPolicies {
-			s.annot[tierObject(&s.c.ClusterPolicies[i])] = tierAnnotations(&s.c.ClusterPolicies[i])
+			s.annot[TierObject(&s.c.ClusterPolicies[i])] = tierAnnotations(&s.c.ClusterPolicies[i])
 		}
 	}
 	return s.annot[object]

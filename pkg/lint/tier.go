@@ -17,8 +17,10 @@ import (
 // and peers get the same selector-no-match and policy-selects-nothing
 // findings, on the same field names in both API versions.
 
-// tierObject is "ClusterNetworkPolicy name".
-func tierObject(p *model.ClusterPolicy) string {
+// TierObject is how a finding names cluster policy p (Finding.Object):
+// "ClusterNetworkPolicy name", "AdminNetworkPolicy name" or
+// "BaselineAdminNetworkPolicy name".
+func TierObject(p *model.ClusterPolicy) string {
 	switch {
 	case p.CNP != nil:
 		return "ClusterNetworkPolicy " + p.Name()
@@ -52,7 +54,7 @@ func (s *scope) tierMisses(subject bool) []Finding {
 	for i, p := range cps {
 		on := func(field, msg string) {
 			cp := &s.c.ClusterPolicies[i]
-			out = append(out, Finding{Object: tierObject(cp), Field: field, Source: cp.Source, Message: msg,
+			out = append(out, Finding{Object: TierObject(cp), Field: field, Source: cp.Source, Message: msg,
 				Hint: "correct the selector to the labels of the namespaces or pods you mean"})
 		}
 		if subject {

@@ -125,18 +125,11 @@ func decodeAs[T any](o *object, strict bool) *T {
 			o.convError(cerr)
 			return nil
 		}
-		v := new(T)
-		var warnings []error
-		var err error
-		if strict {
-			warnings, err = sigsjson.UnmarshalStrict(data, v)
-		} else {
-			err = sigsjson.UnmarshalCaseSensitivePreserveInts(data, v)
-		}
-		if err == nil {
+		tv := unmarshalTyped[T](data, strict)
+		if tv.err == nil {
 			o.boolKeyWarnings()
-			o.strictWarnings(warnings)
-			return v
+			o.strictWarnings(tv.warnings)
+			return tv.v.(*T)
 		}
 		// Each retry converts the object twice more: bound the work for
 		// objects that expand through aliases.
@@ -144,7 +137,7 @@ func decodeAs[T any](o *object, strict bool) *T {
 			o.errorf("", "more values of the wrong type; fix these and run again")
 			return nil
 		}
-		if !o.typeError(err) {
+		if !o.typeError(tv.err) {
 			return nil
 		}
 	}

@@ -187,8 +187,14 @@ func decodeRaw[T any](o *object, strict bool) (*T, bool) {
 
 // unmarshalTyped decodes raw into a new T as the API server would,
 // case-sensitively; with strict set, unknown and duplicate fields are
-// returned as warnings.
+// returned as warnings. Strict decodes of the common shapes take the fast
+// path (typedfast.go), which gives the same value.
 func unmarshalTyped[T any](raw []byte, strict bool) typedValue {
+	if strict {
+		if v, ok := fastTyped[T](raw); ok {
+			return typedValue{v: v, strict: true}
+		}
+	}
 	v := new(T)
 	tv := typedValue{v: v, strict: strict}
 	if strict {
