@@ -6,39 +6,37 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
-	"github.com/podreach/podreach/pkg/ports"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
-// replayer counts the connections a NetworkPolicy edit removes on an
-// incremental engine kept with the state (policy.Incremental over the
-// matrix nodes, as reach.Diff compiles one per call): the edit is applied,
-// the pairs its delta names are compared, and the edit is undone. One
-// review at a time uses it.
+// replayer judges a NetworkPolicy edit on an incremental engine kept
+// with the state (policy.Incremental over the endpoints of the state's
+// analysis): the edit is applied, the pairs its delta names are compared,
+// the mesh check lines it can change are judged again on the engine's
+// view (check.Rechecker.EditOn), and the edit is undone. One review at a
+// time uses it.
 type replayer struct {
-	mu    sync.Mutex
-	x     *policy.Incremental
-	a     *reach.Analysis
-	nodes []int // engine endpoint of each of x's endpoints
-	ext   []bool
+	mu   sync.Mutex
+	x    *policy.Incremental
+	a    *reach.Analysis
+	node []bool // per endpoint: a matrix node (Diff counts node pairs)
+	ext  []bool
 }
 
-// newReplayer compiles the nodes of a (analysed with ipBlocks matching
-// pod IPs or not, as ipBlockPods says).
+// newReplayer compiles the endpoints of a (analysed with ipBlocks
+// matching pod IPs or not, as ipBlockPods says).
 func newReplayer(a *reach.Analysis, ipBlockPods bool) (*replayer, error) {
-	all := a.Engine().Endpoints()
-	r := &replayer{a: a}
-	eps := make([]policy.Endpoint, 0, len(all))
+	eps := a.Engine().Endpoints()
+	r := &replayer{a: a, node: make([]bool, len(eps)), ext: make([]bool, len(eps))}
 	for _, n := range a.Nodes() {
 		i, ok := a.EndpointIndex(n.ID)
 		if !ok {
 			return nil, fmt.Errorf("node %s has no endpoint", n.ID)
 		}
-		r.nodes = append(r.nodes, i)
-		r.ext = append(r.ext, all[i].IsExternal())
-		eps = append(eps, all[i])
+		r.node[i], r.ext[i] = true, eps[i].IsExternal()
 	}
 	x, err := policy.NewIncremental(a.Cluster(), eps, policy.WithIPBlockPods(ipBlockPods))
 	if err != nil {
@@ -95,26 +93,37 @@ func hasIPBlock(p *model.Policy) bool {
 // the guard judges on full analyses instead.
 var errLost = errors.New("the incremental engine was lost undoing an edit")
 
-// removed counts the ordered node pairs that lose a port when old becomes
-// new (Diff's count: two externals are no pair; ports as the mesh makes
-// them arrive). The edit is undone after the count is returned, off the
-// answer's path; the next edit waits for it.
-func (r *replayer) removed(old, new *model.Policy) (int, error) {
+// judge applies the edit old → new (after is the cluster with it), counts
+// the ordered node pairs that lose a port (Diff's count: two externals
+// are no pair; ports as the mesh makes them arrive) and, when recheck is
+// not nil, runs it on the engine's view of after. The edit is undone after
+// the answer is returned, off its path; the next edit waits for it.
+func (r *replayer) judge(after *model.Cluster, old, new *model.Policy, recheck func(*policy.Engine) (*check.Report, error)) (int, *check.Report, error) {
 	r.mu.Lock()
 	if r.x == nil {
 		r.mu.Unlock()
-		return 0, errLost
+		return 0, nil, errLost
 	}
 	n, err := r.count(old, new)
 	if err != nil {
 		r.mu.Unlock()
-		return 0, err
+		return 0, nil, err // compiled before anything changed
 	}
-	go func() {
-		defer r.mu.Unlock()
-		r.undo(old, new)
+	defer func() {
+		go func() {
+			defer r.mu.Unlock()
+			r.undo(old, new)
+		}()
 	}()
-	return n, nil
+	if recheck == nil {
+		return n, nil, nil
+	}
+	v, err := r.x.View(after.Policies)
+	if err != nil {
+		return 0, nil, err
+	}
+	rep, err := recheck(v)
+	return n, rep, err
 }
 
 // count applies the edit and counts the pairs it makes lose a port.
@@ -123,31 +132,31 @@ func (r *replayer) count(old, new *model.Policy) (int, error) {
 	if new != nil {
 		var err error
 		if d, err = r.x.SetPolicy(*new); err != nil {
-			return 0, err // compiled before anything changed
+			return 0, err
 		}
 	} else {
 		d = r.x.DeletePolicy(old.NetworkPolicy.Namespace, old.NetworkPolicy.Name)
 	}
-	type pair struct{ s, d int32 }
-	was := map[pair]ports.Set{}
+	n := 0
 	for _, c := range d.Changes {
+		// The block's pairs allow After now: they lose lost. Arrived maps
+		// a set through the mesh's transport (the ports outside its range
+		// arrive as they are, the range as a whole when its wire port is
+		// in the set), so what arrives of Before and not of After is
+		// empty exactly when Arrived(lost) is.
+		lost := c.Before.Subtract(c.After)
+		if lost.IsEmpty() {
+			continue
+		}
 		for _, s := range c.From {
+			if !r.node[s] {
+				continue
+			}
 			for _, t := range c.To {
-				if _, seen := was[pair{s, t}]; !seen && s != t && !(r.ext[s] && r.ext[t]) {
-					was[pair{s, t}] = c.Before
+				if s != t && r.node[t] && !(r.ext[s] && r.ext[t]) && !r.a.Arrived(int(s), int(t), lost).IsEmpty() {
+					n++
 				}
 			}
-		}
-	}
-	n := 0
-	for p, before := range was {
-		now := r.x.Allowed(int(p.s), int(p.d))
-		if before.Subtract(now).IsEmpty() {
-			continue // Arrived is monotone: nothing can be lost
-		}
-		s, t := r.nodes[p.s], r.nodes[p.d]
-		if !r.a.Arrived(s, t, before).Subtract(r.a.Arrived(s, t, now)).IsEmpty() {
-			n++
 		}
 	}
 	return n, nil

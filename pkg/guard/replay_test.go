@@ -55,7 +55,7 @@ func TestReplayEqualsDiff(t *testing.T) {
 					t.Fatal(err)
 				}
 				want, _ := d.Counts()
-				got, err := st.rp.removed(old, new)
+				got, _, err := st.rp.judge(after, old, new, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -68,10 +69,10 @@ func (g *Guard) Review(r Request) (Verdict, error) {
 
 // afterState analyses after, st with r applied. A NetworkPolicy edit
 // without ipBlocks, with no protected flows to look up, is judged
-// incrementally: only the check lines it can change are evaluated again
-// (check.Rechecker), and what it removes is replayed on st's incremental
-// engine (replayer); the state has no analysis then. Anything else is a
-// full analysis of after.
+// incrementally on st's incremental engine (replayer): what it removes is
+// counted from the engine's delta, and only the check lines it can change
+// are judged again, on the edited engine (check.Rechecker.EditOn); the
+// state has no analysis then. Anything else is a full analysis of after.
 func (g *Guard) afterState(st *state, after *model.Cluster, r Request) (*state, error) {
 	if policyKind(r) {
 		// reach.Diff replays NetworkPolicy, namespace and endpoint edits
@@ -93,25 +94,17 @@ func (g *Guard) afterState(st *state, after *model.Cluster, r Request) (*state, 
 	if !ok || st.rc == nil || st.rp == nil || len(g.o.protected) > 0 || old == nil && new == nil || hasIPBlock(old) || hasIPBlock(new) {
 		return g.analyse(after, st.prof)
 	}
-	// The check and the count are independent: one on each core.
 	ast := &state{c: after, prof: st.prof, edit: &check.PolicyEdit{Old: old, New: new}}
-	var rerr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ast.removed, rerr = st.rp.removed(old, new)
-	}()
-	rep, err := st.rc.Edit(after, *ast.edit)
-	<-done
+	removed, rep, err := st.rp.judge(after, old, new, func(eng *policy.Engine) (*check.Report, error) {
+		return st.rc.EditOn(after, *ast.edit, eng)
+	})
 	switch {
-	case errors.Is(rerr, errLost):
+	case errors.Is(err, errLost):
 		return g.analyse(after, st.prof)
 	case err != nil:
-		return nil, fmt.Errorf("checking the edited cluster: %w", err)
-	case rerr != nil:
-		return nil, fmt.Errorf("comparing the states: %w", rerr)
+		return nil, fmt.Errorf("judging the edited cluster: %w", err)
 	}
-	ast.rep = rep
+	ast.rep, ast.removed = rep, removed
 	return ast, nil
 }
 
