@@ -137,6 +137,13 @@ func (x *Rechecker) edit(after *model.Cluster, e PolicyEdit, eng *policy.Engine)
 	if err != nil {
 		return nil, err
 	}
+	return x.rerun(after, sel, eng)
+}
+
+// rerun returns the check of after: the lines of the flows with a
+// workload in sel judged again (on eng when not nil, else on a cut
+// analysis), the others the state's.
+func (x *Rechecker) rerun(after *model.Cluster, sel []bool, eng *policy.Engine) (*Report, error) {
 	var affected []int
 	keep := make([]bool, len(x.c.Workloads))
 	for fi, ws := range x.peers {
@@ -225,7 +232,7 @@ func (x *Rechecker) recheck(after *model.Cluster, keep []bool, affected []int, l
 func (x *Rechecker) rejudge(after *model.Cluster, eng *policy.Engine, affected []int, lines [][]Result) {
 	r := *x.r
 	c := *r.c
-	c.Policies = after.Policies
+	c.Policies, c.ClusterPolicies = after.Policies, after.ClusterPolicies
 	r.c, r.eng = &c, eng
 	r.judge = func(_ *reach.Analysis, src, dst int) ports.Set { return eng.Allowed(src, dst) }
 	for _, fi := range affected {
