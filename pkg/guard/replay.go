@@ -3,6 +3,7 @@ package guard
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -66,8 +67,8 @@ func policyEdit(before, after *model.Cluster, r Request) (old, new *model.Policy
 }
 
 // hasIPBlock reports whether p has an ipBlock peer: its boundaries may
-// cut the external nodes otherwise than the state's, which only analyses
-// of both states can compare.
+// cut the external nodes otherwise than the state's (reach.SameCuts),
+// which only analyses of both states can compare.
 func hasIPBlock(p *model.Policy) bool {
 	if p == nil {
 		return false
@@ -87,6 +88,26 @@ func hasIPBlock(p *model.Policy) bool {
 		}
 	}
 	return false
+}
+
+// clusterPolicyEdit says which cluster policy r replaces in before
+// (after is before with r applied); ok is false when r is not a cluster
+// policy edit, or changes something else too (an object of a version
+// podreach keeps unevaluated).
+func clusterPolicyEdit(before, after *model.Cluster, r Request) (e check.ClusterPolicyEdit, ok bool) {
+	if !policyKind(r) || !slices.Contains(TierKinds, r.Kind) || !reflect.DeepEqual(before.Unevaluated, after.Unevaluated) ||
+		len(before.MeshPolicies) != len(after.MeshPolicies) {
+		return e, false
+	}
+	find := func(c *model.Cluster) *model.ClusterPolicy {
+		i := slices.IndexFunc(c.ClusterPolicies, func(p model.ClusterPolicy) bool { return r.sameTier(&p) })
+		if i < 0 {
+			return nil
+		}
+		return &c.ClusterPolicies[i]
+	}
+	e.Old, e.New = find(before), find(after)
+	return e, e.Old != nil || e.New != nil
 }
 
 // errLost says the replayer no longer holds its state (an undo failed):
@@ -137,13 +158,48 @@ func (r *replayer) count(old, new *model.Policy) (int, error) {
 	} else {
 		d = r.x.DeletePolicy(old.NetworkPolicy.Namespace, old.NetworkPolicy.Name)
 	}
+	return r.lost(d), nil
+}
+
+// judgeTier is judge for a cluster policy edit, made on a new engine
+// (policy.Incremental.WithClusterPolicy): r's engine is left as it is,
+// nothing is undone. An error says the edit could not be made on the
+// engine (a policy that does not compile): only a full analysis can say
+// what it does.
+func (r *replayer) judgeTier(after *model.Cluster, e check.ClusterPolicyEdit, recheck func(*policy.Engine) (*check.Report, error)) (int, *check.Report, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.x == nil {
+		return 0, nil, errLost
+	}
+	var y *policy.Incremental
+	var d policy.Delta
+	var err error
+	if e.New != nil {
+		y, d, err = r.x.WithClusterPolicy(*e.New)
+	} else {
+		y, d, err = r.x.WithoutClusterPolicy(e.Old.ID())
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := y.View(after.Policies)
+	if err != nil {
+		return 0, nil, err
+	}
+	rep, err := recheck(v)
+	return r.lost(d), rep, err
+}
+
+// lost counts the node pairs d makes lose a port.
+func (r *replayer) lost(d policy.Delta) int {
 	n := 0
 	for _, c := range d.Changes {
-		// The block's pairs allow After now: they lose lost. Arrived maps
-		// a set through the mesh's transport (the ports outside its range
-		// arrive as they are, the range as a whole when its wire port is
-		// in the set), so what arrives of Before and not of After is
-		// empty exactly when Arrived(lost) is.
+		// The block's pairs allow After now: they lose lost, and what
+		// the application can use of Before and not of After is Usable of
+		// lost (reach.Analysis.Usable: the mesh's transport maps the
+		// ports outside its range as they are and the range as a whole
+		// when its wire port is in the set; Linkerd refuses per port).
 		lost := c.Before.Subtract(c.After)
 		if lost.IsEmpty() {
 			continue
@@ -153,13 +209,13 @@ func (r *replayer) count(old, new *model.Policy) (int, error) {
 				continue
 			}
 			for _, t := range c.To {
-				if s != t && r.node[t] && !(r.ext[s] && r.ext[t]) && !r.a.Arrived(int(s), int(t), lost).IsEmpty() {
+				if s != t && r.node[t] && !(r.ext[s] && r.ext[t]) && !r.a.Usable(int(s), int(t), lost).IsEmpty() {
 					n++
 				}
 			}
 		}
 	}
-	return n, nil
+	return n
 }
 
 // undo puts the engine back in the state's answers; if it cannot, the
