@@ -49,10 +49,10 @@ func ParseMode(s string) (Mode, error) {
 type Option func(*options)
 
 type options struct {
-	mode      Mode
-	protected []Flow
-	effective []effective.Option
-	reach     []reach.Option
+	mode        Mode
+	protected   []Flow
+	effective   []effective.Option
+	reach       []reach.Option
 	explain     string
 	ipBlockPods bool
 }

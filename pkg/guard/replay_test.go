@@ -124,23 +124,9 @@ func TestIncrementalVerdictEqualsFull(t *testing.T) {
 						r.Operation = OpUpdate
 					}
 				}
-				got, gotErr := g.Review(r)
-				applied, err := apply(st.c, r)
-				if err != nil || applied == nil {
-					t.Fatal(applied, err)
-				}
-				if ast, err := g.afterState(st, applied, r); err != nil {
-					t.Fatal(err)
-				} else if ast.incremental {
+				got, want, inc := reviewBothWays(t, g, st, r)
+				if inc {
 					incremental++
-				}
-				full, err := g.analyse(applied, st.prof)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := g.judge(r, st, full)
-				if err != nil || gotErr != nil {
-					t.Fatal(err, gotErr) // new ipBlock boundaries too: reach.Diff recuts
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Fatalf("edit %d (%s %s/%s): verdict (-full +incremental):\n%s", i, r.Operation, r.Namespace, r.Name, diff)
@@ -151,6 +137,30 @@ func TestIncrementalVerdictEqualsFull(t *testing.T) {
 			}
 		})
 	}
+}
+
+// reviewBothWays reviews r (incrementally where the guard can), and
+// judges it on a full analysis of the edited cluster; inc says whether the
+// review was incremental. New ipBlock boundaries too: reach.Diff recuts.
+func reviewBothWays(t *testing.T, g *Guard, st *state, r Request) (got, want Verdict, inc bool) {
+	t.Helper()
+	got, gotErr := g.Review(r)
+	applied, err := apply(st.c, r)
+	if err != nil || applied == nil || gotErr != nil {
+		t.Fatal(applied, err, gotErr)
+	}
+	ast, err := g.afterState(st, applied, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := g.analyse(applied, st.prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, err = g.judge(r, st, full); err != nil {
+		t.Fatal(err)
+	}
+	return got, want, ast.incremental
 }
 
 // randomPolicyEdit returns a copy of c with one NetworkPolicy deleted,

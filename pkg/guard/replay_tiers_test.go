@@ -38,23 +38,9 @@ func TestIncrementalTierVerdictEqualsFull(t *testing.T) {
 			incremental, broke, removed := 0, 0, 0
 			for i := range 16 {
 				r := randomTierRequest(t, st.c, rnd)
-				got, gotErr := g.Review(r)
-				applied, err := apply(st.c, r)
-				if err != nil || applied == nil || gotErr != nil {
-					t.Fatal(applied, err, gotErr)
-				}
-				if ast, err := g.afterState(st, applied, r); err != nil {
-					t.Fatal(err)
-				} else if ast.incremental {
+				got, want, inc := reviewBothWays(t, g, st, r)
+				if inc {
 					incremental++
-				}
-				full, err := g.analyse(applied, st.prof)
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := g.judge(r, st, full)
-				if err != nil {
-					t.Fatal(err)
 				}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Fatalf("edit %d (%s %s %s): verdict (-full +incremental):\n%s", i, r.Operation, r.Kind, r.Name, diff)
