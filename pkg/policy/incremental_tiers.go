@@ -175,20 +175,26 @@ func tierEditChanges(old, st *state, id string) []Change {
 		}
 		members[i] = append(members[i], int32(ep))
 	}
-	var in, eg []bool
-	for _, c := range cells {
+	var in []bool
+	var all, egress []int // every cell; the cells whose egress the policy may decide
+	for i, c := range cells {
 		in = append(in, old.tierProfileHas(tier.IngressSide, c.o, id) || st.tierProfileHas(tier.IngressSide, c.n, id))
-		eg = append(eg, old.tierProfileHas(tier.EgressSide, c.o, id) || st.tierProfileHas(tier.EgressSide, c.n, id))
+		all = append(all, i)
+		if old.tierProfileHas(tier.EgressSide, c.o, id) || st.tierProfileHas(tier.EgressSide, c.n, id) {
+			egress = append(egress, i)
+		}
 	}
 	equal := map[[2]portID]bool{}
 	var out []Change
 	var groups []changeGroup
 	for d, dc := range cells {
 		groups = groups[:0]
-		for s, sc := range cells {
-			if !in[d] && !eg[s] {
-				continue
-			}
+		srcs := egress // the pair can change only when the policy decides one of its sides
+		if in[d] {
+			srcs = all
+		}
+		for _, s := range srcs {
+			sc := cells[s]
 			before, after := old.allowed(sc.o, dc.o), st.allowed(sc.n, dc.n)
 			k := [2]portID{before, after}
 			same, ok := equal[k]
