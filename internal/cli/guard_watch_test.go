@@ -5,14 +5,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/podreach/podreach/internal/webhook"
 	"github.com/podreach/podreach/pkg/load/live"
 	"github.com/podreach/podreach/pkg/model"
 )
@@ -42,13 +39,7 @@ func TestLiveSourceAddsExternals(t *testing.T) {
 // TestGuardLiveBadExternal: watching a cluster, a --external that does not
 // parse is an input error at start, before any list.
 func TestGuardLiveBadExternal(t *testing.T) {
-	dir := t.TempDir()
-	certs, err := webhook.NewCerts([]string{"127.0.0.1"}, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(dir, "tls.crt"), certs.Cert, 0o600)
-	os.WriteFile(filepath.Join(dir, "tls.key"), certs.Key, 0o600)
+	dir, _ := servingCerts(t)
 	var out bytes.Buffer
 	code := Run(context.Background(), "podreach", []string{"guard", "--external", "partner=not-a-cidr", "--listen", "127.0.0.1:0",
 		"--tls-cert-file", filepath.Join(dir, "tls.crt"), "--tls-key-file", filepath.Join(dir, "tls.key")},
