@@ -13,12 +13,13 @@ import (
 	"github.com/podreach/podreach/pkg/reach"
 )
 
-// replayer judges a NetworkPolicy edit on an incremental engine kept
-// with the state (policy.Incremental over the endpoints of the state's
-// analysis): the edit is applied, the pairs its delta names are compared,
+// replayer judges a NetworkPolicy or cluster policy edit on an
+// incremental engine kept with the state (policy.Incremental over the
+// endpoints of the state's analysis): the edit is applied (a cluster
+// policy edit on a new engine), the pairs its delta names are compared,
 // the mesh check lines it can change are judged again on the engine's
-// view (check.Rechecker.EditOn), and the edit is undone. One review at a
-// time uses it.
+// view (check.Rechecker), and a NetworkPolicy edit is undone. One review
+// at a time uses it.
 type replayer struct {
 	mu   sync.Mutex
 	x    *policy.Incremental
@@ -116,7 +117,7 @@ var errLost = errors.New("the incremental engine was lost undoing an edit")
 
 // judge applies the edit old → new (after is the cluster with it), counts
 // the ordered node pairs that lose a port (Diff's count: two externals
-// are no pair; ports as the mesh makes them arrive) and, when recheck is
+// are no pair; ports as the application can use them) and, when recheck is
 // not nil, runs it on the engine's view of after. The edit is undone after
 // the answer is returned, off its path; the next edit waits for it.
 func (r *replayer) judge(after *model.Cluster, old, new *model.Policy, recheck func(*policy.Engine) (*check.Report, error)) (int, *check.Report, error) {
