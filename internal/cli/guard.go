@@ -13,6 +13,7 @@ import (
 
 	"github.com/podreach/podreach/internal/webhook"
 	"github.com/podreach/podreach/pkg/guard"
+	"github.com/podreach/podreach/pkg/model"
 )
 
 type guardFlags struct {
@@ -164,6 +165,9 @@ func (f *guardFlags) source(ctx context.Context, cmd *cobra.Command, s Streams, 
 		return nil, inputError(fmt.Errorf("--live: guard watches the cluster when no -f is given, and serves the manifests alone with -f"))
 	}
 	if f.live() {
+		if err := f.input.addExternals(&model.Cluster{}); err != nil { // read once, before the first list
+			return nil, err
+		}
 		return f.watch(ctx, log, opts, fail), nil
 	}
 	c, err := f.input.load(cmd, s)

@@ -20,17 +20,28 @@ import (
 	"github.com/podreach/podreach/internal/webhook"
 )
 
-// TestGuardFromManifests: guard -f serves the judgement of the manifests:
-// the example without its deny-all-ingress warns of the flows that
-// deny-all-ingress breaks, and a cancelled context shuts it down (exit 0).
-func TestGuardFromManifests(t *testing.T) {
+// servingCerts writes a serving pair for 127.0.0.1 as tls.crt and tls.key
+// into a new directory.
+func servingCerts(t *testing.T) (string, webhook.Certs) {
+	t.Helper()
 	dir := t.TempDir()
 	certs, err := webhook.NewCerts([]string{"127.0.0.1"}, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "tls.crt"), certs.Cert, 0o600)
-	os.WriteFile(filepath.Join(dir, "tls.key"), certs.Key, 0o600)
+	for name, data := range map[string][]byte{"tls.crt": certs.Cert, "tls.key": certs.Key} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, certs
+}
+
+// TestGuardFromManifests: guard -f serves the judgement of the manifests:
+// the example without its deny-all-ingress warns of the flows that
+// deny-all-ingress breaks, and a cancelled context shuts it down (exit 0).
+func TestGuardFromManifests(t *testing.T) {
+	dir, certs := servingCerts(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

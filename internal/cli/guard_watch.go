@@ -14,6 +14,7 @@ import (
 	"github.com/podreach/podreach/pkg/guard"
 	"github.com/podreach/podreach/pkg/load/live"
 	"github.com/podreach/podreach/pkg/load/manifest"
+	"github.com/podreach/podreach/pkg/model"
 )
 
 // liveSource is a guard kept current from the cluster: nil until the
@@ -21,6 +22,9 @@ import (
 type liveSource struct {
 	g      atomic.Pointer[guard.Guard]
 	synced atomic.Int64 // unix nanoseconds of the last rebuild; 0: never
+	// externals adds the --external peers to each model built, as the
+	// manifests mode adds them to the manifests' model.
+	externals func(*model.Cluster) error
 }
 
 func (l *liveSource) Guard() *guard.Guard { return l.g.Load() }
@@ -37,7 +41,7 @@ func (l *liveSource) Synced() time.Time {
 // last good one (the error is logged); a watch that cannot go on (no
 // kubeconfig, refused credentials) calls fail with its error.
 func (f *guardFlags) watch(ctx context.Context, log *slog.Logger, opts []guard.Option, fail func(error)) webhook.Source {
-	src := &liveSource{}
+	src := &liveSource{externals: f.input.addExternals}
 	// client-go's reflectors log through klog (a watch that ended, a list
 	// retried): into the guard's structured log.
 	klog.SetSlogLogger(log)
@@ -60,6 +64,9 @@ func (l *liveSource) rebuild(log *slog.Logger, opts []guard.Option, fill func(li
 	b := manifest.NewBuilder()
 	fill(b)
 	c, diags, err := b.Finish()
+	if err == nil && l.externals != nil {
+		err = l.externals(c)
+	}
 	if err == nil {
 		if g := l.g.Load(); g != nil {
 			diags, err = g.Update(c)

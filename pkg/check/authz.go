@@ -56,7 +56,7 @@ func (r *runner) authorized(f mesh.Flow) (Result, bool) {
 func (r *runner) pairAuthz(f mesh.Flow, src, dst *peerSet, si, di int) (refused, unknown []string) {
 	s, d := src.eps[si], dst.eps[di]
 	allowed := r.judge(r.a, s, d)
-	eps := r.a.Engine().Endpoints()
+	eps := r.engine().Endpoints()
 	for _, port := range f.Ports {
 		if f.DeclaredOnly && !declares(r.workload(dst, di), port) || port.Protocol != model.TCP {
 			continue

@@ -17,7 +17,7 @@ import (
 // refused. Named ports count as possibly admitted (they resolve on a
 // destination podreach cannot see).
 func (r *runner) blockedAnyway(ep int, dir policy.Direction, f mesh.Flow) bool {
-	isolating := r.a.Engine().Isolating(ep, dir)
+	isolating := r.engine().Isolating(ep, dir)
 	if len(isolating) == 0 {
 		return false
 	}

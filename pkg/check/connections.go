@@ -42,7 +42,7 @@ func Connections(a *reach.Analysis, p mesh.Profile) map[string][]Connection {
 // connections mirrors flow's loop: a OneOf flow is satisfied by any of its
 // ports, so when one is allowed the others are not listed.
 func (r *runner) connections(f mesh.Flow, src, dst peerSet) []Connection {
-	eng := r.a.Engine()
+	eng := r.engine()
 	eps := eng.Endpoints()
 	var out []Connection
 	for si, s := range src.eps {

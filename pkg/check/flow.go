@@ -126,7 +126,7 @@ func (r *runner) blockedPairs(bs []blockedConn) []Pair {
 }
 
 func (r *runner) blockedPair(s, d int, wire, app int32, proto model.Protocol) Pair {
-	dec := r.a.Engine().Explain(s, d, proto, int(wire))
+	dec := r.engine().Explain(s, d, proto, int(wire))
 	p := Pair{From: dec.From, To: dec.To, Port: wire, AppPort: app, Protocol: proto, Undecided: dec.Verdict == policy.VerdictUnknown}
 	side := deciding(&dec)
 	p.Side, p.Policies = side.Direction, side.Isolating

@@ -10,6 +10,8 @@ import (
 
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/ports"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -35,6 +37,7 @@ type Rechecker struct {
 	p     mesh.Profile
 	o     options
 	flows []mesh.Flow
+	r     *runner    // on the state's analysis
 	pre   []Result   // the preamble
 	lines [][]Result // per flow, its lines
 	peers [][]int    // per flow, the workloads (indexes in c) its peers resolve to
@@ -61,6 +64,7 @@ func NewRechecker(c *model.Cluster, p mesh.Profile, opts ...Option) (*Rechecker,
 		return nil, rep, a, nil // workloads the mesh adds: judged on full analyses
 	}
 	r := newRunner(p, a, x.flows, nil)
+	x.r = r
 	x.pre = preamble(c, a.Cluster(), p, r.meshed)
 	n := len(x.pre)
 	for _, f := range x.flows {
@@ -111,10 +115,35 @@ type PolicyEdit struct {
 // Edit returns the check of after, which must be the rechecker's cluster
 // with e applied and nothing else changed: Run(after, p)'s report.
 func (x *Rechecker) Edit(after *model.Cluster, e PolicyEdit) (*Report, error) {
+	return x.edit(after, e, nil)
+}
+
+// EditOn is Edit with the lines the edit can change judged by eng, an
+// engine answering for after over the endpoints of the rechecker's
+// analysis (policy.Incremental.View of an incremental engine built on
+// them, with e applied), instead of an analysis of after. e's ipBlocks
+// must cut the external ranges as the rechecker's cluster's do (an edit
+// without ipBlocks does): the endpoints are the state's.
+func (x *Rechecker) EditOn(after *model.Cluster, e PolicyEdit, eng *policy.Engine) (*Report, error) {
+	if n, want := len(eng.Endpoints()), len(x.r.a.Engine().Endpoints()); n != want {
+		return nil, fmt.Errorf("the engine has %d endpoints, the rechecker's analysis %d", n, want)
+	}
+	return x.edit(after, e, eng)
+}
+
+// edit is Edit, on eng when not nil.
+func (x *Rechecker) edit(after *model.Cluster, e PolicyEdit, eng *policy.Engine) (*Report, error) {
 	sel, err := x.selected(e)
 	if err != nil {
 		return nil, err
 	}
+	return x.rerun(after, sel, eng)
+}
+
+// rerun returns the check of after: the lines of the flows with a
+// workload in sel judged again (on eng when not nil, else on a cut
+// analysis), the others the state's.
+func (x *Rechecker) rerun(after *model.Cluster, sel []bool, eng *policy.Engine) (*Report, error) {
 	var affected []int
 	keep := make([]bool, len(x.c.Workloads))
 	for fi, ws := range x.peers {
@@ -128,7 +157,9 @@ func (x *Rechecker) Edit(after *model.Cluster, e PolicyEdit) (*Report, error) {
 	lines := x.lines
 	if len(affected) > 0 {
 		lines = slices.Clone(x.lines)
-		if err := x.recheck(after, keep, affected, lines); err != nil {
+		if eng != nil {
+			x.rejudge(after, eng, affected, lines)
+		} else if err := x.recheck(after, keep, affected, lines); err != nil {
 			return nil, err
 		}
 	}
@@ -192,4 +223,19 @@ func (x *Rechecker) recheck(after *model.Cluster, keep []bool, affected []int, l
 		lines[fi] = flowLines(r, x.flows[fi])
 	}
 	return nil
+}
+
+// rejudge replaces lines[f] for the affected flows by their lines in
+// after, judged by eng on the state's analysis: peers, meshing and ports
+// are the state's (a NetworkPolicy edit changes none of them), the
+// NetworkPolicies after's.
+func (x *Rechecker) rejudge(after *model.Cluster, eng *policy.Engine, affected []int, lines [][]Result) {
+	r := *x.r
+	c := *r.c
+	c.Policies, c.ClusterPolicies = after.Policies, after.ClusterPolicies
+	r.c, r.eng = &c, eng
+	r.judge = func(_ *reach.Analysis, src, dst int) ports.Set { return eng.Allowed(src, dst) }
+	for _, fi := range affected {
+		lines[fi] = flowLines(&r, x.flows[fi])
+	}
 }

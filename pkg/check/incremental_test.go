@@ -8,16 +8,20 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	networkingv1 "k8s.io/api/networking/v1"
 
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
 )
 
 // TestRecheckerEqualsRun: on random NetworkPolicy creates, replacements
 // and deletes, the rechecker's report equals Run's on the edited cluster,
-// line for line.
+// line for line; with EditOn on an incremental engine over the state's
+// endpoints too (edits in sequence, each undone after, for the edits
+// without ipBlocks: those may cut the external ranges anew).
 func TestRecheckerEqualsRun(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join("..", "..", "examples", "emojivoto-linkerd")
@@ -44,10 +48,15 @@ func TestRecheckerEqualsRun(t *testing.T) {
 			if err != nil || p == nil {
 				t.Fatal("no mesh", err)
 			}
-			x, _, _, err := NewRechecker(tc.c, p)
+			x, _, a, err := NewRechecker(tc.c, p)
 			if err != nil || x == nil {
 				t.Fatal("no rechecker", err)
 			}
+			inc, err := policy.NewIncremental(a.Cluster(), a.Engine().Endpoints())
+			if err != nil {
+				t.Fatal(err)
+			}
+			viewed := 0
 			rnd := rand.New(rand.NewPCG(7, uint64(len(tc.c.Workloads))))
 			// Most edits go to the namespaces of the flows' workloads.
 			hot := map[string]bool{}
@@ -70,6 +79,12 @@ func TestRecheckerEqualsRun(t *testing.T) {
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Fatalf("edit %d (%v → %v): rechecked report differs (-Run +Edit):\n%s", i, e.Old != nil, e.New != nil, diff)
 				}
+				if !hasIPBlock(e.Old) && !hasIPBlock(e.New) {
+					viewed++
+					if got = editOn(t, x, inc, after, e); cmp.Diff(want, got) != "" {
+						t.Fatalf("edit %d (%v → %v): report on the incremental engine differs (-Run +EditOn):\n%s", i, e.Old != nil, e.New != nil, cmp.Diff(want, got))
+					}
+				}
 				sel, err := x.selected(e)
 				if err != nil {
 					t.Fatal(err)
@@ -81,8 +96,8 @@ func TestRecheckerEqualsRun(t *testing.T) {
 					}
 				}
 			}
-			if rechecked < tc.edits/4 {
-				t.Errorf("only %d of %d edits touched a flow", rechecked, tc.edits)
+			if rechecked < tc.edits/4 || viewed < tc.edits/4 {
+				t.Errorf("only %d of %d edits touched a flow, %d judged on the incremental engine", rechecked, tc.edits, viewed)
 			}
 		})
 	}
@@ -134,4 +149,53 @@ func randomEdit(c *model.Cluster, hot map[string]bool, rnd *rand.Rand) (*model.C
 	p.NetworkPolicy = &np
 	out.Policies = append(out.Policies, p)
 	return &out, PolicyEdit{New: &p}
+}
+
+// editOn applies e to inc, rechecks with EditOn on its view, and undoes e.
+func editOn(t *testing.T, x *Rechecker, inc *policy.Incremental, after *model.Cluster, e PolicyEdit) *Report {
+	t.Helper()
+	var err error
+	if e.New != nil {
+		_, err = inc.SetPolicy(*e.New)
+	} else {
+		inc.DeletePolicy(e.Old.NetworkPolicy.Namespace, e.Old.NetworkPolicy.Name)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := inc.View(after.Policies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := x.EditOn(after, e, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Old != nil {
+		_, err = inc.SetPolicy(*e.Old)
+	} else {
+		inc.DeletePolicy(e.New.NetworkPolicy.Namespace, e.New.NetworkPolicy.Name)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// hasIPBlock reports whether p has an ipBlock peer.
+func hasIPBlock(p *model.Policy) bool {
+	if p == nil {
+		return false
+	}
+	for _, r := range p.NetworkPolicy.Spec.Ingress {
+		if slices.ContainsFunc(r.From, func(pe networkingv1.NetworkPolicyPeer) bool { return pe.IPBlock != nil }) {
+			return true
+		}
+	}
+	for _, r := range p.NetworkPolicy.Spec.Egress {
+		if slices.ContainsFunc(r.To, func(pe networkingv1.NetworkPolicyPeer) bool { return pe.IPBlock != nil }) {
+			return true
+		}
+	}
+	return false
 }

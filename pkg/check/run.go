@@ -10,6 +10,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
 	"github.com/podreach/podreach/pkg/ports"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -85,6 +86,9 @@ type runner struct {
 	a     *reach.Analysis
 	flows []mesh.Flow
 	judge Judge
+	// eng answers instead of a's engine when set (Rechecker.EditOn: the
+	// engine of an edited cluster over a's endpoints).
+	eng *policy.Engine
 	// Per workload of c, answered once: whether it is meshed, and its
 	// endpoint (-1: none). Workload indexes by namespace, and namespace
 	// labels by name (the first declaration wins).
@@ -117,6 +121,14 @@ func newRunner(p mesh.Profile, a *reach.Analysis, flows []mesh.Flow, judge Judge
 		}
 	}
 	return r
+}
+
+// engine is the policy engine the runner explains with.
+func (r *runner) engine() *policy.Engine {
+	if r.eng != nil {
+		return r.eng
+	}
+	return r.a.Engine()
 }
 
 // endpointOf is the endpoint of workload i; 0 when it has none, as the

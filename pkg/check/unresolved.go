@@ -29,10 +29,10 @@ func (r *runner) unresolved(f mesh.Flow, res Result, src, dst peerSet) Result {
 	policies := map[string]bool{}
 	for _, ep := range pods.eps {
 		if r.blockedAnyway(ep, dir, f) {
-			blocked = append(blocked, r.a.Engine().Endpoints()[ep].ID)
+			blocked = append(blocked, r.engine().Endpoints()[ep].ID)
 		}
-		if ps := r.a.Engine().Isolating(ep, dir); len(ps) > 0 {
-			isolated = append(isolated, r.a.Engine().Endpoints()[ep].ID)
+		if ps := r.engine().Isolating(ep, dir); len(ps) > 0 {
+			isolated = append(isolated, r.engine().Endpoints()[ep].ID)
 			for _, p := range ps {
 				policies[p] = true
 			}
@@ -66,11 +66,11 @@ func (r *runner) unresolved(f mesh.Flow, res Result, src, dst peerSet) Result {
 func (r *runner) missingDestination(f mesh.Flow, res Result, src peerSet) Result {
 	var isolated, blocked []string
 	for _, ep := range src.eps {
-		if len(r.a.Engine().Isolating(ep, policy.Egress)) > 0 {
-			isolated = append(isolated, r.a.Engine().Endpoints()[ep].ID)
+		if len(r.engine().Isolating(ep, policy.Egress)) > 0 {
+			isolated = append(isolated, r.engine().Endpoints()[ep].ID)
 		}
 		if r.blockedAnyway(ep, policy.Egress, f) {
-			blocked = append(blocked, r.a.Engine().Endpoints()[ep].ID)
+			blocked = append(blocked, r.engine().Endpoints()[ep].ID)
 		}
 	}
 	if len(blocked) > 0 {

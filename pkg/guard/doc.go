@@ -10,10 +10,12 @@
 // removes. In enforce mode a flow going from ✔ to ×, or a protected flow
 // losing its port, is a denial.
 //
-// A NetworkPolicy edit is judged incrementally: only the check lines it
-// can change are checked again (check.Rechecker), and the connections it
-// removes are replayed on an incremental engine kept with the state
-// (replay.go). Other changes are judged on a full analysis of the copy.
+// A NetworkPolicy or cluster policy edit is judged on an incremental
+// engine kept with the state (replay.go): the connections it removes are
+// counted from the engine's delta, and only the check lines it can change
+// are judged again, on the edited engine (check.Rechecker). Other changes,
+// and edits whose ipBlocks cut the external ranges anew, are judged on a
+// full analysis of the copy, compared with reach.Diff.
 //
 // It is the judgement of `podreach guard`; the admission webhook (HTTP,
 // AdmissionReview) and the informers that keep the model current live in

@@ -49,18 +49,16 @@ func ParseMode(s string) (Mode, error) {
 type Option func(*options)
 
 type options struct {
-	mode      Mode
-	protected []Flow
-	effective []effective.Option
-	reach     []reach.Option
-	explain   string
-	// maxScanned: see the constant (tests lower it).
-	maxScanned  int
+	mode        Mode
+	protected   []Flow
+	effective   []effective.Option
+	reach       []reach.Option
+	explain     string
 	ipBlockPods bool
 }
 
 func makeOptions(opts []Option) options {
-	o := options{mode: ModeWarn, explain: "podreach explain", maxScanned: maxScanned, ipBlockPods: true}
+	o := options{mode: ModeWarn, explain: "podreach explain", ipBlockPods: true}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -123,11 +121,11 @@ type state struct {
 	// rc re-runs the check for a NetworkPolicy edit; nil as rp is, or
 	// without a mesh.
 	rc *check.Rechecker
-	// edit is, for a state after a change judged incrementally, the
-	// NetworkPolicy edit (a is then nil), and removed the ordered workload
-	// pairs it makes lose a port (-1: not counted, see maxScanned).
-	edit    *check.PolicyEdit
-	removed int
+	// incremental is true for a state after a change judged on the
+	// incremental engine (a is then nil), and removed the ordered workload
+	// pairs the change makes lose a port.
+	incremental bool
+	removed     int
 }
 
 // New analyses c and returns a guard for it. Detection notices come back

@@ -32,10 +32,8 @@ func remove(kind, group, ns, name, file string) func(t *testing.T) Request {
 	}
 }
 
-// removes is the warning counting the connections a change removes (the
-// matrix holds the Linkerd layer too, so an authorization change counts;
-// tier edits are counted by comparing whole matrices: reach.Diff's replay
-// does not see them).
+// removes is the warning counting the connections a change removes (a
+// connection Linkerd now refuses is one).
 func removes(n int) string {
 	return fmt.Sprintf("podreach: this change removes %d connections (workload pairs losing a port)", n)
 }
@@ -71,7 +69,7 @@ func TestReviewPolicyKinds(t *testing.T) {
 		broken: append(slices.Clone(controlPlaneFlows), "prometheus-to-proxy-admin"),
 		warn:   []string{"by BaselineAdminNetworkPolicy default; see:", "by BaselineAdminNetworkPolicy", "by BaselineAdminNetworkPolicy", "by BaselineAdminNetworkPolicy", removes(33)},
 	}, {
-		// The tiers are evaluated: the Admin Accept made these flows ✔.
+		// The tiers are evaluated: the lines were ✔ before.
 		name: "deleting the AdminNetworkPolicy that admits over the baseline", mode: ModeWarn,
 		extra:  []string{"testdata/baseline-and-allow.yaml"},
 		req:    remove("AdminNetworkPolicy", groupTier, "", "allow-mesh", "testdata/baseline-and-allow.yaml"),
@@ -124,26 +122,6 @@ func TestReviewPolicyKinds(t *testing.T) {
 			}
 			checkVerdict(t, tc, v)
 		})
-	}
-}
-
-// TestPolicyKindUncounted: past the size at which whole matrices are
-// compared, the removed connections of a tier change are not counted,
-// and the warning says so (never "removes 0").
-func TestPolicyKindUncounted(t *testing.T) {
-	t.Parallel()
-	g, _, err := New(exampleCluster(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.o.maxScanned = 5
-	v, err := g.Review(create("AdminNetworkPolicy", groupTier, "", "deny-identity-ingress", "testdata/tiers.yaml")(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := "podreach: the connections this change removes are not counted (AdminNetworkPolicy changes are counted in clusters of at most 5 workloads)"
-	if v.Removed != -1 || len(v.Broken) != 2 || v.Warnings[len(v.Warnings)-1] != want {
-		t.Errorf("removed %d, %d broken, warnings %q", v.Removed, len(v.Broken), v.Warnings)
 	}
 }
 

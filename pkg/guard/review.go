@@ -10,6 +10,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/check"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
 	"github.com/podreach/podreach/pkg/reach"
 )
 
@@ -22,10 +23,6 @@ import (
 const (
 	maxWarning  = 256
 	maxWarnings = 8 // broken flows listed; the rest are counted in one line
-	// maxScanned bounds the workloads of a cluster in which the
-	// connections a cluster-tier or Linkerd change removes are counted
-	// (by comparing whole matrices: 32 ms of CPU at synthetic M, 1.5 s at L).
-	maxScanned = 2000
 )
 
 // Verdict is the guard's answer to one request.
@@ -38,7 +35,7 @@ type Verdict struct {
 	Warnings  []string // one line each, as kubectl prints them
 	// Broken are the mesh check lines that are × after the change and were
 	// not before; Removed counts the ordered workload pairs that lose a
-	// port (-1: not counted); Lost are the protected flows lost.
+	// port; Lost are the protected flows lost.
 	Broken  []check.Result
 	Was     []check.Status // the status of each Broken line before
 	Removed int
@@ -66,52 +63,42 @@ func (g *Guard) Review(r Request) (Verdict, error) {
 	return g.judge(r, st, ast)
 }
 
-// afterState analyses after, st with r applied. A NetworkPolicy edit
-// without ipBlocks, with no protected flows to look up, is judged
-// incrementally: only the check lines it can change are evaluated again
-// (check.Rechecker), and what it removes is replayed on st's incremental
-// engine (replayer); the state has no analysis then. Anything else is a
+// afterState analyses after, st with r applied. A NetworkPolicy or
+// cluster policy edit whose ipBlocks or networks cut the external ranges
+// at no new boundary (the engine's endpoints are the state's), with no
+// protected flows to look up, is judged incrementally on st's incremental engine (replayer):
+// what it removes is counted from the engine's delta, and only the check
+// lines it can change are judged again, on the edited engine
+// (check.Rechecker); the state has no analysis then. Anything else is a
 // full analysis of after.
 func (g *Guard) afterState(st *state, after *model.Cluster, r Request) (*state, error) {
-	if policyKind(r) {
-		// reach.Diff replays NetworkPolicy, namespace and endpoint edits
-		// on its incremental engine and sees no cluster-tier or Linkerd
-		// edit there: options that differ make it compare the two
-		// matrices whole (replicas are expanded at the pod level only, so
-		// the workload-level analysis is the same). That costs workloads²:
-		// past maxScanned the count is not made, and the warning says so.
-		if len(st.c.Workloads) > g.o.maxScanned {
-			ast, err := g.analyse(after, st.prof)
-			if ast != nil {
-				ast.removed = -1
-			}
-			return ast, err
+	if st.rc == nil || st.rp == nil || len(g.o.protected) > 0 {
+		return g.analyse(after, st.prof)
+	}
+	ast := &state{c: after, prof: st.prof, incremental: true}
+	var err error
+	if e, ok := clusterPolicyEdit(st.c, after, r); ok && reach.SameCuts(st.c, after) {
+		ast.removed, ast.rep, err = st.rp.judgeTier(after, e, func(eng *policy.Engine) (*check.Report, error) {
+			return st.rc.ClusterPolicyEditOn(after, e, eng)
+		})
+		if err != nil { // the full analysis says what the engine could not
+			return g.analyse(after, st.prof)
 		}
-		return g.analyse(after, st.prof, reach.WithExpandReplicas(true))
+		return ast, nil
 	}
 	old, new, ok := policyEdit(st.c, after, r)
-	if !ok || st.rc == nil || st.rp == nil || len(g.o.protected) > 0 || old == nil && new == nil || hasIPBlock(old) || hasIPBlock(new) {
+	if !ok || old == nil && new == nil || (hasIPBlock(old) || hasIPBlock(new)) && !reach.SameCuts(st.c, after) {
 		return g.analyse(after, st.prof)
 	}
-	// The check and the count are independent: one on each core.
-	ast := &state{c: after, prof: st.prof, edit: &check.PolicyEdit{Old: old, New: new}}
-	var rerr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ast.removed, rerr = st.rp.removed(old, new)
-	}()
-	rep, err := st.rc.Edit(after, *ast.edit)
-	<-done
+	ast.removed, ast.rep, err = st.rp.judge(after, old, new, func(eng *policy.Engine) (*check.Report, error) {
+		return st.rc.EditOn(after, check.PolicyEdit{Old: old, New: new}, eng)
+	})
 	switch {
-	case errors.Is(rerr, errLost):
+	case errors.Is(err, errLost):
 		return g.analyse(after, st.prof)
 	case err != nil:
-		return nil, fmt.Errorf("checking the edited cluster: %w", err)
-	case rerr != nil:
-		return nil, fmt.Errorf("comparing the states: %w", rerr)
+		return nil, fmt.Errorf("judging the edited cluster: %w", err)
 	}
-	ast.rep = rep
 	return ast, nil
 }
 
@@ -154,7 +141,7 @@ func (g *Guard) judge(r Request, before, after *state) (Verdict, error) {
 // before's incremental engine for a state judged incrementally
 // (afterState), else comparing the two matrices (reach.Diff).
 func (g *Guard) removed(before, after *state) (int, error) {
-	if after.edit != nil || after.removed < 0 {
+	if after.incremental {
 		return after.removed, nil
 	}
 	d, err := reach.Diff(before.a, after.a)
@@ -198,11 +185,8 @@ func (g *Guard) warnings(r Request, v *Verdict) []string {
 	for _, f := range v.Lost {
 		out = append(out, cut("podreach: protected flow "+f.String()+" is lost", maxWarning))
 	}
-	switch {
-	case v.Removed > 0:
+	if v.Removed > 0 {
 		out = append(out, fmt.Sprintf("podreach: this change removes %d connections (workload pairs losing a port)", v.Removed))
-	case v.Removed < 0:
-		out = append(out, fmt.Sprintf("podreach: the connections this change removes are not counted (%s changes are counted in clusters of at most %d workloads)", r.Kind, g.o.maxScanned))
 	}
 	return out
 }

@@ -41,7 +41,9 @@
 //     pod or namespace at a time; each edit re-evaluates only the class
 //     pairs it can affect and returns the Delta. A cluster policy edit
 //     recompiles the state and compares the pairs its subject decides
-//     (incremental_tiers.go).
+//     (incremental_tiers.go; WithClusterPolicy makes it on a new engine).
+//     View is an Engine over the incremental state as it is (Explain
+//     included), valid until the next edit (incremental_view.go).
 //   - Engine.Explain: the traced path for one pair; it names the isolating
 //     policies, the admitting rule/peer/port, or the nearest miss.
 //

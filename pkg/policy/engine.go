@@ -40,6 +40,7 @@ type Engine struct {
 	policies []*netpol.Policy
 	byNS     map[string][]int // policy indexes per namespace
 	eps      []Endpoint
+	rank     []int32 // a View's: the order of each policy (nil: input order)
 
 	mu   sync.Mutex // guards st's memo tables and scan
 	st   *state
@@ -103,7 +104,7 @@ func (e *Engine) Allowed(src, dst int) ports.Set {
 // ("ns/name", in input order); none means the direction is open.
 func (e *Engine) Isolating(ep int, d Direction) []string {
 	var out []string
-	for _, pi := range e.st.classes[e.st.classOf[ep]].sel[d-1] {
+	for _, pi := range e.sortByRank(e.st.classes[e.st.classOf[ep]].sel[d-1]) {
 		out = append(out, e.policies[pi].ID)
 	}
 	return out

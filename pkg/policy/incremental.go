@@ -17,8 +17,9 @@ import (
 // the policy decides), the pairs of a relabelled pod's old and new class,
 // the rules using a relabelled namespace's selectors.
 type Incremental struct {
-	st   *state
-	memo egressMemo // scratch of swap
+	st    *state
+	memo  egressMemo // scratch of swap
+	pairs []uint64   // scratch of policyPairs
 	// What rebuilding the state for a cluster policy edit needs
 	// (incremental_tiers.go): the cluster policies, the Nodes, the
 	// namespaces' labels as set.

@@ -9,11 +9,13 @@ import (
 // peers match, where what the two policies admit differs (every class
 // when the selection of some class for ingress begins or ends with them);
 // likewise for egress.
+// The list is x's scratch, valid until the next edit.
 func (x *Incremental) policyPairs(old, new *cpol) []uint64 {
-	var out []uint64
+	out := x.pairs[:0]
 	for d := range 2 {
 		out = x.st.directionPairs(out, old, new, d)
 	}
+	x.pairs = out
 	return uniqPairs(out)
 }
 

@@ -45,6 +45,7 @@ func runEdits(t *testing.T, c *model.Cluster, donor *model.Cluster, seed uint64,
 		checkAgainst(t, where, x, after)
 		checkDelta(t, where, w, x, d, before, after)
 		checkReference(t, where, w, x, refPairs, seed+uint64(step))
+		checkView(t, where, w, x, after, refPairs, seed+uint64(step))
 		if t.Failed() {
 			t.FailNow()
 		}
@@ -55,6 +56,7 @@ func runEdits(t *testing.T, c *model.Cluster, donor *model.Cluster, seed uint64,
 // snapshot is a fresh engine on the edited cluster, answering by endpoint
 // index of the edited cluster (removed endpoints have no answer).
 type snapshot struct {
+	eng *policy.Engine
 	sc  *policy.Scanner
 	pos []int // world index -> engine index, -1 when removed
 	row int
@@ -68,7 +70,7 @@ func matrixOf(t *testing.T, w *edited) *snapshot {
 		t.Fatal(err)
 	}
 	all := indexes(len(eps))
-	sn := &snapshot{sc: eng.NewScanner(all), pos: make([]int, len(w.eps)), row: -1}
+	sn := &snapshot{eng: eng, sc: eng.NewScanner(all), pos: make([]int, len(w.eps)), row: -1}
 	for i := range sn.pos {
 		sn.pos[i] = -1
 	}

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/podreach/podreach/pkg/model"
@@ -73,6 +74,31 @@ func (t *tierState) usesNamespaceSelector(sels []int32) bool {
 // BaselineAdminNetworkPolicy), or replaces the one of the same kind and
 // name. On error nothing changed.
 func (x *Incremental) SetClusterPolicy(p model.ClusterPolicy) (Delta, error) {
+	y, d, err := x.WithClusterPolicy(p)
+	if err == nil {
+		*x = *y
+	}
+	return d, err
+}
+
+// DeleteClusterPolicy removes the cluster policy of ID "kind/name" (as
+// model.ClusterPolicy.ID); deleting an unknown one changes nothing. The
+// remaining policies compiled before, so an error is not expected; on
+// error nothing changed.
+func (x *Incremental) DeleteClusterPolicy(id string) (Delta, error) {
+	y, d, err := x.WithoutClusterPolicy(id)
+	if err == nil {
+		*x = *y
+	}
+	return d, err
+}
+
+// WithClusterPolicy returns a new engine answering as x would after
+// SetClusterPolicy(p), and the delta, leaving x as it is: a cluster
+// policy edit compiles a new state anyway, so the copy costs nothing
+// more, and nothing needs undoing. The two engines share nothing they
+// edit.
+func (x *Incremental) WithClusterPolicy(p model.ClusterPolicy) (*Incremental, Delta, error) {
 	cps := slices.Clone(x.cps)
 	if i := slices.IndexFunc(cps, func(q model.ClusterPolicy) bool { return q.ID() == p.ID() }); i >= 0 {
 		cps[i] = p
@@ -82,25 +108,23 @@ func (x *Incremental) SetClusterPolicy(p model.ClusterPolicy) (Delta, error) {
 	return x.retier(cps, p.ID())
 }
 
-// DeleteClusterPolicy removes the cluster policy of ID "kind/name" (as
-// model.ClusterPolicy.ID); deleting an unknown one changes nothing. The
-// remaining policies compiled before, so an error is not expected; on
-// error nothing changed.
-func (x *Incremental) DeleteClusterPolicy(id string) (Delta, error) {
+// WithoutClusterPolicy is WithClusterPolicy for DeleteClusterPolicy(id):
+// x itself when there is no such policy.
+func (x *Incremental) WithoutClusterPolicy(id string) (*Incremental, Delta, error) {
 	i := slices.IndexFunc(x.cps, func(q model.ClusterPolicy) bool { return q.ID() == id })
 	if i < 0 {
-		return Delta{}, nil
+		return x, Delta{}, nil
 	}
-	d, err := x.retier(slices.Delete(slices.Clone(x.cps), i, i+1), id)
+	y, d, err := x.retier(slices.Delete(slices.Clone(x.cps), i, i+1), id)
 	if err != nil {
-		return Delta{}, fmt.Errorf("removing %s: %w", id, err)
+		return nil, Delta{}, fmt.Errorf("removing %s: %w", id, err)
 	}
-	return d, nil
+	return y, d, nil
 }
 
-// retier rebuilds the state with the cluster policies cps (id the one
-// edited) and returns what changed.
-func (x *Incremental) retier(cps []model.ClusterPolicy, id string) (Delta, error) {
+// retier returns an engine for x's state rebuilt with the cluster
+// policies cps (id the one edited), and what changed.
+func (x *Incremental) retier(cps []model.ClusterPolicy, id string) (*Incremental, Delta, error) {
 	old := x.st
 	c := &model.Cluster{ClusterPolicies: cps, Nodes: x.nodes}
 	for _, ns := range old.nss {
@@ -112,9 +136,9 @@ func (x *Incremental) retier(cps []model.ClusterPolicy, id string) (Delta, error
 			live = append(live, p.c)
 		}
 	}
-	st, err := buildState(old.opts, c, live, old.eps)
+	st, err := buildState(old.opts, c, live, slices.Clone(old.eps))
 	if err != nil {
-		return Delta{}, err
+		return nil, Delta{}, err
 	}
 	for ep, cl := range old.classOf {
 		if cl < 0 { // removed
@@ -123,8 +147,8 @@ func (x *Incremental) retier(cps []model.ClusterPolicy, id string) (Delta, error
 			st.classOf[ep] = -1
 		}
 	}
-	x.st, x.cps = st, cps
-	return Delta{Changes: tierEditChanges(old, st, id)}, nil
+	y := &Incremental{st: st, cps: cps, nodes: x.nodes, nsLabels: maps.Clone(x.nsLabels)}
+	return y, Delta{Changes: tierEditChanges(old, st, id)}, nil
 }
 
 // tierEditChanges compares the answers of states old and st (the same
@@ -151,20 +175,26 @@ func tierEditChanges(old, st *state, id string) []Change {
 		}
 		members[i] = append(members[i], int32(ep))
 	}
-	var in, eg []bool
-	for _, c := range cells {
+	var in []bool
+	var all, egress []int // every cell; the cells whose egress the policy may decide
+	for i, c := range cells {
 		in = append(in, old.tierProfileHas(tier.IngressSide, c.o, id) || st.tierProfileHas(tier.IngressSide, c.n, id))
-		eg = append(eg, old.tierProfileHas(tier.EgressSide, c.o, id) || st.tierProfileHas(tier.EgressSide, c.n, id))
+		all = append(all, i)
+		if old.tierProfileHas(tier.EgressSide, c.o, id) || st.tierProfileHas(tier.EgressSide, c.n, id) {
+			egress = append(egress, i)
+		}
 	}
 	equal := map[[2]portID]bool{}
 	var out []Change
 	var groups []changeGroup
 	for d, dc := range cells {
 		groups = groups[:0]
-		for s, sc := range cells {
-			if !in[d] && !eg[s] {
-				continue
-			}
+		srcs := egress // the pair can change only when the policy decides one of its sides
+		if in[d] {
+			srcs = all
+		}
+		for _, s := range srcs {
+			sc := cells[s]
 			before, after := old.allowed(sc.o, dc.o), st.allowed(sc.n, dc.n)
 			k := [2]portID{before, after}
 			same, ok := equal[k]

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/network-policy-api/apis/v1alpha2"
 
 	"github.com/podreach/podreach/internal/synth"
@@ -112,4 +113,51 @@ func TestIncrementalTiers(t *testing.T) {
 		t.Parallel()
 		runEdits(t, synth.Generate(synth.SizeS.Tiered(1)), synth.Generate(synth.SizeS.Tiered(2)), 7, 25, 30)
 	})
+}
+
+// TestWithClusterPolicy: WithClusterPolicy and WithoutClusterPolicy return
+// an engine that answers for the edited cluster (every pair against a
+// fresh engine, the delta exactly the pairs that changed) and leave the
+// engine they were asked of answering as before: an Admin-tier Deny of
+// all ingress added, then removed from the new engine.
+func TestWithClusterPolicy(t *testing.T) {
+	t.Parallel()
+	c := synth.Generate(synth.SizeS.Tiered(3))
+	w := &edited{c: c, eps: endpointsOf(c)}
+	w.live = slices.Repeat([]bool{true}, len(w.eps))
+	x, err := policy.NewIncremental(c, w.eps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := &metav1.LabelSelector{}
+	deny := model.ClusterPolicy{CNP: &v1alpha2.ClusterNetworkPolicy{ObjectMeta: metav1.ObjectMeta{Name: "deny-all"},
+		Spec: v1alpha2.ClusterNetworkPolicySpec{Tier: v1alpha2.AdminTier, Priority: 0, Subject: v1alpha2.ClusterNetworkPolicySubject{Namespaces: all},
+			Ingress: []v1alpha2.ClusterNetworkPolicyIngressRule{{Action: v1alpha2.ClusterNetworkPolicyRuleActionDeny,
+				From: []v1alpha2.ClusterNetworkPolicyIngressPeer{{Namespaces: all}}}}}}}
+	// with is w with the cluster policies cps.
+	with := func(cps []model.ClusterPolicy) *edited {
+		ew, cc := *w, *c
+		cc.ClusterPolicies = cps
+		ew.c = &cc
+		return &ew
+	}
+	withDeny := with(append(slices.Clone(c.ClusterPolicies), deny))
+	before, denied := matrixOf(t, w), matrixOf(t, withDeny)
+	y, d, err := x.WithClusterPolicy(deny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAgainst(t, "added: the engine asked", x, before)
+	checkAgainst(t, "added: the new engine", y, denied)
+	checkDelta(t, "added", withDeny, y, d, before, denied)
+	z, d, err := y.WithoutClusterPolicy(deny.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAgainst(t, "removed: the engine asked", y, denied)
+	checkAgainst(t, "removed: the new engine", z, before)
+	checkDelta(t, "removed", w, z, d, denied, before)
+	if len(d.Changes) == 0 {
+		t.Errorf("removing a Deny of all ingress changed nothing")
+	}
 }

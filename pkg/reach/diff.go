@@ -58,7 +58,9 @@ func (d *Delta) Counts() (lost, gained int) {
 
 // Diff compares the matrices of two analyses of the same level: every
 // ordered pair whose allowed ports differ, with the ports lost and gained
-// per protocol.
+// per protocol. When the states' ipBlocks (or cluster policy networks)
+// cut the external ranges at different boundaries, both are analysed
+// again at the boundaries of both (recut) and compared piece by piece.
 //
 // When the states differ in a few objects (a policy edited, a workload
 // relabelled…), the edits are replayed on an incremental engine compiled
@@ -75,7 +77,10 @@ func Diff(before, after *Analysis) (*Delta, error) {
 		return nil, fmt.Errorf("cannot compare a %s matrix with a %s matrix", before.Level(), after.Level())
 	}
 	if !before.ext.sameCuts(after.ext) {
-		return nil, fmt.Errorf("cannot compare matrices whose externals are cut at different ipBlock boundaries: analyze each state WithRangesOf the other's cluster")
+		var err error
+		if before, after, err = recut(before, after); err != nil {
+			return nil, err
+		}
 	}
 	d := &Delta{Level: before.Level()}
 	merged := mergeNodes(before, after)
@@ -108,6 +113,40 @@ func Diff(before, after *Analysis) (*Delta, error) {
 	return d, nil
 }
 
+// recut analyses both states again, each also cut at the other's
+// boundaries (WithRangesOf): their external ranges are then the common
+// refinement of both cuts, the same nodes on both sides, and an external
+// that either state's ipBlocks or networks cut is compared piece by piece.
+func recut(before, after *Analysis) (*Analysis, *Analysis, error) {
+	again := func(a, other *Analysis) (*Analysis, error) {
+		o := a.opts
+		o.rangesOf = append(slices.Clip(o.rangesOf), other.input)
+		o.rangesOf = append(o.rangesOf, other.opts.rangesOf...)
+		return Analyze(a.input, func(p *options) { *p = o })
+	}
+	b, err := again(before, after)
+	if err != nil {
+		return nil, nil, fmt.Errorf("analysing the state before at the boundaries of both: %w", err)
+	}
+	a, err := again(after, before)
+	if err != nil {
+		return nil, nil, fmt.Errorf("analysing the state after at the boundaries of both: %w", err)
+	}
+	if !b.ext.sameCuts(a.ext) {
+		return nil, nil, fmt.Errorf("the two states' external ranges could not be cut alike")
+	}
+	return b, a, nil
+}
+
+// SameCuts reports whether the ipBlocks and cluster policy networks of
+// two clusters cut the external ranges at the same boundaries: then their
+// analyses (with the same options) have the same external endpoints, and
+// an engine built on the endpoints of one answers for the other.
+func SameCuts(c, d *model.Cluster) bool {
+	x, y := cutsOf(c), cutsOf(d)
+	return slices.Equal(x[0], y[0]) && slices.Equal(x[1], y[1])
+}
+
 // arrivedChanges maps the changes' port sets to the application ports
 // meshed pairs can really use (Analysis.Arrived) and drops the changes
 // that then vanish. Pairs whose NetworkPolicy answer is unchanged keep
@@ -128,6 +167,13 @@ func arrivedChanges(before, after *Analysis, cs []Change) []Change {
 	}
 	return out
 }
+
+// Usable is what of set, ports the policy engine admits from endpoint s
+// to endpoint d (indexes into Engine().Endpoints()), the application can
+// really use: mapped by the mesh's transport (Arrived), less what the
+// Linkerd layer refuses. Diff compares these; both steps are per port, so
+// what two sets lose between them is Usable of their difference.
+func (a *Analysis) Usable(s, d int, set ports.Set) ports.Set { return a.usable(s, d, set) }
 
 // arrivedAt is Arrived for the endpoints named from and to (set itself
 // when either is not in a).

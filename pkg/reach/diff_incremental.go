@@ -15,8 +15,9 @@ import (
 const maxReplayedEdits = 256
 
 // diffIncremental computes Diff's changes by replaying the edits that
-// turn before into after — policies added, replaced or deleted,
-// namespaces relabelled, nodes relabelled, added or removed — on an
+// turn before into after — NetworkPolicies and cluster policies added,
+// replaced or deleted, namespaces relabelled, nodes relabelled, added or
+// removed — on an
 // incremental engine compiled from before (policy.Incremental), so that
 // only the pairs an edit can affect are evaluated. It returns false when
 // the states differ in more than maxReplayedEdits objects or in options;
@@ -48,8 +49,10 @@ func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bo
 	}
 	pols := policyEdits(before.cluster, after.cluster)
 	nss := namespaceEdits(before.cluster, after.cluster)
-	if len(relabel)+len(remove)+len(add)+len(pols)+len(nss) > maxReplayedEdits {
-		return nil, false, nil
+	cps := clusterPolicyEdits(before.cluster, after.cluster)
+	if len(relabel)+len(remove)+len(add)+len(pols)+len(nss)+len(cps) > maxReplayedEdits ||
+		len(cps) > 0 && !reflect.DeepEqual(before.cluster.Nodes, after.cluster.Nodes) {
+		return nil, false, nil // the engine's tiers read the Nodes' addresses as compiled
 	}
 
 	// The engine's endpoints are before's nodes, then after's added ones;
@@ -96,6 +99,18 @@ func diffIncremental(before, after *Analysis, merged []mergedNode) ([]Change, bo
 			continue
 		}
 		d, err := x.SetPolicy(*e.after)
+		if err != nil {
+			return nil, false, err
+		}
+		r.record(d)
+	}
+	for _, e := range cps {
+		var d policy.Delta
+		if e.after == nil {
+			d, err = x.DeleteClusterPolicy(e.before.ID())
+		} else {
+			d, err = x.SetClusterPolicy(*e.after)
+		}
 		if err != nil {
 			return nil, false, err
 		}
@@ -176,30 +191,49 @@ func sameEndpoint(b, a *policy.Endpoint) bool {
 		slices.Equal(b.Ports, a.Ports) && slices.Equal(b.IPs, a.IPs)
 }
 
-// policyEdit is a policy only in before (after nil), only in after
-// (before nil), or in both with different specs.
-type policyEdit struct {
-	before, after *model.Policy
+// objectEdit is an object only in before (after nil), only in after
+// (before nil), or in both and different.
+type objectEdit[T any] struct {
+	before, after *T
 }
 
-func policyEdits(before, after *model.Cluster) []policyEdit {
-	old := make(map[string]*model.Policy, len(before.Policies))
-	for i := range before.Policies {
-		old[before.Policies[i].ID()] = &before.Policies[i]
+// objectEdits lists the objects of after that are new or differ (same
+// says whether two of one ID are alike), in after's order, then those
+// only in before, by ID.
+func objectEdits[T any](before, after []T, id func(*T) string, same func(b, a *T) bool) []objectEdit[T] {
+	old := make(map[string]*T, len(before))
+	for i := range before {
+		old[id(&before[i])] = &before[i]
 	}
-	var out []policyEdit
-	for i := range after.Policies {
-		p := &after.Policies[i]
-		o, ok := old[p.ID()]
-		delete(old, p.ID())
-		if !ok || !reflect.DeepEqual(o.NetworkPolicy.Spec, p.NetworkPolicy.Spec) {
-			out = append(out, policyEdit{o, p})
+	var out []objectEdit[T]
+	for i := range after {
+		p := &after[i]
+		o, ok := old[id(p)]
+		delete(old, id(p))
+		if !ok || !same(o, p) {
+			out = append(out, objectEdit[T]{o, p})
 		}
 	}
-	for _, id := range slices.Sorted(maps.Keys(old)) {
-		out = append(out, policyEdit{before: old[id]})
+	for _, k := range slices.Sorted(maps.Keys(old)) {
+		out = append(out, objectEdit[T]{before: old[k]})
 	}
 	return out
+}
+
+// policyEdits lists the NetworkPolicies added, deleted, or whose spec
+// changed.
+func policyEdits(before, after *model.Cluster) []objectEdit[model.Policy] {
+	return objectEdits(before.Policies, after.Policies, (*model.Policy).ID, func(b, a *model.Policy) bool {
+		return reflect.DeepEqual(b.NetworkPolicy.Spec, a.NetworkPolicy.Spec)
+	})
+}
+
+// clusterPolicyEdits lists the cluster policies added, deleted, or whose
+// object changed (its source aside).
+func clusterPolicyEdits(before, after *model.Cluster) []objectEdit[model.ClusterPolicy] {
+	return objectEdits(before.ClusterPolicies, after.ClusterPolicies, (*model.ClusterPolicy).ID, func(b, a *model.ClusterPolicy) bool {
+		return reflect.DeepEqual(b.CNP, a.CNP) && reflect.DeepEqual(b.ANP, a.ANP) && reflect.DeepEqual(b.BANP, a.BANP)
+	})
 }
 
 // namespaceEdits lists the namespaces of after that are new or have other

@@ -5,10 +5,12 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/network-policy-api/apis/v1alpha2"
 
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
@@ -16,21 +18,26 @@ import (
 
 // TestDiffIncrementalEqualsScan: replaying a few edits on the incremental
 // engine gives exactly the changes of scanning both matrices, for every
-// kind of edit it replays (policies added, changed, deleted; namespaces
-// relabelled and added; nodes relabelled, replaced, added, removed), one
-// kind at a time and all together, at both levels and in both ipBlock
-// modes.
+// kind of edit it replays (policies added, changed, deleted; cluster
+// policies added, deleted, their priority changed, an action flipped, on
+// tiered clusters; namespaces relabelled and added; nodes relabelled,
+// replaced, added, removed), one kind at a time and all together, at both
+// levels and in both ipBlock modes.
 func TestDiffIncrementalEqualsScan(t *testing.T) {
 	t.Parallel()
-	kinds := []string{"policy", "namespace", "relabel", "replace", "add", "remove", "all"}
+	kinds := []string{"policy", "namespace", "relabel", "replace", "add", "remove", "all", "tier", "all tiered"}
 	seeds := 12
 	if testing.Short() {
 		seeds = 4
 	}
 	replayed, changes := 0, 0
 	for seed := 1; seed <= seeds; seed++ {
-		before := synth.Generate(synth.SizeS.Config(int64(seed)))
+		plain, tiered := synth.Generate(synth.SizeS.Config(int64(seed))), synth.Generate(synth.SizeS.Tiered(int64(seed)))
 		for _, kind := range kinds {
+			before := plain
+			if strings.Contains(kind, "tier") {
+				before = tiered
+			}
 			after := mutate(before, kind, rand.New(rand.NewPCG(uint64(seed), uint64(len(kind)))))
 			for _, opts := range [][]Option{nil, {WithLevel(LevelPod)}, {WithIPBlockPods(false)}} {
 				name := fmt.Sprintf("seed %d, %s, %d options", seed, kind, len(opts))
@@ -79,7 +86,10 @@ func mutate(c *model.Cluster, kind string, r *rand.Rand) *model.Cluster {
 	out.Policies = slices.Clone(c.Policies)
 	out.Namespaces = slices.Clone(c.Namespaces)
 	out.Workloads = slices.Clone(c.Workloads)
-	all := kind == "all"
+	all := strings.HasPrefix(kind, "all")
+	if strings.Contains(kind, "tier") {
+		mutateTiers(&out, r)
+	}
 	if kind == "policy" || all {
 		for range 3 {
 			i := r.IntN(len(out.Policies))
@@ -141,4 +151,39 @@ func mutate(c *model.Cluster, kind string, r *rand.Rand) *model.Cluster {
 		}
 	}
 	return &out
+}
+
+// mutateTiers edits a few cluster policies of c: a priority changed, an
+// action flipped, one deleted, a copy added under a new name.
+func mutateTiers(c *model.Cluster, r *rand.Rand) {
+	c.ClusterPolicies = slices.Clone(c.ClusterPolicies)
+	actions := []v1alpha2.ClusterNetworkPolicyRuleAction{v1alpha2.ClusterNetworkPolicyRuleActionAccept,
+		v1alpha2.ClusterNetworkPolicyRuleActionDeny, v1alpha2.ClusterNetworkPolicyRuleActionPass}
+	for range 3 {
+		if len(c.ClusterPolicies) == 0 {
+			return
+		}
+		i := r.IntN(len(c.ClusterPolicies))
+		cnp := c.ClusterPolicies[i].CNP.DeepCopy()
+		switch r.IntN(4) {
+		case 0:
+			cnp.Spec.Priority = int32(r.IntN(100))
+		case 1:
+			for j := range cnp.Spec.Ingress {
+				cnp.Spec.Ingress[j].Action = actions[r.IntN(3)]
+			}
+			for j := range cnp.Spec.Egress {
+				cnp.Spec.Egress[j].Action = actions[r.IntN(3)]
+			}
+		case 2:
+			c.ClusterPolicies = slices.Delete(c.ClusterPolicies, i, i+1)
+			continue
+		default:
+			cnp.Name += "-copy"
+			cnp.Spec.Priority = int32(r.IntN(100))
+			c.ClusterPolicies = append(c.ClusterPolicies, model.ClusterPolicy{CNP: cnp})
+			continue
+		}
+		c.ClusterPolicies[i] = model.ClusterPolicy{CNP: cnp}
+	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"maps"
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/podreach/podreach/internal/synth"
@@ -272,4 +274,55 @@ func edited(c *model.Cluster, seed int64) *model.Cluster {
 		ns.Labels = l
 	}
 	return &out
+}
+
+// TestDiffRecutsNewBoundaries: a NetworkPolicy edit whose ipBlock cuts the
+// external ranges at new boundaries is compared on the common refinement
+// of both states' cuts: the same changes, node for node, as the two states
+// analysed each with the other's boundaries (WithRangesOf), and those are
+// the matrices' differences pair by pair.
+func TestDiffRecutsNewBoundaries(t *testing.T) {
+	t.Parallel()
+	before := synth.Generate(synth.SizeS.Config(3))
+	before.Externals = append(slices.Clip(before.Externals), model.External{Name: "partner", Prefix: netip.MustParsePrefix("203.0.113.0/24")})
+	after := *before
+	after.Policies = slices.Clone(before.Policies)
+	np := after.Policies[0].NetworkPolicy.DeepCopy()
+	np.Spec.PolicyTypes = []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}
+	np.Spec.Egress = append(np.Spec.Egress, networkingv1.NetworkPolicyEgressRule{To: []networkingv1.NetworkPolicyPeer{{
+		IPBlock: &networkingv1.IPBlock{CIDR: "203.0.113.0/25", Except: []string{"203.0.113.64/26"}}}}})
+	after.Policies[0].NetworkPolicy = np
+	for _, opts := range [][]reach.Option{{reach.WithExternalRanges(true)}, {reach.WithExternalRanges(true), reach.WithLevel(reach.LevelPod)}} {
+		b, err := reach.Analyze(before, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := reach.Analyze(&after, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := reach.Diff(b, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut := append(slices.Clip(opts), reach.WithRangesOf(before, &after))
+		bc, err := reach.Analyze(before, cut...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ac, err := reach.Analyze(&after, cut...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := matrixDiff(t, bc, ac)
+		if diff := cmp.Diff(want, changes(got)); diff != "" || len(want) == 0 {
+			t.Errorf("%d options: %d changes, want %d (-want +got):\n%.2000s", len(opts), len(got.Changes), len(want), diff)
+		}
+		if !slices.ContainsFunc(got.Changes, func(c reach.Change) bool { return strings.HasPrefix(c.To, "partner[203.0.113.64") }) {
+			t.Errorf("%d options: no change names a range cut at the new boundaries", len(opts))
+		}
+	}
+	if reach.SameCuts(before, &after) || !reach.SameCuts(before, before) {
+		t.Errorf("SameCuts does not see the new boundaries")
+	}
 }
