@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sync/atomic"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -42,25 +40,21 @@ func (c *Connection) Watch(ctx context.Context, interval time.Duration, sync fun
 	if err != nil {
 		return fmt.Errorf("connecting to %s: %w", cfg.Host, err)
 	}
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	dclient, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("connecting to %s: %w", cfg.Host, err)
 	}
+	disc := newDiscoverer(dclient)
 	w := &watcher{origin: origin(c.Context()), changed: make(chan struct{}, 1)}
 	for _, res := range resources {
-		if res.optional && !served(disc, res) {
+		if res.optional && !disc.served(res) {
 			o.logger.Info("not served: not watched", "resource", res.name())
 			continue
 		}
 		w.add(dc, res, o)
 	}
-	for _, alts := range policyResources {
-		i := slices.IndexFunc(alts, func(r resource) bool { return served(disc, r) })
-		if i < 0 {
-			o.logger.Info("not served: not watched", "resource", alts[0].name())
-			continue
-		}
-		w.add(dc, alts[i], o)
+	for _, res := range disc.servedPolicies(o.logger) {
+		w.add(dc, res, o)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -100,20 +94,6 @@ func policyResource(group, plural, kind string, namespaced bool, versions ...str
 		out[i] = resource{group: group, version: v, plural: plural, kind: kind, namespaced: namespaced, optional: true}
 	}
 	return out
-}
-
-// served reports whether the API server serves res's group and version.
-func served(d discovery.DiscoveryInterface, res resource) bool {
-	rl, err := d.ServerResourcesForGroupVersion(res.apiVersion())
-	if err != nil {
-		return !apierrors.IsNotFound(err) // unsure: watch it, and let the reflector say
-	}
-	for _, r := range rl.APIResources {
-		if r.Name == res.plural {
-			return true
-		}
-	}
-	return false
 }
 
 // watcher is one Watch.

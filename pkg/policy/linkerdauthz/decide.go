@@ -68,8 +68,17 @@ func (p *Policies) Decide(dst *Destination, port int32, c *Client) Decision {
 	if d, done := p.precheck(dst, port, c); done {
 		return d
 	}
+	if d, unknown := p.unreadServers(dst); unknown {
+		return d
+	}
 	srv, notes := p.server(dst, port)
 	var d Decision
+	if srv != nil {
+		if u, unknown := p.unreadAuthorizations(srv); unknown {
+			u.Server, u.Reasons = srv.ID(), append(notes, u.Reasons...)
+			return u
+		}
+	}
 	if srv == nil {
 		d = p.byDefault(dst, port, c)
 	} else {
