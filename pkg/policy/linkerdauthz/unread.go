@@ -2,6 +2,7 @@ package linkerdauthz
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/podreach/podreach/pkg/model"
 )
@@ -83,7 +84,7 @@ func (p *Policies) unreadAuthorizations(srv *model.MeshPolicy) (Decision, bool) 
 	}
 	for _, k := range kinds {
 		if why := p.unread(k, srv.Namespace); why != "" {
-			return unknownUnread(why, "a "+k+" may apply to Server "+srv.ID()), true
+			return unknownUnread(why, article(k)+" "+k+" may apply to Server "+srv.ID()), true
 		}
 	}
 	if ns := p.byNS[srv.Namespace]; ns != nil {
@@ -105,4 +106,12 @@ func (p *Policies) unreadAuthorizations(srv *model.MeshPolicy) (Decision, bool) 
 func unknownUnread(gap, what string) Decision {
 	return Decision{Verdict: VerdictUnknown, Code: "unread_policy",
 		Reasons: []string{"cannot know: " + gap + ", and " + what}}
+}
+
+// article is "a" or "an" before kind.
+func article(kind string) string {
+	if strings.ContainsRune("AEIOU", rune(kind[0])) {
+		return "an"
+	}
+	return "a"
 }
