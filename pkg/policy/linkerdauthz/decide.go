@@ -178,3 +178,15 @@ func (p *Policies) probeNote(dst *Destination, port int32, c *Client) []string {
 	}
 	return []string{note}
 }
+
+// UnknownWhy says in a few words why an unknown decision is unknown (its
+// Code says it exactly).
+func (d Decision) UnknownWhy() string {
+	switch d.Code {
+	case "unread_policy":
+		return "Linkerd objects it depends on could not be read"
+	case "client_undefined_port_profile":
+		return "the client's proxy refuses it unless the Service has a ServiceProfile, which podreach does not read"
+	}
+	return "the client's address is not in the input"
+}
