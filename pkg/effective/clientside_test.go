@@ -60,3 +60,39 @@ spec:
 		})
 	}
 }
+
+// TestEgressNetworkCouldChange: an EgressNetwork that denies is not
+// evaluated; it makes "cannot know" the answers about a pod's connections
+// to external peers, and no other (it governs what meshed clients send out
+// of the cluster); one that allows refuses nothing.
+func TestEgressNetworkCouldChange(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		policy, to string
+		unknown    bool
+	}{
+		{"Deny", "8.8.8.8/32", true},
+		{"Deny", "emojivoto/voting", false},
+		{"Allow", "8.8.8.8/32", false},
+	} {
+		t.Run(tt.policy+" to "+tt.to, func(t *testing.T) {
+			t.Parallel()
+			f := filepath.Join(t.TempDir(), "egress.yaml")
+			doc := "apiVersion: policy.linkerd.io/v1alpha1\nkind: EgressNetwork\nmetadata: {name: out, namespace: emojivoto}\nspec: {trafficPolicy: " + tt.policy + "}\n"
+			if err := os.WriteFile(f, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			a, _, err := Analyze(load(t, "../../examples/emojivoto-linkerd/", f), WithMesh(MeshLinkerd))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := a.Explain("emojivoto/web", tt.to, reach.PortSpec{Number: 443, Protocol: model.TCP}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if x.Unknown() != tt.unknown {
+				t.Errorf("unknown %v, want %v; could change: %+v", x.Unknown(), tt.unknown, x.CouldChange)
+			}
+		})
+	}
+}
