@@ -40,6 +40,7 @@ var policyCRDs = []policyCRD{
 	{"policy.linkerd.io", "httproutes", "HTTPRoute", []string{"v1beta3"}},
 	{"gateway.networking.k8s.io", "httproutes", "HTTPRoute", []string{"v1"}},
 	{"gateway.networking.k8s.io", "grpcroutes", "GRPCRoute", []string{"v1"}},
+	{"policy.linkerd.io", "egressnetworks", "EgressNetwork", []string{"v1alpha1"}},
 }
 
 // policyGVR is the resource of a policy object of policyCRDs.
@@ -148,6 +149,8 @@ func TestLiveLinkerdAuthorization(t *testing.T) {
 			"AuthorizationPolicy linkerd-viz/web-api-from-pods requires NetworkAuthentication linkerd-viz/pod-network"},
 		"grpc-route": {[]string{"explain", "--from", "linkerd-viz/web", "--to", "linkerd-viz/tap", "--port", "8088"},
 			"✔ Linkerd: allowed (routes_authorized)"},
+		"egress-network": {[]string{"explain", "--from", "linkerd-viz/web", "--to", "203.0.113.1/32", "--port", "443"},
+			"‼ could change this: EgressNetwork linkerd-viz/viz-egress"},
 		"matrix-linkerd": {[]string{"matrix", "--layer", "linkerd"},
 			"emojivoto/emoji          emojivoto/voting             TCP:1-4190,4192-8079,8081-8800,8802-65535"},
 		"matrix-both-json": {[]string{"matrix", "-o", "json"}, `"from":"linkerd-viz/tap"`},

@@ -9,14 +9,14 @@ import (
 	"k8s.io/client-go/discovery"
 )
 
-// servedPolicies returns the policy kinds of policyResources the API server
+// servedPolicies returns the policy kinds of kinds (policyResources…) the API server
 // serves, each in the first of its versions it serves (the newest: it
 // carries every field). A kind not served is absent: its CRDs are not
 // installed, so the cluster holds no such object. Read lists them and
 // Watch watches them, so both see the same objects.
-func (s *discoverer) servedPolicies(log *slog.Logger) []resource {
+func (s *discoverer) servedPolicies(log *slog.Logger, kinds [][]resource) []resource {
 	var out []resource
-	for _, alts := range policyResources {
+	for _, alts := range kinds {
 		i := slices.IndexFunc(alts, s.served)
 		if i < 0 {
 			log.Info("not served: not read", "resource", alts[0].name())

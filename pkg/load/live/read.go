@@ -63,7 +63,7 @@ type Sink interface {
 }
 
 // Read lists, page by page, everything reachability depends on (see
-// resources, and the policyResources the API server serves, found by
+// resources, and the policyResources and readOnlyPolicies the API server serves, found by
 // discovery) and adds it to b as served objects, so that it goes through
 // the same decoding, defaulting and validation as manifests. It makes only
 // list requests (and discovery's gets).
@@ -127,7 +127,9 @@ func (r *reader) run(ctx context.Context) ([]model.Gap, error) {
 	}
 	// The policy kinds besides NetworkPolicy, where served (their CRDs
 	// come with the network plugin or Linkerd), after the built-in kinds.
-	toRead := append(slices.Clone(resources[1:]), newDiscoverer(r.disc).servedPolicies(r.opts.logger)...)
+	disc := newDiscoverer(r.disc)
+	toRead := append(slices.Clone(resources[1:]), disc.servedPolicies(r.opts.logger, policyResources)...)
+	toRead = append(toRead, disc.servedPolicies(r.opts.logger, readOnlyPolicies)...)
 	var gaps []model.Gap
 	refused := map[string][]string{} // namespace -> resources
 	var order []string

@@ -53,7 +53,7 @@ func (c *Connection) Watch(ctx context.Context, interval time.Duration, sync fun
 		}
 		w.add(dc, res, o)
 	}
-	for _, res := range disc.servedPolicies(o.logger) {
+	for _, res := range disc.servedPolicies(o.logger, policyResources) {
 		w.add(dc, res, o)
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -86,6 +86,14 @@ var policyResources = [][]resource{
 	policyResource("policy.linkerd.io", "httproutes", "HTTPRoute", true, "v1beta3", "v1beta2", "v1beta1", "v1alpha1"),
 	policyResource("gateway.networking.k8s.io", "httproutes", "HTTPRoute", true, "v1", "v1beta1", "v1alpha2"),
 	policyResource("gateway.networking.k8s.io", "grpcroutes", "GRPCRoute", true, "v1", "v1alpha2"),
+}
+
+// readOnlyPolicies are policy kinds Read lists but Watch does not (yet):
+// Linkerd's EgressNetwork (2.17+), which the model keeps as a policy it
+// does not evaluate. The guard's RBAC and webhook rules (internal/webhook)
+// do not grant it, and an informer refused its list would never sync.
+var readOnlyPolicies = [][]resource{
+	policyResource("policy.linkerd.io", "egressnetworks", "EgressNetwork", true, "v1alpha1"),
 }
 
 func policyResource(group, plural, kind string, namespaced bool, versions ...string) []resource {
