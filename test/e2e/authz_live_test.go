@@ -189,12 +189,14 @@ func TestLiveLinkerdRBAC(t *testing.T) {
 	if err := c.apply("../../deploy/rbac.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	noAuthz := filepath.Join(c.srv.dir, "no-authorizationpolicies.yaml")
-	if err := os.WriteFile(noAuthz, []byte(rbacWithout(t, "authorizationpolicies")), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.apply(noAuthz); err != nil {
-		t.Fatal(err)
+	for res, user := range map[string]string{"authorizationpolicies": "partial", "egressnetworks": "nobody"} {
+		f := filepath.Join(c.srv.dir, "no-"+res+".yaml")
+		if err := os.WriteFile(f, []byte(rbacWithout(t, res, user)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.apply(f); err != nil {
+			t.Fatal(err)
+		}
 	}
 	reader, _ := c.srv.kubeconfig("reader", "e2e")
 	partial, _ := c.srv.kubeconfig("partial", "e2e")
@@ -226,11 +228,18 @@ func TestLiveLinkerdRBAC(t *testing.T) {
 	if got.code != 3 || !strings.Contains(errOut, "CANNOT KNOW") || !strings.Contains(got.out, "INCOMPLETE") {
 		t.Errorf("matrix without AuthorizationPolicies: exit %d, want 3, CANNOT KNOW on stderr and INCOMPLETE\nstdout:\n%s\nstderr:\n%s", got.code, got.out, errOut)
 	}
+	// A kind podreach keeps as not evaluated (EgressNetwork), or a tier,
+	// refused everywhere: no answer at all.
+	noEgress, _ := c.srv.kubeconfig("nobody", "e2e")
+	got, errOut = c.run("matrix", "--kubeconfig", noEgress)
+	if got.code != 2 || got.out != "" || !strings.Contains(errOut, "not allowed to list egressnetworks.policy.linkerd.io cluster-wide") {
+		t.Errorf("matrix without EgressNetworks: exit %d, want 2, nothing on stdout and the refused resource named\nstdout:\n%s\nstderr:\n%s", got.code, got.out, errOut)
+	}
 }
 
 // rbacWithout is deploy/rbac.yaml's ClusterRole without resource res,
-// bound to the user "partial".
-func rbacWithout(t *testing.T, res string) string {
+// bound to user.
+func rbacWithout(t *testing.T, res, user string) string {
 	t.Helper()
 	objs, err := readObjects("../../deploy/rbac.yaml")
 	if err != nil || len(objs) == 0 || objs[0].GetKind() != "ClusterRole" {
@@ -264,11 +273,11 @@ func rbacWithout(t *testing.T, res string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(data) + strings.ReplaceAll(`---
+	return string(data) + strings.NewReplacer("ROLE", role.GetName(), "USER", user).Replace(`---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
-metadata: {name: partial-ROLE}
+metadata: {name: USER-ROLE}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ROLE}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: partial}]
-`, "ROLE", role.GetName())
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: USER}]
+`)
 }

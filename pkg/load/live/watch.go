@@ -74,10 +74,15 @@ func (c *Connection) Watch(ctx context.Context, interval time.Duration, sync fun
 // and the routes that attach to a Server (docs/linkerd-authz.md). Each is
 // watched in its first version the API server serves (their CRDs are
 // installed with the network plugin or Linkerd: often absent).
+//
+// A Linkerd authorization kind refused by RBAC is a Gap, and the Linkerd
+// layer answers "cannot know" (unread_policy) where it matters. A tier kind
+// served but refused everywhere is an error, as a required kind: every
+// answer could depend on it, and no answer says so per connection yet.
 var policyResources = [][]resource{
-	policyResource("policy.networking.k8s.io", "clusternetworkpolicies", "ClusterNetworkPolicy", false, "v1alpha2"),
-	policyResource("policy.networking.k8s.io", "adminnetworkpolicies", "AdminNetworkPolicy", false, "v1alpha1"),
-	policyResource("policy.networking.k8s.io", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy", false, "v1alpha1"),
+	required(policyResource("policy.networking.k8s.io", "clusternetworkpolicies", "ClusterNetworkPolicy", false, "v1alpha2")),
+	required(policyResource("policy.networking.k8s.io", "adminnetworkpolicies", "AdminNetworkPolicy", false, "v1alpha1")),
+	required(policyResource("policy.networking.k8s.io", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy", false, "v1alpha1")),
 	policyResource("policy.linkerd.io", "servers", "Server", true, "v1beta3", "v1beta2", "v1beta1", "v1alpha1"),
 	policyResource("policy.linkerd.io", "serverauthorizations", "ServerAuthorization", true, "v1beta1", "v1alpha1"),
 	policyResource("policy.linkerd.io", "authorizationpolicies", "AuthorizationPolicy", true, "v1alpha1"),
@@ -90,10 +95,19 @@ var policyResources = [][]resource{
 
 // readOnlyPolicies are policy kinds Read lists but Watch does not (yet):
 // Linkerd's EgressNetwork (2.17+), which the model keeps as a policy it
-// does not evaluate. The guard's RBAC and webhook rules (internal/webhook)
-// do not grant it, and an informer refused its list would never sync.
+// does not evaluate (required: refused everywhere, an error). The guard's
+// RBAC and webhook rules (internal/webhook) do not grant it, and an
+// informer refused its list would never sync.
 var readOnlyPolicies = [][]resource{
-	policyResource("policy.linkerd.io", "egressnetworks", "EgressNetwork", true, "v1alpha1"),
+	required(policyResource("policy.linkerd.io", "egressnetworks", "EgressNetwork", true, "v1alpha1")),
+}
+
+// required marks served kinds whose refusal is an error, not a Gap.
+func required(alts []resource) []resource {
+	for i := range alts {
+		alts[i].optional = false
+	}
+	return alts
 }
 
 func policyResource(group, plural, kind string, namespaced bool, versions ...string) []resource {
