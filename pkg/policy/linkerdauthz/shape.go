@@ -29,7 +29,8 @@ type Shape struct {
 // decide for it (not meshed, a release without policy), or when no Server
 // selects any of its ports, no port requires identity and its default
 // admits every client (all-unauthenticated, or audit, which lets every
-// connection through).
+// connection through) — and the Servers of its namespace were read (a live
+// read refused them: Decide answers unknown, see unread.go).
 func (p *Policies) Shape(dst *Destination) Shape {
 	if !dst.Meshed || !p.cfg.at(minorPolicy) {
 		return Shape{Open: true}
