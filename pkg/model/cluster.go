@@ -137,11 +137,13 @@ type Workload struct {
 // ID is "namespace/name".
 func (w *Workload) ID() string { return w.Namespace + "/" + w.Name }
 
-// Service is a Service's selector and ports.
+// Service is a Service's selector and ports. Headless is spec.clusterIP
+// "None": clients dial the pods, not a cluster IP.
 type Service struct {
 	Namespace string
 	Name      string
 	Type      string
+	Headless  bool
 	Selector  map[string]string
 	Ports     []ServicePort
 	Source    Source

@@ -82,7 +82,8 @@ func newAuthzLayer(c *model.Cluster, p mesh.Profile) *authzLayer {
 		return nil
 	}
 	l := &authzLayer{nsAnn: make(map[string]map[string]string, len(c.Namespaces))}
-	l.cfg = linkerdauthz.Config{Version: in.Release, ControlPlaneNamespace: in.Namespace, TrustDomain: in.Policy.TrustDomain}
+	l.cfg = linkerdauthz.Config{Version: in.Release, ControlPlaneNamespace: in.Namespace, TrustDomain: in.Policy.TrustDomain,
+		Unread: c.Gaps}
 	if v := in.Policy.DefaultInbound; v != "" {
 		if d, err := linkerdauthz.ParseDefaultPolicy(v); err == nil {
 			l.cfg.ClusterDefault, l.cfg.ClusterDefaultFrom = d, in.Policy.DefaultFrom

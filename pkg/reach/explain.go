@@ -154,7 +154,7 @@ func (a *Analysis) Explain(from, to string, port PortSpec, defaultNS string) (*E
 			x.Notes = append(x.Notes, a.injectedNotes(dec, s, d)...)
 			x.CouldChange = appendNew(x.CouldChange, a.CouldChange(s, d))
 			if ld, ok := a.linkerdDecisionOn(s, d, proto, num); ok {
-				x.Linkerd = append(x.Linkerd, ld)
+				x.Linkerd = append(x.Linkerd, a.withClientSide(ld, s, dst.Service, port))
 			}
 		}
 	}

@@ -53,6 +53,9 @@ type unevaluated struct {
 	selects string
 	match   func(ep *policy.Endpoint, nsLabels labels.Set) bool
 	dstOnly bool
+	// egress: a Linkerd EgressNetwork, which governs what meshed clients
+	// send out of the cluster: only the source side, towards external peers.
+	egress bool
 	// undecidedOnly: a cluster policy the engine evaluates, which could
 	// change only the ports it leaves undecided (undecided.go).
 	undecidedOnly bool
@@ -93,6 +96,9 @@ func compileOne(o *model.Object) unevaluated {
 		u.match, u.selects = subjectMatcher(spec)
 	case strings.HasPrefix(o.Kind, "Cilium"):
 		u.match, u.selects = ciliumMatcher(spec, o.Namespace)
+	case group == "policy.linkerd.io" && o.Kind == "EgressNetwork":
+		u.egress = true
+		u.match, u.selects = egressNetworkClients(spec, o.Namespace)
 	case group == "policy.linkerd.io" && o.Kind == "Server":
 		u.dstOnly = true
 		u.match, u.selects = podSelectorIn(spec, "podSelector", o.Namespace)
@@ -291,7 +297,7 @@ func (a *Analysis) CouldChange(s, d int) []CouldChange {
 	add := func(e int, srcSide bool) {
 		for _, i := range a.uneval.by[e] {
 			u := &a.uneval.policies[i]
-			if srcSide && u.dstOnly {
+			if srcSide && u.dstOnly || u.egress && (!srcSide || !eps[d].IsExternal()) {
 				continue
 			}
 			if u.undecidedOnly {

@@ -41,6 +41,10 @@ func TestUnevaluatedSelects(t *testing.T) {
 			`{"selector":"all()"}`, []bool{true, true, true, false}, false},
 		{"Linkerd Server podSelector, inbound only", "policy.linkerd.io/v1beta3", "Server", "shop",
 			`{"podSelector":{"matchLabels":{"app":"db"}},"port":5432}`, []bool{false, true, false, false}, true},
+		{"Linkerd EgressNetwork Deny: any pod (its namespace may be the global one)", "policy.linkerd.io/v1alpha1", "EgressNetwork", "shop",
+			`{"trafficPolicy":"Deny"}`, []bool{true, true, true, false}, false},
+		{"Linkerd EgressNetwork Allow refuses nothing", "policy.linkerd.io/v1alpha1", "EgressNetwork", "shop",
+			`{"trafficPolicy":"Allow"}`, []bool{false, false, false, false}, false},
 		{"Linkerd AuthorizationPolicy: its namespace, inbound only", "policy.linkerd.io/v1alpha1", "AuthorizationPolicy", "shop",
 			`{"targetRef":{"kind":"Server","name":"db"}}`, []bool{true, true, false, false}, true},
 	}

@@ -27,7 +27,7 @@ func verdictText(x *reach.Explanation, i int) string {
 	case hasL && ld.Verdict == linkerdauthz.Deny:
 		return "DENIED"
 	case hasL && ld.Verdict == linkerdauthz.VerdictUnknown:
-		return "CANNOT KNOW (Linkerd: the client's address is not in the input)"
+		return "CANNOT KNOW (Linkerd: " + ld.UnknownWhy() + ")"
 	case x.Unknown():
 		return "CANNOT KNOW (" + v + " by the NetworkPolicies)"
 	case hasL && ld.Verdict == linkerdauthz.Audit:

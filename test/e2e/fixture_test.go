@@ -167,6 +167,9 @@ func readObjects(paths ...string) ([]*unstructured.Unstructured, error) {
 // status subresource, as a kubelet would) and returns the stored object.
 func create(ctx context.Context, dc dynamic.Interface, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	gvr, ok := gvrs[obj.GetKind()]
+	if pg, isPolicy := policyGVR(obj); isPolicy {
+		gvr, ok = pg, true
+	}
 	if !ok {
 		return nil, fmt.Errorf("no resource known for kind %s", obj.GetKind())
 	}

@@ -20,17 +20,10 @@ import (
 // on stdout. A TCP proxy in front of it kills the apiserver process once
 // enough of the read has gone through, so the kill is mid-list every time.
 func TestServerGoesAway(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a real kube-apiserver; skipped with -short")
-	}
-	bins := binaries(t)
-	srv, err := startServer(bins, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.stop()
+	srv := ownServer(t)
 	t.Logf("second server: etcd + kube-apiserver ready in %s", srv.started.Round(time.Millisecond))
 	c := &cluster{srv: srv}
+	var err error
 	if c.admin, err = srv.kubeconfig("admin", "doomed"); err != nil {
 		t.Fatal(err)
 	}

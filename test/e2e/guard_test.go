@@ -61,17 +61,9 @@ func (w *warningLog) take() []string {
 
 func newGuardEnv(t *testing.T) *guardEnv {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts a real kube-apiserver; skipped with -short")
-	}
-	bins := binaries(t)
-	dir := t.TempDir()
-	srv, err := startServer(bins, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.stop)
-	e := &guardEnv{srv: srv, dir: dir, warnings: &warningLog{}}
+	srv := ownServer(t)
+	e := &guardEnv{srv: srv, dir: srv.dir, warnings: &warningLog{}}
+	var err error
 	if e.admin, err = srv.kubeconfig("admin", "e2e"); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +97,7 @@ func newGuardEnv(t *testing.T) *guardEnv {
 		t.Fatal(err)
 	}
 	for name, data := range map[string][]byte{"tls.crt": e.certs.Cert, "tls.key": e.certs.Key} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(srv.dir, name), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,13 +13,17 @@ import (
 // pods that controllers would have made (pods get an IP through the status
 // subresource), then the webhooks and APIServices last (they would
 // intercept pod creation), and writes the generated objects as manifests.
-func (c *cluster) populate() error {
+func (c *cluster) populate() error { return c.populateFrom(exampleDir, extraFile) }
+
+// populateFrom is populate with the objects of the given files and
+// directories.
+func (c *cluster) populateFrom(paths ...string) error {
 	ctx := context.Background()
 	dc, err := c.client()
 	if err != nil {
 		return err
 	}
-	objs, err := readObjects(exampleDir, extraFile)
+	objs, err := readObjects(paths...)
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,22 @@ func binaries(tb testing.TB) string {
 	return ""
 }
 
+// ownServer starts a server of the test's own in a temporary directory,
+// stopped when the test ends; it skips under -short.
+func ownServer(t *testing.T) *server {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a real kube-apiserver; skipped with -short")
+	}
+	bins := binaries(t)
+	srv, err := startServer(bins, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.stop)
+	return srv
+}
+
 // startServer starts etcd and kube-apiserver in dir; stop them with stop.
 func startServer(bins, dir string) (*server, error) {
 	s := &server{dir: dir, users: users}

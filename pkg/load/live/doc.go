@@ -9,5 +9,10 @@
 // RBAC Forbidden with the verb and resource, namespaces it may not read,
 // which become model.Gaps). It only lists and gets; it never writes.
 //
+// Besides the built-in kinds it reads the policy kinds whose CRDs the API
+// server serves (discovery, discover.go): the cluster-wide tiers, Linkerd's
+// authorization objects and routes, and EgressNetwork, each in the newest
+// version served. Read and Watch (the guard's informers) share that list.
+//
 // It is the only package that imports client-go. It must not import cobra.
 package live

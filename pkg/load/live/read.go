@@ -2,11 +2,14 @@ package live
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 
 	"github.com/podreach/podreach/pkg/model"
@@ -60,9 +63,10 @@ type Sink interface {
 }
 
 // Read lists, page by page, everything reachability depends on (see
-// resources) and adds it to b as served objects, so that it goes through
+// resources, and the policyResources and readOnlyPolicies the API server serves, found by
+// discovery) and adds it to b as served objects, so that it goes through
 // the same decoding, defaulting and validation as manifests. It makes only
-// list requests.
+// list requests (and discovery's gets).
 //
 // A namespace it may not list (RBAC Forbidden) is a Gap, reported as a
 // Warning on b, and the read goes on; a resource it may list nowhere is an
@@ -80,7 +84,11 @@ func (c *Connection) Read(ctx context.Context, b Sink, opts ...Option) ([]model.
 	if err != nil {
 		return nil, err
 	}
-	r := &reader{client: client, b: b, opts: makeOptions(opts), host: cfg.Host, context: c.Context(),
+	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", cfg.Host, err)
+	}
+	r := &reader{client: client, disc: disc, b: b, opts: makeOptions(opts), host: cfg.Host, context: c.Context(),
 		origin: origin(c.Context())}
 	start := time.Now()
 	gaps, err := r.run(ctx)
@@ -101,6 +109,7 @@ func origin(context string) string {
 // reader is one Read.
 type reader struct {
 	client   rest.Interface
+	disc     discovery.DiscoveryInterface
 	b        Sink
 	opts     options
 	host     string
@@ -116,10 +125,15 @@ func (r *reader) run(ctx context.Context) ([]model.Gap, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The policy kinds besides NetworkPolicy, where served (their CRDs
+	// come with the network plugin or Linkerd), after the built-in kinds.
+	disc := newDiscoverer(r.disc)
+	toRead := append(slices.Clone(resources[1:]), disc.servedPolicies(r.opts.logger, policyResources)...)
+	toRead = append(toRead, disc.servedPolicies(r.opts.logger, readOnlyPolicies)...)
 	var gaps []model.Gap
 	refused := map[string][]string{} // namespace -> resources
 	var order []string
-	for _, res := range resources[1:] {
+	for _, res := range toRead {
 		nss, err := r.read(ctx, res, namespaces)
 		if err != nil {
 			return nil, err
@@ -132,7 +146,7 @@ func (r *reader) run(ctx context.Context) ([]model.Gap, error) {
 		}
 	}
 	namespaced := 0
-	for _, res := range resources {
+	for _, res := range toRead {
 		if res.namespaced {
 			namespaced++
 		}

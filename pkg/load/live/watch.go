@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"sync/atomic"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -42,25 +40,21 @@ func (c *Connection) Watch(ctx context.Context, interval time.Duration, sync fun
 	if err != nil {
 		return fmt.Errorf("connecting to %s: %w", cfg.Host, err)
 	}
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	dclient, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("connecting to %s: %w", cfg.Host, err)
 	}
+	disc := newDiscoverer(dclient)
 	w := &watcher{origin: origin(c.Context()), changed: make(chan struct{}, 1)}
 	for _, res := range resources {
-		if res.optional && !served(disc, res) {
+		if res.optional && !disc.served(res) {
 			o.logger.Info("not served: not watched", "resource", res.name())
 			continue
 		}
 		w.add(dc, res, o)
 	}
-	for _, alts := range policyResources {
-		i := slices.IndexFunc(alts, func(r resource) bool { return served(disc, r) })
-		if i < 0 {
-			o.logger.Info("not served: not watched", "resource", alts[0].name())
-			continue
-		}
-		w.add(dc, alts[i], o)
+	for _, res := range disc.servedPolicies(o.logger, policyResources) {
+		w.add(dc, res, o)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -80,10 +74,15 @@ func (c *Connection) Watch(ctx context.Context, interval time.Duration, sync fun
 // and the routes that attach to a Server (docs/linkerd-authz.md). Each is
 // watched in its first version the API server serves (their CRDs are
 // installed with the network plugin or Linkerd: often absent).
+//
+// A Linkerd authorization kind refused by RBAC is a Gap, and the Linkerd
+// layer answers "cannot know" (unread_policy) where it matters. A tier kind
+// served but refused everywhere is an error, as a required kind: every
+// answer could depend on it, and no answer says so per connection yet.
 var policyResources = [][]resource{
-	policyResource("policy.networking.k8s.io", "clusternetworkpolicies", "ClusterNetworkPolicy", false, "v1alpha2"),
-	policyResource("policy.networking.k8s.io", "adminnetworkpolicies", "AdminNetworkPolicy", false, "v1alpha1"),
-	policyResource("policy.networking.k8s.io", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy", false, "v1alpha1"),
+	required(policyResource("policy.networking.k8s.io", "clusternetworkpolicies", "ClusterNetworkPolicy", false, "v1alpha2")),
+	required(policyResource("policy.networking.k8s.io", "adminnetworkpolicies", "AdminNetworkPolicy", false, "v1alpha1")),
+	required(policyResource("policy.networking.k8s.io", "baselineadminnetworkpolicies", "BaselineAdminNetworkPolicy", false, "v1alpha1")),
 	policyResource("policy.linkerd.io", "servers", "Server", true, "v1beta3", "v1beta2", "v1beta1", "v1alpha1"),
 	policyResource("policy.linkerd.io", "serverauthorizations", "ServerAuthorization", true, "v1beta1", "v1alpha1"),
 	policyResource("policy.linkerd.io", "authorizationpolicies", "AuthorizationPolicy", true, "v1alpha1"),
@@ -94,26 +93,29 @@ var policyResources = [][]resource{
 	policyResource("gateway.networking.k8s.io", "grpcroutes", "GRPCRoute", true, "v1", "v1alpha2"),
 }
 
+// readOnlyPolicies are policy kinds Read lists but Watch does not (yet):
+// Linkerd's EgressNetwork (2.17+), which the model keeps as a policy it
+// does not evaluate (required: refused everywhere, an error). The guard's
+// RBAC and webhook rules (internal/webhook) do not grant it, and an
+// informer refused its list would never sync.
+var readOnlyPolicies = [][]resource{
+	required(policyResource("policy.linkerd.io", "egressnetworks", "EgressNetwork", true, "v1alpha1")),
+}
+
+// required marks served kinds whose refusal is an error, not a Gap.
+func required(alts []resource) []resource {
+	for i := range alts {
+		alts[i].optional = false
+	}
+	return alts
+}
+
 func policyResource(group, plural, kind string, namespaced bool, versions ...string) []resource {
 	out := make([]resource, len(versions))
 	for i, v := range versions {
 		out[i] = resource{group: group, version: v, plural: plural, kind: kind, namespaced: namespaced, optional: true}
 	}
 	return out
-}
-
-// served reports whether the API server serves res's group and version.
-func served(d discovery.DiscoveryInterface, res resource) bool {
-	rl, err := d.ServerResourcesForGroupVersion(res.apiVersion())
-	if err != nil {
-		return !apierrors.IsNotFound(err) // unsure: watch it, and let the reflector say
-	}
-	for _, r := range rl.APIResources {
-		if r.Name == res.plural {
-			return true
-		}
-	}
-	return false
 }
 
 // watcher is one Watch.

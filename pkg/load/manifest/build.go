@@ -239,7 +239,7 @@ func policyKind(kind string) bool {
 	case "NetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy",
 		"CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy",
 		"AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy",
-		"AuthorizationPolicy", "ServerAuthorization", "Server":
+		"AuthorizationPolicy", "ServerAuthorization", "Server", "EgressNetwork":
 		return true
 	}
 	return false

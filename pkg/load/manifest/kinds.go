@@ -220,6 +220,7 @@ func addService(o *object) {
 		Namespace: s.Namespace,
 		Name:      s.Name,
 		Type:      string(s.Spec.Type),
+		Headless:  s.Spec.ClusterIP == corev1.ClusterIPNone,
 		Selector:  s.Spec.Selector,
 		Source:    o.source(),
 	}

@@ -68,8 +68,17 @@ func (p *Policies) Decide(dst *Destination, port int32, c *Client) Decision {
 	if d, done := p.precheck(dst, port, c); done {
 		return d
 	}
+	if d, unknown := p.unreadServers(dst); unknown {
+		return d
+	}
 	srv, notes := p.server(dst, port)
 	var d Decision
+	if srv != nil {
+		if u, unknown := p.unreadAuthorizations(srv); unknown {
+			u.Server, u.Reasons = srv.ID(), append(notes, u.Reasons...)
+			return u
+		}
+	}
 	if srv == nil {
 		d = p.byDefault(dst, port, c)
 	} else {
@@ -168,4 +177,16 @@ func (p *Policies) probeNote(dst *Destination, port int32, c *Client) []string {
 		note += "; " + c.ID + " can reach them too"
 	}
 	return []string{note}
+}
+
+// UnknownWhy says in a few words why an unknown decision is unknown (its
+// Code says it exactly).
+func (d Decision) UnknownWhy() string {
+	switch d.Code {
+	case "unread_policy":
+		return "Linkerd objects it depends on could not be read"
+	case "client_undefined_port_profile":
+		return "the client's proxy refuses it unless the Service has a ServiceProfile, which podreach does not read"
+	}
+	return "the client's address is not in the input"
 }

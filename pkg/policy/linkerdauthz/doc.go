@@ -48,9 +48,17 @@
 // unmeshed clients are unauthenticated; a client's network is its pod IP or
 // the CIDR of an external peer.
 //
+// Before the destination's proxy, the client's own proxy can refuse
+// (Policies.Outbound, outbound.go): from 2.19 (edge-25.7.1, linkerd2
+// #14149) a meshed client dialling a Service's cluster IP on a port the
+// Service does not declare is reset; until edge-26.7.1 (linkerd2 #15473) a
+// ServiceProfile let it through, which this package cannot see (Unknown).
+// Combine puts both sides together.
+//
 // Where Linkerd's behaviour changed, Config.Version selects the era
 // (era.go). Inputs it cannot decide (a pod IP not known and a network that
-// covers only part of the cluster networks) give Unknown, never Allow.
+// covers only part of the cluster networks; Linkerd objects a live read was
+// refused, Config.Unread, unread.go) give Unknown, never Allow.
 //
 // The package does no I/O and imports neither the policy machinery nor
 // client-go, cobra or net/http.

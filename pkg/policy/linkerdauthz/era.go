@@ -4,6 +4,7 @@ import (
 	"net/netip"
 
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/model"
 )
 
 // Config is what the decision needs beyond the objects: the release, the
@@ -28,6 +29,11 @@ type Config struct {
 	// ControlPlaneNamespace the control plane's namespace ("linkerd").
 	TrustDomain           string
 	ControlPlaneNamespace string
+	// Unread are the parts of the cluster a live read was refused
+	// (model.Cluster.Gaps). Where they hide Linkerd objects a decision
+	// depends on, the answer is unknown (code unread_policy), never
+	// what the objects that were read say.
+	Unread []model.Gap
 }
 
 // defaultClusterNetworks is the policy controller's default

@@ -26,6 +26,8 @@ type Policies struct {
 	ignored []string
 	allNets []network // the networks AddressClass tests
 	allIDs  []string  // the identity patterns ClientClass tests
+	// unreadKinds are the kinds a live read was refused, by namespace.
+	unreadKinds unreadIndex
 }
 
 type nsPolicies struct {
@@ -35,7 +37,8 @@ type nsPolicies struct {
 // New indexes objs for the release of cfg.
 func New(cfg Config, objs []model.MeshPolicy) *Policies {
 	p := &Policies{cfg: cfg, byNS: map[string]*nsPolicies{},
-		meshTLS: map[string]*model.MeshPolicy{}, netAuth: map[string]*model.MeshPolicy{}}
+		meshTLS: map[string]*model.MeshPolicy{}, netAuth: map[string]*model.MeshPolicy{},
+		unreadKinds: indexUnread(cfg.Unread)}
 	for i := range objs {
 		o := &objs[i]
 		if why := p.served(o); why != "" {

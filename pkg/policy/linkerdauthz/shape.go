@@ -29,7 +29,8 @@ type Shape struct {
 // decide for it (not meshed, a release without policy), or when no Server
 // selects any of its ports, no port requires identity and its default
 // admits every client (all-unauthenticated, or audit, which lets every
-// connection through).
+// connection through) — and the Servers of its namespace were read (a live
+// read refused them: Decide answers unknown, see unread.go).
 func (p *Policies) Shape(dst *Destination) Shape {
 	if !dst.Meshed || !p.cfg.at(minorPolicy) {
 		return Shape{Open: true}
@@ -37,7 +38,8 @@ func (p *Policies) Shape(dst *Destination) Shape {
 	def := p.cfg.resolveDefault(dst.Spec.Annotations, dst.NamespaceAnnotations, dst.Namespace).policy
 	srvPorts := p.serverPorts(dst)
 	reqID := strings.TrimSpace(dst.Spec.Annotations[AnnotationRequireIdentity])
-	if len(srvPorts) == 0 && reqID == "" && (def == DefaultAllUnauthenticated || def == DefaultAudit) {
+	unreadSrv := p.unread("Server", dst.Namespace) != ""
+	if !unreadSrv && len(srvPorts) == 0 && reqID == "" && (def == DefaultAllUnauthenticated || def == DefaultAudit) {
 		return Shape{Open: true}
 	}
 	cuts := append([]int32{tapPort}, srvPorts...)
@@ -45,7 +47,7 @@ func (p *Policies) Shape(dst *Destination) Shape {
 	cuts = append(append(cuts, listCuts(skip)...), listCuts(reqID)...)
 	sh := Shape{Segments: segments(cuts)}
 	var key strings.Builder
-	fmt.Fprintf(&key, "%s|%s|%s|%s", dst.Namespace, def, skip, reqID)
+	fmt.Fprintf(&key, "%s|%s|%s|%s|%t", dst.Namespace, def, skip, reqID, unreadSrv)
 	for _, s := range sh.Segments {
 		srv, _ := p.server(dst, s.Lo)
 		name := ""
