@@ -115,6 +115,12 @@ func (t *authzSets) noteUnknown(a *Analysis, s, d int, usable, unknown ports.Set
 	if unknown.IsEmpty() || usable.Intersect(unknown).IsEmpty() {
 		return
 	}
+	t.countUnknown(a, s, d)
+}
+
+// countUnknown counts the pair s → d as one with a port whose Linkerd
+// answer is unknown.
+func (t *authzSets) countUnknown(a *Analysis, s, d int) {
 	if t.unknown.Add(1) == 1 {
 		eps := a.engine.Endpoints()
 		t.example.Store(eps[s].ID + " → " + eps[d].ID)

@@ -24,14 +24,13 @@ type rowBuf struct {
 	runs []Run
 	// The other choice about ipBlocks and pods (dataplaneRow), when the
 	// analysis has answers that depend on it: per destination list, its
-	// scanner and the positions of the destinations an ipBlock holds;
-	// the row's other ids; whether a pair of set ids (engine, other) are
-	// equal sets; and the row's marks.
-	alts   []*policy.Scanner
-	hits   [][]int32
+	// scanners by altMask; the row's other ids; whether a pair of set ids
+	// (engine, other) are equal sets; and the row's marks.
+	alts   []([heldAll + 1]altList)
 	altIDs []int32
 	same   *[1 << sameBits]sameEntry
 	dp     []bool
+	arr    *arrivalCache // the worker's mapped IDs under a mesh (arrivals.row)
 }
 
 // Each calls fn, in order of (From, To), for the connections of the
@@ -256,12 +255,10 @@ func (b *Block) rowIDs(i int) ([]int32, []bool) {
 			}
 		}
 	case b.a.arr != nil: // the whole matrix's hot path under a mesh: no detour
-		s, eps := b.a.nodes[from], b.v.eps[k]
-		for j, id := range ids {
-			if id != 0 {
-				_, ids[j] = b.a.arr.at(b.a, s, eps[j], sc.Set(id), id)
-			}
+		if b.buf.arr == nil {
+			b.buf.arr = new(arrivalCache)
 		}
+		b.a.arr.row(b.a, b.buf.arr, b.a.nodes[from], b.v.eps[k], ids, sc)
 	}
 	return ids, dp
 }
