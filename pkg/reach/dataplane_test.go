@@ -3,6 +3,8 @@ package reach
 import (
 	"testing"
 
+	"github.com/podreach/podreach/pkg/load/manifest"
+
 	"github.com/podreach/podreach/internal/synth"
 	"github.com/podreach/podreach/pkg/model"
 )
@@ -18,6 +20,7 @@ func TestDataplaneMarksAgree(t *testing.T) {
 		"S":        synth.Generate(synth.SizeS.Config(1)),
 		"S-tiered": synth.Generate(synth.SizeS.Tiered(2)),
 		"S-seed3":  synth.Generate(synth.SizeS.Config(3)),
+		"egress":   egressBlockCluster(t),
 	}
 	for name, c := range clusters {
 		for _, level := range []Level{LevelWorkload, LevelPod} {
@@ -52,4 +55,42 @@ func TestDataplaneMarksAgree(t *testing.T) {
 			}
 		}
 	}
+}
+
+// egressBlockCluster: web's egress admits 10.20.0.0/16, which holds the
+// pod tool; db's ingress admits web by podSelector only.
+func egressBlockCluster(t *testing.T) *model.Cluster {
+	b := manifest.NewBuilder()
+	b.Decode("egress.yaml", []byte(`apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: i}]}
+status: {podIP: 10.30.0.2, podIPs: [{ip: 10.30.0.2}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: tool, namespace: shop, labels: {app: tool}}
+spec: {containers: [{name: c, image: i}]}
+status: {podIP: 10.20.0.7, podIPs: [{ip: 10.20.0.7}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: db, namespace: shop, labels: {app: db}}
+spec: {containers: [{name: c, image: i}]}
+status: {podIP: 10.30.0.9, podIPs: [{ip: 10.30.0.9}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-out, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress:
+  - to: [{ipBlock: {cidr: 10.20.0.0/16}}, {podSelector: {matchLabels: {app: db}}}]
+`))
+	c, _, err := b.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
