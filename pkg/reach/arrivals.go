@@ -30,6 +30,26 @@ type arrivals struct {
 	cliRep, srvRep []int
 	pairs          map[[2]int32]transport // by (client, server) class, under mu
 	rewrites       map[string]int32       // the rewritten sets, by Set.String: 1 + index
+	// layers are the pairs' answers per layer (LayerAnswer) when the
+	// matrix shows both layers, interned: ID 0 is none; nil otherwise.
+	layers     []LayerAnswer
+	layerIndex map[string]int32
+}
+
+// LayerAnswer is what each layer answers for a pair of a matrix that
+// combines NetworkPolicy and the Linkerd layer (WithLayer(LayerBoth)),
+// when the Linkerd layer takes a port away or flags one: the combined
+// answer (Connection.Allowed) is NetPol less Refused.
+type LayerAnswer struct {
+	// NetPol is what NetworkPolicy (and the tiers around it) admits, as
+	// the application ports that really work: the pair's answer under
+	// WithLayer(LayerNetpol).
+	NetPol ports.Set
+	// Refused are the ports of NetPol the destination's Linkerd proxy
+	// refuses the source; Audited those it lets through but flags in its
+	// logs (audit); Unknown those whose Linkerd answer podreach cannot
+	// know (listed as allowed: see Analysis.LinkerdUnknown).
+	Refused, Audited, Unknown ports.Set
 }
 
 // transport is what the mesh rewrites between two transport classes: the
@@ -81,6 +101,9 @@ func newArrivals(a *Analysis) *arrivals {
 	}
 	t := &arrivals{memo: map[arrivalKey]int32{}, pairs: map[[2]int32]transport{}, rewrites: map[string]int32{}}
 	t.init()
+	if a.lkd != nil && a.opts.layer == LayerBoth {
+		t.layers, t.layerIndex = []LayerAnswer{{}}, map[string]int32{}
+	}
 	keyer, _ := a.opts.mesh.(transportKeyer)
 	n := len(a.specs)
 	t.cli, t.srv = make([]int32, n), make([]int32, n)
@@ -158,8 +181,9 @@ func (t *arrivals) transport(a *Analysis, s, d int) transport {
 // resolve maps set (engine ID id), the ports NetworkPolicy admits from
 // endpoint s to endpoint d, to the ID of the application ports that
 // really work; note says that a port of them has an unknown Linkerd
-// answer (see authzSets.noteUnknown).
-func (t *arrivals) resolve(a *Analysis, s, d int, set ports.Set, id int32) (out int32, note bool) {
+// answer (see authzSets.noteUnknown); layer is the ID of the pair's
+// LayerAnswer (0: none).
+func (t *arrivals) resolve(a *Analysis, s, d int, set ports.Set, id int32) (out int32, note bool, layer int32) {
 	k := arrivalKey{engine: id}
 	var lk authzAnswer
 	if a.lkd != nil {
@@ -183,17 +207,66 @@ func (t *arrivals) resolve(a *Analysis, s, d int, set ports.Set, id int32) (out 
 		out = t.intern(mapped)
 		t.memo[k] = out
 	}
-	return out, !lk.unknown.IsEmpty() && !t.sets[out].Intersect(lk.unknown).IsEmpty()
+	usable := t.sets[out]
+	if t.layers != nil && (!lk.refused.IsEmpty() || !lk.audited.IsEmpty() || !lk.unknown.IsEmpty()) {
+		netpol := set
+		if tr.id != 0 {
+			netpol = arrive(set, tr.set, tr.wire)
+		}
+		layer = t.internLayer(LayerAnswer{NetPol: netpol, Refused: netpol.Intersect(lk.refused),
+			Audited: usable.Intersect(lk.audited), Unknown: usable.Intersect(lk.unknown)})
+	}
+	return out, !lk.unknown.IsEmpty() && !usable.Intersect(lk.unknown).IsEmpty(), layer
+}
+
+// internLayer returns the ID of la, 0 when the Linkerd layer neither
+// refuses nor flags a port of it; t.mu is held.
+func (t *arrivals) internLayer(la LayerAnswer) int32 {
+	if la.Refused.IsEmpty() && la.Audited.IsEmpty() && la.Unknown.IsEmpty() {
+		return 0
+	}
+	k := la.NetPol.String() + "|" + la.Refused.String() + "|" + la.Audited.String() + "|" + la.Unknown.String()
+	id, ok := t.layerIndex[k]
+	if !ok {
+		id = int32(len(t.layers))
+		t.layers = append(t.layers, la)
+		t.layerIndex[k] = id
+	}
+	return id
+}
+
+// narrowLayer returns the ID of layer answer id on the ports of only;
+// t.mu is not held.
+func (t *arrivals) narrowLayer(id int32, only ports.Set) int32 {
+	if id == 0 {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	la := t.layers[id]
+	return t.internLayer(LayerAnswer{NetPol: la.NetPol.Intersect(only), Refused: la.Refused.Intersect(only),
+		Audited: la.Audited.Intersect(only), Unknown: la.Unknown.Intersect(only)})
+}
+
+// LayerAnswer returns the answer per layer of an ID Run.Layers gave.
+func (a *Analysis) LayerAnswer(id int32) LayerAnswer {
+	if a.arr == nil || id == 0 {
+		return LayerAnswer{}
+	}
+	a.arr.mu.Lock()
+	defer a.arr.mu.Unlock()
+	return a.arr.layers[id]
 }
 
 // at maps set (engine ID id), the ports NetworkPolicy admits from endpoint
 // s to endpoint d, to the application ports that really work and their ID.
-func (t *arrivals) at(a *Analysis, s, d int, set ports.Set, id int32) (ports.Set, int32) {
-	out, note := t.resolve(a, s, d, set, id)
+// layer is the ID of the pair's LayerAnswer (0: none).
+func (t *arrivals) at(a *Analysis, s, d int, set ports.Set, id int32) (usable ports.Set, usableID, layer int32) {
+	out, note, layer := t.resolve(a, s, d, set, id)
 	if note {
 		a.lkd.countUnknown(a, s, d)
 	}
-	return t.set(out), out
+	return t.set(out), out, layer
 }
 
 // arrivalBits sizes a worker's cache of mapped IDs.
@@ -214,14 +287,15 @@ type arrivalCache struct {
 type arrivalEntry struct {
 	gen               uint32
 	engine, srv, ldst int32
-	out               int32
+	out, layer        int32
 	note              bool
 }
 
 // row maps ids, the engine's IDs of the row of endpoint s toward dsts
 // (0: nothing), to the IDs of the application ports that really work, in
-// place; sc is the scanner that gave them.
-func (t *arrivals) row(a *Analysis, c *arrivalCache, s int, dsts []int, ids []int32, sc *policy.Scanner) {
+// place; sc is the scanner that gave them. layers (nil when the matrix
+// has no LayerAnswers) gets each pair's LayerAnswer ID.
+func (t *arrivals) row(a *Analysis, c *arrivalCache, s int, dsts []int, ids, layers []int32, sc *policy.Scanner) {
 	src := [2]int32{t.cli[s], -1}
 	if a.lkd != nil {
 		src[1] = a.lkd.src[s]
@@ -230,6 +304,9 @@ func (t *arrivals) row(a *Analysis, c *arrivalCache, s int, dsts []int, ids []in
 		c.src, c.gen = src, c.gen+1
 	}
 	for j, id := range ids {
+		if layers != nil {
+			layers[j] = 0
+		}
 		if id == 0 {
 			continue
 		}
@@ -241,12 +318,15 @@ func (t *arrivals) row(a *Analysis, c *arrivalCache, s int, dsts []int, ids []in
 		h := (uint64(uint32(id))*0x9e3779b97f4a7c15 ^ uint64(uint32(srv))*0xc2b2ae3d27d4eb4f ^ uint64(uint32(ldst))*0x165667b19e3779f9) >> (64 - arrivalBits)
 		e := &c.ents[h]
 		if e.gen != c.gen || e.engine != id || e.srv != srv || e.ldst != ldst {
-			out, note := t.resolve(a, s, d, sc.Set(id), id)
-			*e = arrivalEntry{gen: c.gen, engine: id, srv: srv, ldst: ldst, out: out, note: note}
+			out, note, layer := t.resolve(a, s, d, sc.Set(id), id)
+			*e = arrivalEntry{gen: c.gen, engine: id, srv: srv, ldst: ldst, out: out, layer: layer, note: note}
 		}
 		if e.note {
 			a.lkd.countUnknown(a, s, d)
 		}
 		ids[j] = e.out
+		if layers != nil {
+			layers[j] = e.layer
+		}
 	}
 }

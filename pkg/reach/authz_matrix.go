@@ -35,6 +35,7 @@ type authzSets struct {
 // are kept: see Analysis.LinkerdUnknown).
 type authzAnswer struct {
 	refused, unknown ports.Set
+	audited          ports.Set // let through, flagged in the proxy's logs (linkerdauthz.Audit)
 	id               int32
 }
 
@@ -140,6 +141,8 @@ func (t *authzSets) answer(a *Analysis, s, d int, sh linkerdauthz.Shape) authzAn
 			out.refused = out.refused.Union(span)
 		case linkerdauthz.VerdictUnknown:
 			out.unknown = out.unknown.Union(span)
+		case linkerdauthz.Audit:
+			out.audited = out.audited.Union(span)
 		}
 	}
 	return out
