@@ -76,3 +76,27 @@ func TestLinkerdDefaultPolicyFlag(t *testing.T) {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
+
+// TestMatrixLinkerdLayers: with both layers the matrix JSON gives, beside
+// a pair's combined answer, each layer's when the Linkerd layer refuses
+// or flags a port (docs/linkerd-authz.md); --layer netpol has none.
+func TestMatrixLinkerdLayers(t *testing.T) {
+	tests := []struct {
+		name  string
+		extra []string
+	}{
+		{"matrix-authz-layers-json", []string{"-o", "json"}},
+		{"matrix-authz-layers-compact", []string{"-o", "json-compact"}},
+		{"matrix-authz-netpol-json", []string{"-o", "json", "--layer", "netpol"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append(append([]string{"matrix"}, authzInput...), append([]string{"--from", "namespace/emojivoto", "--to", "namespace/emojivoto"}, tt.extra...)...)
+			out, errOut, code := run(t, "", args...)
+			if code != ExitOK {
+				t.Fatalf("exit code %d, want %d; stderr:\n%s", code, ExitOK, errOut)
+			}
+			golden.Assert(t, tt.name+".golden", []byte(out))
+		})
+	}
+}

@@ -52,7 +52,8 @@ proxy authorizes (Servers, AuthorizationPolicies, default policies; TCP
 only): --layer both (default), netpol (NetworkPolicy alone) or linkerd
 (Linkerd authorization alone). A port whose Linkerd answer cannot be known
 is listed as NetworkPolicy admits it, and the run exits 3
-(docs/linkerd-authz.md).
+(docs/linkerd-authz.md). With both layers, a JSON pair whose ports the
+Linkerd layer refuses or flags also gives each layer's answer ("layers").
 
 Filters choose what is shown, never what decides: the policies of every
 namespace still decide each pair. -n NS shows the pairs with an end in NS

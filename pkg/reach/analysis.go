@@ -227,6 +227,8 @@ type Connection struct {
 	// see Arrived, interned apart): writers may cache per SetID what they
 	// make of Allowed.
 	SetID int
+	// Layers is the ID of the pair's answer per layer (see Run.Layers).
+	Layers int32
 }
 
 // Matrix calls fn, in order of (From, To), for every ordered pair of

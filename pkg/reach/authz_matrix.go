@@ -35,6 +35,7 @@ type authzSets struct {
 // are kept: see Analysis.LinkerdUnknown).
 type authzAnswer struct {
 	refused, unknown ports.Set
+	audited          ports.Set // let through, flagged in the proxy's logs (linkerdauthz.Audit)
 	id               int32
 }
 
@@ -115,6 +116,12 @@ func (t *authzSets) noteUnknown(a *Analysis, s, d int, usable, unknown ports.Set
 	if unknown.IsEmpty() || usable.Intersect(unknown).IsEmpty() {
 		return
 	}
+	t.countUnknown(a, s, d)
+}
+
+// countUnknown counts the pair s → d as one with a port whose Linkerd
+// answer is unknown.
+func (t *authzSets) countUnknown(a *Analysis, s, d int) {
 	if t.unknown.Add(1) == 1 {
 		eps := a.engine.Endpoints()
 		t.example.Store(eps[s].ID + " → " + eps[d].ID)
@@ -134,6 +141,8 @@ func (t *authzSets) answer(a *Analysis, s, d int, sh linkerdauthz.Shape) authzAn
 			out.refused = out.refused.Union(span)
 		case linkerdauthz.VerdictUnknown:
 			out.unknown = out.unknown.Union(span)
+		case linkerdauthz.Audit:
+			out.audited = out.audited.Union(span)
 		}
 	}
 	return out

@@ -24,14 +24,14 @@ type rowBuf struct {
 	runs []Run
 	// The other choice about ipBlocks and pods (dataplaneRow), when the
 	// analysis has answers that depend on it: per destination list, its
-	// scanner and the positions of the destinations an ipBlock holds;
-	// the row's other ids; whether a pair of set ids (engine, other) are
-	// equal sets; and the row's marks.
-	alts   []*policy.Scanner
-	hits   [][]int32
+	// scanners by altMask; the row's other ids; whether a pair of set ids
+	// (engine, other) are equal sets; and the row's marks.
+	alts   []([heldAll + 1]altList)
 	altIDs []int32
 	same   *[1 << sameBits]sameEntry
 	dp     []bool
+	arr    *arrivalCache // the worker's mapped IDs under a mesh (arrivals.row)
+	layers []int32       // the row's LayerAnswer IDs
 }
 
 // Each calls fn, in order of (From, To), for the connections of the
@@ -54,13 +54,13 @@ func (b *Block) Each(fn func(Connection) error) error {
 				continue
 			}
 			set, id := sc.At(d)
-			set, aid := b.at(from, int(to), set, int32(id))
+			set, aid, layer := b.at(from, int(to), set, int32(id))
 			if aid == 0 {
 				continue
 			}
 			dp := marks != nil && marks[j]
 			c := Connection{From: eps[s].ID, To: eps[d].ID, Allowed: set, Contested: host || eps[d].HostNetwork || dp,
-				Dataplane: dp, FromNode: from, ToNode: int(to), SetID: int(aid)}
+				Dataplane: dp, FromNode: from, ToNode: int(to), SetID: int(aid), Layers: layer}
 			if err := fn(c); err != nil {
 				return err
 			}
@@ -180,6 +180,10 @@ type Run struct {
 	// Dataplane is set when the run's answers depend on whether ipBlocks
 	// match pod IPs (as Connection.Dataplane).
 	Dataplane bool
+	// Layers is, when the matrix combines NetworkPolicy and the Linkerd
+	// layer and the latter refuses or flags a port of the run's pairs,
+	// the ID of their LayerAnswer (Analysis.LayerAnswer); 0 otherwise.
+	Layers int32
 }
 
 // Set returns the ports of a SetID.
@@ -209,16 +213,20 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 	defer func() { b.buf.runs = runs[:0] }()
 	for i := b.lo; i < b.hi; i++ {
 		from, cols := b.v.rows[i], b.v.cols[b.v.colsOf[i]]
-		ids, dp := b.rowIDs(i)
+		ids, dp, layers := b.rowIDs(i)
 		runs = runs[:0]
 		for j := 0; j < len(ids); {
 			id, k := ids[j], j+1
 			f := dp != nil && dp[j]
-			for k < len(ids) && ids[k] == id && cols[k] == cols[k-1]+1 && (dp == nil || dp[k] == f) {
+			var l int32
+			if layers != nil {
+				l = layers[j]
+			}
+			for k < len(ids) && ids[k] == id && cols[k] == cols[k-1]+1 && (dp == nil || dp[k] == f) && (layers == nil || layers[k] == l) {
 				k++
 			}
 			if id != 0 {
-				runs = append(runs, Run{Lo: cols[j], Hi: cols[k-1], SetID: id, Dataplane: f})
+				runs = append(runs, Run{Lo: cols[j], Hi: cols[k-1], SetID: id, Dataplane: f, Layers: l})
 			}
 			j = k
 		}
@@ -231,9 +239,10 @@ func (b *Block) Runs(fn func(from int, runs []Run) error) error {
 
 // rowIDs returns the set IDs of row i of the block (an entry per
 // destination of its list, 0 for the source itself and, from an external,
-// for the externals), as Block.at maps them, and the row's dataplane
-// marks (nil for none). The slices are reused.
-func (b *Block) rowIDs(i int) ([]int32, []bool) {
+// for the externals), as Block.at maps them, the row's dataplane marks
+// (nil for none) and its LayerAnswer IDs (nil when the matrix has none).
+// The slices are reused.
+func (b *Block) rowIDs(i int) ([]int32, []bool, []int32) {
 	from, k := b.v.rows[i], b.v.colsOf[i]
 	cols, sc := b.v.cols[k], b.scs[k]
 	if cap(b.buf.ids) < len(cols) {
@@ -247,23 +256,32 @@ func (b *Block) rowIDs(i int) ([]int32, []bool) {
 	}
 	dp := b.dataplaneRow(b.a.nodes[from], int(k), ids)
 	b.dropExternals(b.a.nodes[from], int(k), ids)
+	var layers []int32
+	if b.a.arr != nil && b.a.arr.layers != nil {
+		if cap(b.buf.layers) < len(cols) {
+			b.buf.layers = make([]int32, len(cols))
+		}
+		layers = b.buf.layers[:len(cols)]
+	}
 	port := b.a.view != nil && b.a.view.port != nil
 	switch {
 	case port:
 		for j, id := range ids {
+			var l int32
 			if id != 0 {
-				_, ids[j] = b.at(int(from), int(cols[j]), sc.Set(id), id)
+				_, ids[j], l = b.at(int(from), int(cols[j]), sc.Set(id), id)
+			}
+			if layers != nil {
+				layers[j] = l
 			}
 		}
 	case b.a.arr != nil: // the whole matrix's hot path under a mesh: no detour
-		s, eps := b.a.nodes[from], b.v.eps[k]
-		for j, id := range ids {
-			if id != 0 {
-				_, ids[j] = b.a.arr.at(b.a, s, eps[j], sc.Set(id), id)
-			}
+		if b.buf.arr == nil {
+			b.buf.arr = new(arrivalCache)
 		}
+		b.a.arr.row(b.a, b.buf.arr, b.a.nodes[from], b.v.eps[k], ids, layers, sc)
 	}
-	return ids, dp
+	return ids, dp, layers
 }
 
 // dropExternals clears, in the row ids of source endpoint s over

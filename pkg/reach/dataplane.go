@@ -7,9 +7,11 @@ import (
 	"sync"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/podreach/podreach/pkg/model"
 	"github.com/podreach/podreach/pkg/policy"
+	"github.com/podreach/podreach/pkg/policy/netpol"
 )
 
 // Whether an ipBlock matches pod IPs is left to the implementation. The
@@ -28,10 +30,13 @@ import (
 // dataplane finds the answers that depend on ipBlocks matching pod IPs.
 // nil when no ipBlock holds a known pod IP (then none does).
 type dataplane struct {
-	hit  []bool // per endpoint: a pod an ipBlock (cidr minus excepts) holds an IP of
-	once sync.Once
-	alt  *policy.Engine // the engine of the other choice, built on first use
-	err  error
+	hit []bool // per endpoint: a pod an ipBlock (cidr minus excepts) holds an IP of
+	// flags are, per endpoint, its part in the pairs the choice can
+	// change (pairFlags).
+	flags []uint8
+	once  sync.Once
+	alt   *policy.Engine // the engine of the other choice, built on first use
+	err   error
 }
 
 // newDataplane returns nil when no ipBlock of c holds an IP of eps.
@@ -50,6 +55,9 @@ func newDataplane(c *model.Cluster, eps []policy.Endpoint) *dataplane {
 			d = &dataplane{hit: make([]bool, len(eps))}
 		}
 		d.hit[i] = true
+	}
+	if d != nil {
+		d.flags = pairFlags(c, eps)
 	}
 	return d
 }
@@ -170,85 +178,187 @@ type sameEntry struct {
 	same bool
 }
 
+// Which pairs the choice can change. The choice only decides whether an
+// ipBlock peer matches a pod (policy.WithIPBlockPods): the policies that
+// select a pod, and so which rules apply to a pair, are the same either
+// way. The answer from s to d can then differ only when an ingress rule
+// of a policy selecting d has an ipBlock matching s, or an egress rule of
+// a policy selecting s has one matching d. pairFlags marks, per endpoint,
+// both halves of each case, so that a matrix row asks the other choice
+// only about the destinations where it can differ, and a row whose
+// source is in neither case not at all.
+const (
+	heldIn   uint8 = 1 << iota // an ingress ipBlock (of a policy isolating ingress) matches its IPs
+	heldEg                     // an egress ipBlock (of a policy isolating egress) matches its IPs
+	guardsIn                   // a policy with an ingress ipBlock that matches a pod selects it
+	guardsEg                   // a policy with an egress ipBlock that matches a pod selects it
+	heldAll  = heldIn | heldEg | guardsIn | guardsEg
+)
+
+// pairFlags computes the flags above for every endpoint of eps; when c's
+// policies do not compile (policy.New has refused them already), every
+// endpoint gets every flag: every pair may differ.
+func pairFlags(c *model.Cluster, eps []policy.Endpoint) []uint8 {
+	flags := make([]uint8, len(eps))
+	var pols []*netpol.Policy
+	memo := netpol.NewSelectorMemo()
+	for i := range c.Policies {
+		if c.Policies[i].NetworkPolicy == nil {
+			continue
+		}
+		p, err := netpol.Compile(&c.Policies[i], memo)
+		if err != nil {
+			for e := range flags {
+				flags[e] = heldAll
+			}
+			return flags
+		}
+		pols = append(pols, p)
+	}
+	type blockKey struct {
+		cidr   netip.Prefix
+		except string
+	}
+	held := map[blockKey]bool{} // whether the block matches a pod
+	guards := map[string][]*netpol.Policy{}
+	guardSide := map[*netpol.Policy]uint8{}
+	for _, p := range pols {
+		for side, bits := range [2][2]uint8{{heldIn, guardsIn}, {heldEg, guardsEg}} {
+			if !p.Isolates[side] {
+				continue // its rules of that side do not apply
+			}
+			for _, r := range p.Rules[side] {
+				for i := range r.Peers {
+					pe := &r.Peers[i]
+					if pe.Kind != netpol.PeerIPBlock {
+						continue
+					}
+					k := blockKey{pe.CIDR, fmt.Sprint(pe.Except)}
+					matches, seen := held[k]
+					if !seen || matches {
+						for e := range eps {
+							if ep := &eps[e]; !ep.IsExternal() && pe.MatchesAddrs(ep.IPs) {
+								flags[e] |= bits[0]
+								matches = true
+							}
+						}
+						held[k] = matches
+					}
+					if matches && guardSide[p]&bits[1] == 0 {
+						if guardSide[p] == 0 {
+							guards[p.Namespace] = append(guards[p.Namespace], p)
+						}
+						guardSide[p] |= bits[1]
+					}
+				}
+			}
+		}
+	}
+	for e := range eps {
+		ep := &eps[e]
+		if ep.IsExternal() || ep.HostNetwork {
+			continue // selectors never select it
+		}
+		for _, p := range guards[ep.Namespace] {
+			if flags[e]&guardSide[p] != guardSide[p] && p.Selects(ep.Namespace, labels.Set(ep.Labels)) {
+				flags[e] |= guardSide[p]
+			}
+		}
+	}
+	return flags
+}
+
+// altMask is, for a row from endpoint s, the flags a destination needs
+// for the pair to be one the choice can change (0: none can).
+func (d *dataplane) altMask(s int) uint8 {
+	var m uint8
+	if d.flags[s]&heldIn != 0 {
+		m |= guardsIn
+	}
+	if d.flags[s]&guardsEg != 0 {
+		m |= heldEg
+	}
+	return m
+}
+
 // dataplaneRow marks, for source endpoint s over destination list k of
 // the view, the destinations whose answers are dataplane-dependent; nil
 // when none can be. ids are the engine's set ids of the row over the
-// list (Scanner.IDs). The other choice's row comes from a scanner of its
-// own engine; pairs of ids are compared once.
+// list (Scanner.IDs). The other choice's answers come from a scanner of
+// its own engine over only the destinations of the list the choice can
+// change (altMask: a row costs about one step per destination class
+// scanned); pairs of ids are compared once.
 func (b *Block) dataplaneRow(s, k int, ids []int32) []bool {
 	d := b.a.dp
 	if d == nil {
 		return nil
 	}
-	alt := b.altScanner(k)
+	m := d.altMask(s)
+	if m == 0 {
+		return nil // no pair of the row can differ
+	}
+	alt, pos, dsts := b.altScanner(k, m)
 	if alt == nil {
 		return nil // Dataplane says "may depend" pair by pair instead
 	}
-	buf, list := b.buf, b.v.eps[k]
-	if !d.hit[s] && len(buf.hits[k]) == 0 {
-		return nil // no pair of the row has an end an ipBlock holds
+	if len(pos) == 0 {
+		return nil
 	}
+	buf, list := b.buf, b.v.eps[k]
 	if cap(buf.dp) < len(ids) {
 		buf.dp, buf.altIDs = make([]bool, len(ids)), make([]int32, len(ids))
 	}
 	dp := buf.dp[:len(ids)]
 	clear(dp)
 	alt.Row(s)
-	mark := func(j int, other int32) {
+	altIDs := buf.altIDs[:len(pos)]
+	alt.IDs(dsts, altIDs)
+	for i, j := range pos {
 		if ids[j] == 0 || list[j] == s {
-			return
+			continue
 		}
-		key := uint64(uint32(ids[j]))<<32 | uint64(uint32(other))
+		key := uint64(uint32(ids[j]))<<32 | uint64(uint32(altIDs[i]))
 		e := &buf.same[(key*0x9e3779b97f4a7c15)>>(64-sameBits)]
 		if e.key != key+1 {
-			e.key, e.same = key+1, b.scs[k].Set(ids[j]).Equal(alt.Set(other))
+			e.key, e.same = key+1, b.scs[k].Set(ids[j]).Equal(alt.Set(altIDs[i]))
 		}
 		dp[j] = !e.same
-	}
-	if d.hit[s] {
-		altIDs := buf.altIDs[:len(ids)]
-		alt.IDs(list, altIDs)
-		for j, other := range altIDs {
-			mark(j, other)
-		}
-		return dp
-	}
-	for _, j := range buf.hits[k] {
-		_, other := alt.At(list[j])
-		mark(int(j), int32(other))
 	}
 	return dp
 }
 
 // altScanner returns the worker's scanner of the other choice's engine
-// over destination list k (nil when that engine cannot be built), and
-// notes where the list's endpoints an ipBlock holds are.
-func (b *Block) altScanner(k int) *policy.Scanner {
+// over the destinations of list k whose flags meet mask m (nil when that
+// engine cannot be built), with their positions in the list and their
+// endpoints.
+func (b *Block) altScanner(k int, m uint8) (*policy.Scanner, []int32, []int) {
 	buf := b.buf
 	if buf.alts == nil {
-		buf.alts, buf.hits = make([]*policy.Scanner, len(b.v.cols)), make([][]int32, len(b.v.cols))
+		buf.alts = make([][heldAll + 1]altList, len(b.v.cols))
 		buf.same = new([1 << sameBits]sameEntry)
 	}
-	if buf.alts[k] == nil {
+	l := &buf.alts[k][m]
+	if l.sc == nil {
 		alt, err := b.a.other()
 		if err != nil {
-			return nil
+			return nil, nil, nil
 		}
-		buf.alts[k], buf.hits[k] = alt.NewScanner(b.v.eps[k]), b.a.dp.positions(b.v.eps[k])
+		for j, e := range b.v.eps[k] {
+			if b.a.dp.flags[e]&m != 0 {
+				l.pos, l.eps = append(l.pos, int32(j)), append(l.eps, e)
+			}
+		}
+		l.sc = alt.NewScanner(l.eps)
 	}
-	return buf.alts[k]
+	return l.sc, l.pos, l.eps
 }
 
-// positions returns the positions in list of the endpoints an ipBlock
-// holds an IP of.
-func (d *dataplane) positions(list []int) []int32 {
-	var out []int32
-	for j, e := range list {
-		if d.hit[e] {
-			out = append(out, int32(j))
-		}
-	}
-	return out
+// altList is a scanner of the other choice over some destinations of a
+// list: their positions in it and their endpoints.
+type altList struct {
+	sc  *policy.Scanner
+	pos []int32
+	eps []int
 }
 
 // rowMarks is dataplaneRow for Each: the ids of the row of s over

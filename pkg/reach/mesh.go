@@ -142,9 +142,16 @@ func (a *Analysis) Arrived(s, d int, set ports.Set) ports.Set {
 		return set
 	}
 	wire, _ := a.opts.mesh.TransportPort(a.specs[s], a.specs[d], int32(rs[0].Lo), model.TCP)
-	out := set.Subtract(r)
-	if set.Contains(model.TCP, int(wire)) {
-		out = out.Union(r)
+	return arrive(set, r, int(wire))
+}
+
+// arrive maps set, the ports NetworkPolicy admits, when the mesh sends
+// the TCP ports of rewritten to port wire: they are usable when wire is
+// admitted, and only then.
+func arrive(set, rewritten ports.Set, wire int) ports.Set {
+	out := set.Subtract(rewritten)
+	if set.Contains(model.TCP, wire) {
+		out = out.Union(rewritten)
 	}
 	return out
 }

@@ -188,14 +188,19 @@ func (a *Analysis) scanners(v *view) []*policy.Scanner {
 // at is the ID and set a shown pair allows, from the engine's answer id
 // for source node position s and destination position d: under a mesh
 // that rewrites ports, the application ports; with a port focus, only
-// that port. 0 is nothing.
-func (b *Block) at(s, d int, set ports.Set, id int32) (ports.Set, int32) {
+// that port. 0 is nothing. layer is the ID of its LayerAnswer (0: none).
+func (b *Block) at(s, d int, set ports.Set, id int32) (ports.Set, int32, int32) {
 	a := b.a
+	var layer int32
 	if a.arr != nil {
-		set, id = a.arr.at(a, a.nodes[s], a.nodes[d], set, id)
+		set, id, layer = a.arr.at(a, a.nodes[s], a.nodes[d], set, id)
 	}
 	if a.view != nil && a.view.port != nil && id != 0 {
 		set, id = a.view.port.at(a, a.nodes[d], set, id)
+		if layer != 0 {
+			num := a.view.port.number(a, a.nodes[d])
+			layer = a.arr.narrowLayer(layer, ports.Of(a.view.port.spec.Protocol, num, num))
+		}
 	}
-	return set, id
+	return set, id, layer
 }

@@ -64,11 +64,22 @@ type nodeJSON struct {
 }
 
 type connectionJSON struct {
-	From      string      `json:"from"`
-	To        string      `json:"to"`
-	Allowed   []PortsJSON `json:"allowed"`
-	Contested bool        `json:"contested,omitempty"`
-	Dataplane bool        `json:"dataplane,omitempty"` // depends on whether ipBlocks match pod IPs
+	From      string          `json:"from"`
+	To        string          `json:"to"`
+	Allowed   []PortsJSON     `json:"allowed"`
+	Contested bool            `json:"contested,omitempty"`
+	Dataplane bool            `json:"dataplane,omitempty"` // depends on whether ipBlocks match pod IPs
+	Layers    *pairLayersJSON `json:"layers,omitempty"`    // each layer's answer (appendLayersJSON)
+}
+
+// pairLayersJSON is a pair's answer per layer (reach.LayerAnswer).
+type pairLayersJSON struct {
+	NetworkPolicy []PortsJSON `json:"networkPolicy"`
+	Linkerd       struct {
+		Refused []PortsJSON `json:"refused,omitempty"`
+		Audited []PortsJSON `json:"audited,omitempty"`
+		Unknown []PortsJSON `json:"unknown,omitempty"`
+	} `json:"linkerd"`
 }
 
 func matrixJSON(w *bufio.Writer, unbuffered io.Writer, a *reach.Analysis) error {

@@ -33,6 +33,25 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 	}
 	var index []int32 // engine set id -> 1 + position in "sets" (0: not yet)
 	var sets []ports.Set
+	var setIndex map[string]int // the sets of layer answers -> position in "sets", by Set.String
+	// setOf is the position in "sets" of a set of a layer answer.
+	setOf := func(s ports.Set) int {
+		if setIndex == nil {
+			setIndex = map[string]int{}
+			for i, x := range sets {
+				setIndex[x.String()] = i
+			}
+		}
+		k := s.String()
+		i, ok := setIndex[k]
+		if !ok {
+			i = len(sets)
+			sets, setIndex[k] = append(sets, s), i
+		}
+		return i
+	}
+	var layerIndex []int32 // layer answer id -> 1 + position in "layers" (0: not yet)
+	var layers [][]byte    // the "layers" entries
 	rows := 0
 	var b []byte
 	free := make(chan *compactBlock, 2*a.Workers()+1) // blocks written, for reuse
@@ -71,8 +90,13 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 						index = append(index, 0)
 					}
 					if index[run.SetID] == 0 {
-						sets = append(sets, a.PortSet(run.SetID))
-						index[run.SetID] = int32(len(sets))
+						set := a.PortSet(run.SetID)
+						if setIndex != nil {
+							index[run.SetID] = int32(setOf(set)) + 1
+						} else {
+							sets = append(sets, set)
+							index[run.SetID] = int32(len(sets))
+						}
 					}
 					set := index[run.SetID] - 1
 					if i > 0 {
@@ -84,7 +108,21 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 					b = append(b, pos[run.Hi]...)
 					b = append(b, ',')
 					b = strconv.AppendInt(b, int64(set), 10)
-					if run.Dataplane {
+					switch {
+					case run.Layers != 0:
+						for int(run.Layers) >= len(layerIndex) {
+							layerIndex = append(layerIndex, 0)
+						}
+						if layerIndex[run.Layers] == 0 {
+							layers = append(layers, compactLayer(a.LayerAnswer(run.Layers), setOf))
+							layerIndex[run.Layers] = int32(len(layers))
+						}
+						b = append(b, ",0,"...) // the answer per layer (README)
+						if run.Dataplane {
+							b[len(b)-2] = '1'
+						}
+						b = strconv.AppendInt(b, int64(layerIndex[run.Layers]-1), 10)
+					case run.Dataplane:
 						b = append(b, ",1"...) // dataplane-dependent (README)
 					}
 					b = append(b, ']')
@@ -113,7 +151,34 @@ func matrixCompact(w *bufio.Writer, a *reach.Analysis) error {
 		w.Write(appendPortSetJSON(nil, s))
 	}
 	w.WriteString("]")
+	if len(layers) > 0 {
+		w.WriteString(",\n \"layers\":[")
+		for i, l := range layers {
+			if i > 0 {
+				w.WriteString(",")
+			}
+			w.WriteString("\n  ")
+			w.Write(l)
+		}
+		w.WriteString("]")
+	}
 	writeIncompleteJSON(w, a)
 	_, err = w.WriteString("}\n")
 	return err
+}
+
+// compactLayer is a "layers" entry of -o json-compact: the layer
+// answer's sets as positions in "sets" (setOf), the Linkerd layer's only
+// when not empty.
+func compactLayer(la reach.LayerAnswer, setOf func(ports.Set) int) []byte {
+	b := strconv.AppendInt([]byte(`{"networkPolicy":`), int64(setOf(la.NetPol)), 10)
+	for _, m := range []struct {
+		name string
+		set  ports.Set
+	}{{"refused", la.Refused}, {"audited", la.Audited}, {"unknown", la.Unknown}} {
+		if !m.set.IsEmpty() {
+			b = strconv.AppendInt(append(append(append(b, ',', '"'), m.name...), `":`...), int64(setOf(m.set)), 10)
+		}
+	}
+	return append(b, '}')
 }

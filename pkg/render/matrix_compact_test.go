@@ -20,7 +20,13 @@ type compactDoc struct {
 		From int     `json:"from"`
 		To   [][]int `json:"to"` // [first, last, set] or [first, last, set, 1]
 	} `json:"rows"`
-	Sets [][]PortsJSON `json:"sets"`
+	Sets   [][]PortsJSON `json:"sets"`
+	Layers []struct {
+		NetPol  int  `json:"networkPolicy"`
+		Refused *int `json:"refused"`
+		Audited *int `json:"audited"`
+		Unknown *int `json:"unknown"`
+	} `json:"layers"`
 }
 
 // TestMatrixCompact: expanding the compact document's runs gives exactly
@@ -80,11 +86,11 @@ func TestMatrixCompact(t *testing.T) {
 			lastFrom = r.From
 			last := -1
 			for _, run := range r.To {
-				if len(run) != 3 && (len(run) != 4 || run[3] != 1) {
+				if len(run) != 3 && (len(run) != 4 || run[3] != 1) && (len(run) != 5 || run[3] > 1 || run[4] >= len(doc.Layers)) {
 					t.Fatalf("%s: bad run %v", name, run)
 				}
 				lo, hi, set := run[0], run[1], run[2]
-				dp := len(run) == 4
+				dp := len(run) >= 4 && run[3] == 1
 				if lo <= last || hi < lo || hi >= len(doc.Nodes) || set < 0 || set >= len(doc.Sets) {
 					t.Fatalf("%s: bad run %v after %d", name, run, last)
 				}

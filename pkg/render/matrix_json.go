@@ -86,8 +86,10 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nod
 	for i, n := range nodes {
 		ids[i], host[i] = appendJSONString(nil, n.ID), n.HostNetwork
 	}
-	// The "allowed" JSON of each set id, one cache per busy worker.
-	caches := make(chan *[][]byte, max(workers, 1))
+	// The "allowed" JSON of each set id and the "layers" JSON of each
+	// layer answer, one cache per busy worker.
+	type cache struct{ sets, layers [][]byte }
+	caches := make(chan *cache, max(workers, 1))
 	free := make(chan []byte, 256) // pieces written, for reuse
 	piece := func() []byte {
 		select {
@@ -100,11 +102,11 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nod
 	first := true
 	return reach.Blocks(a, workers,
 		func(b *reach.Block) ([][]byte, error) {
-			var sets *[][]byte
+			var c *cache
 			select {
-			case sets = <-caches:
+			case c = <-caches:
 			default:
-				sets = new([][]byte)
+				c = new(cache)
 			}
 			// Every connection after a comma; the first block's first one
 			// loses it. A run's connections differ only in "to".
@@ -115,9 +117,15 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nod
 				head = append(append(head[:0], ",\n  {\"from\":"...), ids[from]...)
 				head = append(head, `,"to":`...)
 				for _, r := range runs {
-					set := cached(sets, int(r.SetID), func() []byte {
+					set := cached(&c.sets, int(r.SetID), func() []byte {
 						return appendPortSetJSON([]byte(`,"allowed":`), b.Set(r.SetID))
 					})
+					var layers []byte
+					if r.Layers != 0 {
+						layers = cached(&c.layers, int(r.Layers), func() []byte {
+							return appendLayersJSON([]byte(`,"layers":`), a.LayerAnswer(r.Layers))
+						})
+					}
 					for to := r.Lo; to <= r.Hi; to++ {
 						cur = append(cur, head...)
 						cur = append(cur, ids[to]...)
@@ -128,6 +136,7 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nod
 						if r.Dataplane {
 							cur = append(cur, `,"dataplane":true`...)
 						}
+						cur = append(cur, layers...)
 						if cur = append(cur, '}'); len(cur) > pieceSize-pieceSlack {
 							out, cur = append(out, cur), piece()
 						}
@@ -135,7 +144,7 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nod
 				}
 				return nil
 			})
-			caches <- sets
+			caches <- c
 			return append(out, cur), err
 		},
 		func(pieces [][]byte) error {
@@ -154,4 +163,27 @@ func matrixJSONConnections(bw *bufio.Writer, w io.Writer, a *reach.Analysis, nod
 			}
 			return nil
 		})
+}
+
+// appendLayersJSON appends a pair's answer per layer (-o json, README):
+// {"networkPolicy":PORTS,"linkerd":{"refused":PORTS,"audited":PORTS,"unknown":PORTS}},
+// the Linkerd layer's members only when not empty.
+func appendLayersJSON(b []byte, la reach.LayerAnswer) []byte {
+	b = appendPortSetJSON(append(b, `{"networkPolicy":`...), la.NetPol)
+	b = append(b, `,"linkerd":{`...)
+	first := true
+	for _, m := range []struct {
+		name string
+		set  ports.Set
+	}{{"refused", la.Refused}, {"audited", la.Audited}, {"unknown", la.Unknown}} {
+		if m.set.IsEmpty() {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendPortSetJSON(append(append(append(b, '"'), m.name...), `":`...), m.set)
+	}
+	return append(b, "}}"...)
 }

@@ -84,3 +84,26 @@ func TestMatrixJSONBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestLayersJSON: a pair's answer per layer is written as json.Marshal
+// writes pairLayersJSON, the Linkerd layer's empty members left out.
+func TestLayersJSON(t *testing.T) {
+	t.Parallel()
+	tcp := func(lo, hi int) ports.Set { return ports.Of(model.TCP, lo, hi) }
+	for _, la := range []reach.LayerAnswer{
+		{NetPol: ports.All(), Refused: tcp(4191, 4191)},
+		{NetPol: tcp(80, 90), Audited: tcp(80, 80), Unknown: tcp(81, 81)},
+		{NetPol: tcp(80, 90).Union(ports.Of(model.UDP, 53, 53)), Refused: tcp(80, 85), Audited: tcp(86, 86), Unknown: tcp(87, 90)},
+	} {
+		var lj pairLayersJSON
+		lj.NetworkPolicy = PortSetJSON(la.NetPol)
+		lj.Linkerd.Refused, lj.Linkerd.Audited, lj.Linkerd.Unknown = PortSetJSON(la.Refused), PortSetJSON(la.Audited), PortSetJSON(la.Unknown)
+		want, err := json.Marshal(lj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendLayersJSON(nil, la); !bytes.Equal(got, want) {
+			t.Errorf("%+v:\n got %s\nwant %s", la, got, want)
+		}
+	}
+}

@@ -92,6 +92,17 @@ func (in *Install) opaque(dst *model.PodSpec, port int32) bool {
 	return inList(in.defaultOpaquePorts(), port, dst)
 }
 
+// opaqueList is the opaque-ports list that applies to dst (see opaque).
+func (in *Install) opaqueList(dst *model.PodSpec) string {
+	if list, ok := dst.Annotations[annotationOpaquePorts]; ok {
+		return list
+	}
+	if in.OpaquePorts != "" {
+		return in.OpaquePorts
+	}
+	return in.defaultOpaquePorts()
+}
+
 // defaultOpaquePorts is the release's default opaque-ports list (§2).
 func (in *Install) defaultOpaquePorts() string {
 	if in.Release.AtLeast(11) {
@@ -164,15 +175,7 @@ func (in *Install) TransportPorts(src, dst *model.PodSpec) ports.Set {
 	}
 	r := ports.AllOf(model.TCP)
 	if !in.allToInbound() {
-		list, ok := dst.Annotations[annotationOpaquePorts]
-		switch {
-		case ok:
-		case in.OpaquePorts != "":
-			list = in.OpaquePorts
-		default:
-			list = in.defaultOpaquePorts()
-		}
-		r = listSet(list, dst)
+		r = listSet(in.opaqueList(dst), dst)
 	}
 	r = r.Subtract(listSet(src.Annotations[annotationSkipOutbound], src)).
 		Subtract(listSet(dst.Annotations[annotationSkipInbound], dst)).

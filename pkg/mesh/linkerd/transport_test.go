@@ -84,23 +84,15 @@ func TestTransportPort(t *testing.T) {
 // per-port form on every port, for every kind of pair and era.
 func TestTransportPortsMatchesTransportPort(t *testing.T) {
 	t.Parallel()
-	meshed := func(annotations map[string]string, labels map[string]string) *model.PodSpec {
-		return &model.PodSpec{Labels: labels, Annotations: annotations, Containers: []model.Container{
-			{Name: containerProxy}, {Name: "app", Ports: []model.ContainerPort{{Name: "db", Port: 5432, Protocol: model.TCP}}}}}
-	}
 	specs := map[string]*model.PodSpec{
 		"plain":         {Containers: []model.Container{{Name: "app"}}},
-		"meshed":        meshed(nil, nil),
-		"skip-in":       meshed(map[string]string{annotationSkipInbound: "3306, 9000-9100,db"}, nil),
-		"skip-out":      meshed(map[string]string{annotationSkipOutbound: "443"}, nil),
-		"opaque":        meshed(map[string]string{annotationOpaquePorts: "7000-7001"}, nil),
-		"control-plane": meshed(nil, map[string]string{labelComponent: "destination"}),
+		"meshed":        meshedSpec(nil, nil),
+		"skip-in":       meshedSpec(map[string]string{annotationSkipInbound: "3306, 9000-9100,db"}, nil),
+		"skip-out":      meshedSpec(map[string]string{annotationSkipOutbound: "443"}, nil),
+		"opaque":        meshedSpec(map[string]string{annotationOpaquePorts: "7000-7001"}, nil),
+		"control-plane": meshedSpec(nil, map[string]string{labelComponent: "destination"}),
 	}
-	for _, v := range []string{"2.9", "2.14", "edge-25.3.1", "edge-26.8.3"} {
-		in, err := New(MustParseVersion(v))
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachEra(t, func(v string, in *Install) {
 		for sn, src := range specs {
 			for dn, dst := range specs {
 				set := in.TransportPorts(src, dst)
@@ -112,5 +104,79 @@ func TestTransportPortsMatchesTransportPort(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestTransportKeys: specs with equal keys get equal TransportPorts from
+// (client key) or toward (server key) every other spec, a spec keyed ""
+// is never rewritten, and specs that TransportPorts tells apart have
+// different keys.
+func TestTransportKeys(t *testing.T) {
+	t.Parallel()
+	specs := map[string]*model.PodSpec{
+		"nil":              nil,
+		"plain":            {Containers: []model.Container{{Name: "app"}}},
+		"meshed":           meshedSpec(nil, nil),
+		"meshed-labelled":  meshedSpec(nil, map[string]string{"app": "x"}),
+		"skip-in":          meshedSpec(map[string]string{annotationSkipInbound: "3306, 9000-9100,db"}, nil),
+		"skip-in-numbers":  meshedSpec(map[string]string{annotationSkipInbound: "5432,3306,9000-9100"}, nil),
+		"skip-out":         meshedSpec(map[string]string{annotationSkipOutbound: "443"}, nil),
+		"skip-out-spaced":  meshedSpec(map[string]string{annotationSkipOutbound: " 443 ,"}, nil),
+		"opaque":           meshedSpec(map[string]string{annotationOpaquePorts: "7000-7001"}, nil),
+		"opaque-named":     meshedSpec(map[string]string{annotationOpaquePorts: "db"}, nil),
+		"opaque-empty":     meshedSpec(map[string]string{annotationOpaquePorts: ""}, nil),
+		"control-plane":    meshedSpec(nil, map[string]string{labelComponent: "destination"}),
+		"control-plane-id": meshedSpec(nil, map[string]string{labelComponent: "identity"}),
+	}
+	eachEra(t, func(v string, in *Install) {
+		for an, a := range specs {
+			ac, as := in.TransportKeys(a)
+			for bn, b := range specs {
+				bc, bs := in.TransportKeys(b)
+				for on, o := range specs {
+					if ac == bc && !in.TransportPorts(a, o).Equal(in.TransportPorts(b, o)) {
+						t.Errorf("%s: %s and %s share client key %q but differ toward %s", v, an, bn, ac, on)
+					}
+					if as == bs && !in.TransportPorts(o, a).Equal(in.TransportPorts(o, b)) {
+						t.Errorf("%s: %s and %s share server key %q but differ from %s", v, an, bn, as, on)
+					}
+					if (ac == "" || as == "") && (!in.TransportPorts(a, o).IsEmpty() || !in.TransportPorts(o, a).IsEmpty()) {
+						t.Errorf("%s: %s is keyed \"\" but is rewritten with %s", v, an, on)
+					}
+				}
+			}
+		}
+		// Keys that must differ: the answer differs.
+		for _, d := range [][2]string{{"meshed", "skip-out"}, {"meshed", "plain"}} {
+			if c0, _ := in.TransportKeys(specs[d[0]]); v != "2.9" && c0 == first(in.TransportKeys(specs[d[1]])) {
+				t.Errorf("%s: %s and %s share a client key", v, d[0], d[1])
+			}
+		}
+		for _, d := range [][2]string{{"meshed", "skip-in"}, {"meshed", "control-plane"}} {
+			if _, s0 := in.TransportKeys(specs[d[0]]); v != "2.9" && s0 == second(in.TransportKeys(specs[d[1]])) {
+				t.Errorf("%s: %s and %s share a server key", v, d[0], d[1])
+			}
+		}
+	})
+}
+
+// meshedSpec is a pod with a proxy and an application port "db" (5432).
+func meshedSpec(annotations map[string]string, labels map[string]string) *model.PodSpec {
+	return &model.PodSpec{Labels: labels, Annotations: annotations, Containers: []model.Container{
+		{Name: containerProxy}, {Name: "app", Ports: []model.ContainerPort{{Name: "db", Port: 5432, Protocol: model.TCP}}}}}
+}
+
+// eachEra calls fn with an install of each era the transport rules tell
+// apart.
+func eachEra(t *testing.T, fn func(v string, in *Install)) {
+	for _, v := range []string{"2.9", "2.14", "edge-25.3.1", "edge-26.8.3"} {
+		in, err := New(MustParseVersion(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(v, in)
 	}
 }
+
+func first(a, _ string) string  { return a }
+func second(_, b string) string { return b }
