@@ -15,6 +15,7 @@ import (
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy"
 	"github.com/podreach/podreach/pkg/policy/linkerdauthz"
 	"github.com/podreach/podreach/pkg/reach"
 )
@@ -46,7 +47,10 @@ type authzBuilder struct {
 	// intended are the connections the proposal means to open
 	// ("from|to|port"): verification fails on any other change.
 	intended map[string]bool
-	unfixed  []string
+	// opened are the addresses admitted per "to|port": an external range
+	// that holds one of them may become "cannot know" there.
+	opened  map[string][]netip.Prefix
+	unfixed []string
 	skip     map[string]bool // result IDs left unfixed
 }
 
@@ -60,7 +64,7 @@ type serverAcc struct {
 
 func newAuthzBuilder(a *reach.Analysis, p mesh.Profile) *authzBuilder {
 	in, _ := p.(*linkerd.Install)
-	return &authzBuilder{a: a, in: in, servers: map[string]*serverAcc{}, intended: map[string]bool{}, skip: map[string]bool{}}
+	return &authzBuilder{a: a, in: in, servers: map[string]*serverAcc{}, intended: map[string]bool{}, opened: map[string][]netip.Prefix{}, skip: map[string]bool{}}
 }
 
 // add records the clients that admit every refused connection of res (a
@@ -103,6 +107,8 @@ func (b *authzBuilder) addRefusal(res check.Result, rf check.Refusal) string {
 	}
 	if ref.IsValid() {
 		srv.nets[ref.prefix] = true
+		key := rf.To + "|" + strconv.Itoa(int(rf.Port))
+		b.opened[key] = append(b.opened[key], ref.prefix)
 	} else {
 		srv.accounts[ref.account] = true
 	}
@@ -413,7 +419,8 @@ func (b *authzBuilder) verify(aa *reach.Analysis) error {
 			for _, port := range ports[dst.Namespace] {
 				before, _ := b.a.LinkerdDecision(s, d, int(port))
 				after, _ := aa.LinkerdDecision(as, ad, int(port))
-				if admits(before) == admits(after) || b.intended[eps[s].ID+"|"+dst.ID+"|"+strconv.Itoa(int(port))] {
+				if admits(before) == admits(after) || b.intended[eps[s].ID+"|"+dst.ID+"|"+strconv.Itoa(int(port))] ||
+					admits(after) == "unknown" && b.holdsOpened(&eps[s], dst.ID, port) {
 					continue
 				}
 				changed = append(changed, fmt.Sprintf("%s → %s:%d: Linkerd %s before, %s after", eps[s].ID, dst.ID, port, before.Verdict, after.Verdict))
@@ -425,6 +432,18 @@ func (b *authzBuilder) verify(aa *reach.Analysis) error {
 		return fmt.Errorf("%w: the Linkerd policies change %d other connections, e.g. %s", ErrIncomplete, n, strings.Join(changed[:min(n, 3)], "; "))
 	}
 	return nil
+}
+
+// holdsOpened reports whether external client ep is a range holding an
+// address the proposal admits to port of dst: the proxy answers part of
+// the range yes, so its answer for the whole range cannot be known.
+func (b *authzBuilder) holdsOpened(ep *policy.Endpoint, dst string, port int32) bool {
+	if !ep.IsExternal() {
+		return false
+	}
+	return slices.ContainsFunc(b.opened[dst+"|"+strconv.Itoa(int(port))], func(p netip.Prefix) bool {
+		return ep.Prefix.Bits() <= p.Bits() && ep.Prefix.Contains(p.Addr())
+	})
 }
 
 // admits is a Linkerd answer in three values: "yes" (allowed, audited, or
