@@ -51,7 +51,7 @@ type authzBuilder struct {
 	// that holds one of them may become "cannot know" there.
 	opened  map[string][]netip.Prefix
 	unfixed []string
-	skip     map[string]bool // result IDs left unfixed
+	skip    map[string]bool // result IDs left unfixed
 }
 
 type serverAcc struct {

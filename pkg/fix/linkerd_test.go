@@ -197,11 +197,7 @@ func TestLinkerdProposals(t *testing.T) {
 // reports no Linkerd refusal the proposal meant to fix.
 func linkerdRoundTrip(t *testing.T, c *model.Cluster, in *linkerd.Install, prop *fix.Proposal) {
 	t.Helper()
-	var out bytes.Buffer
-	if err := render.FixYAML(&out, prop, "podreach fix --mesh linkerd"); err != nil {
-		t.Fatal(err)
-	}
-	decoded := decode(t, out.Bytes())
+	_, decoded := writeAndDecode(t, prop)
 	var want []model.MeshPolicy
 	for _, p := range prop.LinkerdPolicies {
 		want = append(want, p.Object)
@@ -233,4 +229,14 @@ func linkerdRoundTrip(t *testing.T, c *model.Cluster, in *linkerd.Install, prop 
 			t.Errorf("with the decoded objects Linkerd still refuses: %s %v", r.Description, r.Details)
 		}
 	}
+}
+
+// writeAndDecode renders prop with FixYAML and loads it back.
+func writeAndDecode(t *testing.T, prop *fix.Proposal) (string, *model.Cluster) {
+	t.Helper()
+	var out bytes.Buffer
+	if err := render.FixYAML(&out, prop, "podreach fix --mesh linkerd"); err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), decode(t, out.Bytes())
 }
