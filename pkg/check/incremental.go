@@ -37,6 +37,7 @@ type Rechecker struct {
 	flows []mesh.Flow
 	pre   []Result   // the preamble
 	lines [][]Result // per flow, its lines
+	post  []Result   // the probe lines: no NetworkPolicy decides them
 	peers [][]int    // per flow, the workloads (indexes in c) its peers resolve to
 }
 
@@ -69,6 +70,8 @@ func NewRechecker(c *model.Cluster, p mesh.Profile, opts ...Option) (*Rechecker,
 		x.peers = append(x.peers, peerWorkloads(r, f))
 		n += len(lines)
 	}
+	x.post = r.probes()
+	n += len(x.post)
 	if n != len(rep.Results) {
 		return nil, nil, nil, fmt.Errorf("the check's lines (%d) are not its flows' (%d)", len(rep.Results), n)
 	}
@@ -136,6 +139,7 @@ func (x *Rechecker) Edit(after *model.Cluster, e PolicyEdit) (*Report, error) {
 	for _, ls := range lines {
 		rep.Results = append(rep.Results, ls...)
 	}
+	rep.Results = append(rep.Results, x.post...)
 	return rep, nil
 }
 
