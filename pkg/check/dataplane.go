@@ -35,7 +35,8 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 	}
 	var denied []blockedConn
 	var judged [][2]int // the pairs whose connections the mesh rewrites
-	for _, ap := range r.appPorts() {
+	appPorts := r.appPorts()
+	for _, ap := range appPorts {
 		backend := &r.c.Workloads[ap.backend]
 		d := r.endpointOf(ap.backend)
 		for _, ci := range clients {
@@ -74,18 +75,29 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			len(bypass.Blocked), p.From, p.To, p.AppPort, p.Port)}
 	}
 	r.markUnknownPairs(&blocked, judged)
-	return []Result{blocked, bypass}
+	meshedClient := -1
+	if len(clients) > 0 {
+		meshedClient = clients[0]
+	}
+	return []Result{blocked, bypass, r.unmeshedResult(f, appPorts, meshedClient)}
 }
 
 // bypassResult is the empty result of dataPlane's reverse check.
 func bypassResult(f mesh.Flow) Result {
-	bypass := newResult(f)
-	bypass.ID = f.ID + "-port-bypass"
-	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
-	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
-	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
-	bypass.Fixable = false
-	return bypass
+	return sideResult(f, "-port-bypass", "NetworkPolicy port restrictions still apply to meshed clients",
+		"opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)")
+}
+
+// sideResult is an empty, not fixable line the data-plane flow f adds
+// beside its own: its ID is f's plus suffix, and so is its anchor.
+func sideResult(f mesh.Flow, suffix, description, hint string) Result {
+	res := newResult(f)
+	res.ID = f.ID + suffix
+	res.Description = description
+	res.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + res.ID
+	res.Hint = hint
+	res.Fixable = false
+	return res
 }
 
 // appPorts lists the TCP ports Services expose on meshed workloads,

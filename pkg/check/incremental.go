@@ -90,8 +90,19 @@ func flowLines(r *runner, f mesh.Flow) []Result {
 	return out
 }
 
-// peerWorkloads lists the workloads f's peers resolve to, sorted.
+// peerWorkloads lists the workloads f's peers resolve to, sorted. The
+// data-plane flow reads every workload: its line about unmeshed clients
+// (unmeshed.go) has them all as sources.
 func peerWorkloads(r *runner, f mesh.Flow) []int {
+	if len(f.Ports) == 0 {
+		out := make([]int, 0, len(r.c.Workloads))
+		for i := range r.c.Workloads {
+			if r.ep[i] >= 0 {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
 	var out []int
 	for _, p := range []mesh.Peer{f.From, f.To} {
 		ps := r.resolve(p)

@@ -57,7 +57,8 @@ func (r *runner) probes() []Result {
 			if st != StatusOK {
 				line := fmt.Sprintf("kubelet → %s:%d%s: Linkerd %s (%s)%s", w.ID(), pt.port, pt.path, ld.Verdict, ld.Code, authzWhy(ld))
 				def, _, _ := strings.Cut(ld.Default, " ")
-				res.Refused = []Refusal{{From: kubelet.ID, To: w.ID(), Port: pt.port, Path: pt.path, Unknown: st != StatusError,
+				// From is what explain takes for the kubelet.
+				res.Refused = []Refusal{{From: kubelet.Addr.String(), To: w.ID(), Port: pt.port, Path: pt.path, Unknown: st != StatusError,
 					Server: ld.Server, Default: def, Code: ld.Code, Line: line}}
 				res.Details = append(res.Details, line)
 			}
