@@ -9,6 +9,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/linkerdauthz"
 )
 
 // appPort is a Service port resolved on one backend workload (its index
@@ -24,7 +25,9 @@ type appPort struct {
 // also be admitted on the port the mesh actually uses (4143 from Linkerd
 // 2.18). The second result warns about the reverse: where the mesh port is
 // open but the application port is not, meshed clients bypass the
-// NetworkPolicy's port restriction.
+// NetworkPolicy's port restriction (unless the destination's Linkerd proxy
+// refuses them on that port). The third is about unmeshed clients
+// (unmeshed.go).
 func (r *runner) dataPlane(f mesh.Flow) []Result {
 	blocked, bypass := newResult(f), bypassResult(f)
 	var clients []int
@@ -55,7 +58,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			switch {
 			case appOK && !wireOK:
 				denied = append(denied, blockedConn{s, d, wire, ap.port, model.TCP})
-			case wireOK && !appOK:
+			case wireOK && !appOK && !r.linkerdRefuses(s, d, ap.port):
 				bypass.Blocked = append(bypass.Blocked, Pair{From: cw.ID(), To: backend.ID(), Port: wire, AppPort: ap.port, Protocol: model.TCP})
 			}
 		}
@@ -80,6 +83,15 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 		meshedClient = clients[0]
 	}
 	return []Result{blocked, bypass, r.unmeshedResult(f, appPorts, meshedClient)}
+}
+
+// linkerdRefuses reports whether the Linkerd layer refuses the connection
+// from endpoint s to application port port of endpoint d: then the proxy
+// port does not let it bypass NetworkPolicy's port restriction (what fix
+// proposes for a bypass: per-port control in Linkerd).
+func (r *runner) linkerdRefuses(s, d int, port int32) bool {
+	ld, ok := r.a.LinkerdDecision(s, d, int(port))
+	return ok && ld.Verdict == linkerdauthz.Deny
 }
 
 // bypassResult is the empty result of dataPlane's reverse check.

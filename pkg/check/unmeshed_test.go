@@ -49,3 +49,31 @@ func TestUnmeshedClients(t *testing.T) {
 		})
 	}
 }
+
+// TestBypassLinkerdRefuses: a meshed client that NetworkPolicy admits on
+// 4143 but not on the application port bypasses the restriction, unless
+// the destination's proxy refuses it on that port (the Servers of
+// examples/emojivoto-authz admit only web on voting's grpc).
+func TestBypassLinkerdRefuses(t *testing.T) {
+	t.Parallel()
+	const ex, td = "../../examples/emojivoto-linkerd/", "testdata/unmeshed/"
+	base := []string{ex + "namespaces.yaml", ex + "linkerd-control-plane.yaml", ex + "linkerd-viz.yaml", ex + "emojivoto.yaml", td + "bypass.yaml"}
+	tests := []struct {
+		name   string
+		inputs []string
+		want   Status
+	}{
+		{"no Linkerd policy: meshed clients bypass", base, StatusWarning},
+		{"a Server admitting only web: no bypass", append(slices.Clone(base), "../../examples/emojivoto-authz/authz.yaml"), StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, in := loadLinkerd(t, tt.inputs, "")
+			r := resultByID(t, mustRun(t, c, in), "meshed-app-traffic-port-bypass")
+			if r.Status != tt.want {
+				t.Errorf("%s %v, want %s", r.Status.Symbol(), r.Details, tt.want.Symbol())
+			}
+		})
+	}
+}

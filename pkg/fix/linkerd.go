@@ -49,9 +49,12 @@ type authzBuilder struct {
 	intended map[string]bool
 	// opened are the addresses admitted per "to|port": an external range
 	// that holds one of them may become "cannot know" there.
-	opened  map[string][]netip.Prefix
-	unfixed []string
-	skip    map[string]bool // result IDs left unfixed
+	opened map[string][]netip.Prefix
+	// closable are the ports ("to|port") a bypass proposal closes to the
+	// clients NetworkPolicy denies on them.
+	closable map[string]bool
+	unfixed  []string
+	skip     map[string]bool // result IDs left unfixed
 }
 
 type serverAcc struct {
@@ -64,7 +67,7 @@ type serverAcc struct {
 
 func newAuthzBuilder(a *reach.Analysis, p mesh.Profile) *authzBuilder {
 	in, _ := p.(*linkerd.Install)
-	return &authzBuilder{a: a, in: in, servers: map[string]*serverAcc{}, intended: map[string]bool{}, opened: map[string][]netip.Prefix{}, skip: map[string]bool{}}
+	return &authzBuilder{a: a, in: in, servers: map[string]*serverAcc{}, intended: map[string]bool{}, opened: map[string][]netip.Prefix{}, closable: map[string]bool{}, skip: map[string]bool{}}
 }
 
 // add records the clients that admit every refused connection of res (a
@@ -420,7 +423,8 @@ func (b *authzBuilder) verify(aa *reach.Analysis) error {
 				before, _ := b.a.LinkerdDecision(s, d, int(port))
 				after, _ := aa.LinkerdDecision(as, ad, int(port))
 				if admits(before) == admits(after) || b.intended[eps[s].ID+"|"+dst.ID+"|"+strconv.Itoa(int(port))] ||
-					admits(after) == "unknown" && b.holdsOpened(&eps[s], dst.ID, port) {
+					admits(after) == "unknown" && b.holdsOpened(&eps[s], dst.ID, port) ||
+					admits(after) == "no" && b.closable[dst.ID+"|"+strconv.Itoa(int(port))] && !b.a.Engine().Allowed(s, d).Contains(model.TCP, int(port)) {
 					continue
 				}
 				changed = append(changed, fmt.Sprintf("%s → %s:%d: Linkerd %s before, %s after", eps[s].ID, dst.ID, port, before.Verdict, after.Verdict))
@@ -529,4 +533,85 @@ type (
 
 func refOf(r model.MeshRef) manifestRef {
 	return manifestRef{Group: r.Group, Kind: r.Kind, Name: r.Name, Namespace: r.Namespace}
+}
+
+// addBypass moves the port restriction of the NetworkPolicies that the
+// proxy port lets meshed clients bypass (check's "-port-bypass" line, Linkerd
+// 2.18+ and opaque ports) into Linkerd: for each destination workload and
+// application port, a Server admitting exactly the clients NetworkPolicy
+// admits on that port — meshed ones by service account, the others by
+// address. It closes the port to the clients that bypassed the
+// restriction, and only to clients NetworkPolicy denies on it.
+func (b *authzBuilder) addBypass(res check.Result) {
+	type target struct {
+		to   string
+		port int32
+	}
+	seen := map[target]bool{}
+	left := map[string][]check.Pair{}
+	for _, p := range res.Blocked {
+		t := target{p.To, p.AppPort}
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		if why := b.moveToMesh(res, p); why != "" {
+			left[why] = append(left[why], p)
+		}
+	}
+	for _, why := range slices.Sorted(maps.Keys(left)) {
+		ps := left[why]
+		b.skip[res.ID] = true
+		b.unfixed = append(b.unfixed, fmt.Sprintf("%s %s: %d ports (e.g. %s:%d): %s", res.Status.Symbol(), res.Description, len(ps), ps[0].To, ps[0].AppPort, why))
+	}
+}
+
+// moveToMesh writes the Server of one bypassed port (p.To, p.AppPort) and
+// records its clients; it returns why it cannot.
+func (b *authzBuilder) moveToMesh(res check.Result, p check.Pair) string {
+	switch {
+	case b.in == nil:
+		return "the mesh is not Linkerd"
+	case !b.in.Release.IsZero() && !b.in.Release.AtLeast(minorAuthorizationPolicy):
+		return "AuthorizationPolicy needs Linkerd 2.12 or later"
+	}
+	s, okS := b.a.EndpointIndex(p.From)
+	d, okD := b.a.EndpointIndex(p.To)
+	if !okS || !okD {
+		return "no endpoint " + p.From + " or " + p.To
+	}
+	ld, _ := b.a.LinkerdDecision(s, d, int(p.AppPort))
+	if ld.Server != "" {
+		return "Server " + ld.Server + " governs the port and admits them: narrow its authorizations to the clients NetworkPolicy admits on the port"
+	}
+	// The clients NetworkPolicy admits on the application port.
+	var refs []clientRef
+	eps := b.a.Engine().Endpoints()
+	for c := range eps {
+		if c == d || !b.a.Engine().Allowed(c, d).Contains(model.TCP, int(p.AppPort)) {
+			continue
+		}
+		ref, why := b.client(eps[c].ID)
+		if why != "" {
+			return why
+		}
+		refs = append(refs, ref)
+	}
+	srv, why := b.server(check.Refusal{To: p.To, Port: p.AppPort, Default: "deny"})
+	if why != "" {
+		return why
+	}
+	for _, ref := range refs {
+		if ref.IsValid() {
+			srv.nets[ref.prefix] = true
+		} else {
+			srv.accounts[ref.account] = true
+		}
+	}
+	if !slices.Contains(srv.restores, res.Description) {
+		srv.restores = append(srv.restores, res.Description)
+	}
+	b.closable[p.To+"|"+strconv.Itoa(int(p.AppPort))] = true
+	b.intended[p.From+"|"+p.To+"|"+strconv.Itoa(int(p.AppPort))+"|close"] = true
+	return ""
 }

@@ -121,6 +121,20 @@ func TestLinkerdProposals(t *testing.T) {
 			},
 		},
 		{
+			name:  "a port restriction meshed clients bypass on 4143 moves into Linkerd",
+			paths: append(slices.Clone(emojivotoBase), linkerdTestdata+"bypass.yaml"),
+			want: []string{
+				"AuthorizationPolicy emojivoto/podreach-voting-8080", "MeshTLSAuthentication emojivoto/podreach-web",
+				"Server emojivoto/podreach-voting-8080", "Server emojivoto/podreach-voting-8801",
+			},
+			check: func(t *testing.T, objs map[string]model.MeshPolicy) {
+				want := []model.MeshRef{{Kind: "ServiceAccount", Name: "web", Namespace: "emojivoto"}}
+				if got := objs["MeshTLSAuthentication emojivoto/podreach-web"].MeshTLS.IdentityRefs; !slices.Equal(got, want) {
+					t.Errorf("identityRefs = %+v, want only web, the client NetworkPolicy admits on 8080", got)
+				}
+			},
+		},
+		{
 			name:      "all-authenticated before 2.16: no accessPolicy, not fixed",
 			paths:     append(slices.Clone(emojivotoBase), linkerdTestdata+"all-authenticated-viz.yaml"),
 			externals: []string{outsideAPIServer},
@@ -182,7 +196,7 @@ func TestLinkerdProposals(t *testing.T) {
 			}
 			if tt.unfixable == "" {
 				for _, r := range prop.After.Results {
-					if len(r.Refused) > 0 {
+					if len(r.Refused) > 0 || strings.HasSuffix(r.ID, "-port-bypass") && r.Status != check.StatusOK {
 						t.Errorf("after the fix Linkerd still refuses: %s %v", r.Description, r.Details)
 					}
 				}

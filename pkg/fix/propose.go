@@ -94,6 +94,10 @@ type Policy struct {
 	Restores      []string // check descriptions
 }
 
+// bypassSuffix ends the ID of check's line about meshed clients that
+// bypass NetworkPolicy's port restriction through the proxy port.
+const bypassSuffix = "-port-bypass"
+
 // ErrIncomplete is wrapped by Propose when the re-check still fails.
 var ErrIncomplete = fmt.Errorf("the proposed policies do not restore every blocked flow")
 
@@ -166,6 +170,8 @@ func (pr *proposer) result(res check.Result) {
 	case pr.ref.passes(res):
 	case len(res.Refused) > 0:
 		pr.lb.add(res)
+	case strings.HasSuffix(res.ID, bypassSuffix) && len(res.Blocked) > 0:
+		pr.lb.addBypass(res)
 	case !res.Fixable || len(res.Blocked) == 0:
 		pr.prop.Unfixable = append(pr.prop.Unfixable, fmt.Sprintf("%s %s: %s", res.Status.Symbol(), res.Description, strings.Join(res.Details, "; ")))
 		if ph, ok := pr.b.placeholder(res); ok {
@@ -264,8 +270,8 @@ func verify(before, after *check.Report, skip map[string]bool, ref *referee) err
 			still = append(still, r.Description)
 		}
 		// A Linkerd authorization result is written only while something
-		// is refused: fixed, it is gone.
-		if st, ok := status[r.ID]; len(r.Refused) > 0 && ok && st != check.StatusOK && !skip[r.ID] {
+		// is refused: fixed, it is gone. A bypass moved into Linkerd is ✔.
+		if st, ok := status[r.ID]; (len(r.Refused) > 0 || strings.HasSuffix(r.ID, bypassSuffix)) && r.Status != check.StatusOK && ok && st != check.StatusOK && !skip[r.ID] {
 			still = append(still, r.Description)
 		}
 	}
