@@ -142,6 +142,11 @@ func TestLinkerdProposals(t *testing.T) {
 			unfixable: "keeping them needs accessPolicy (Linkerd 2.16+)",
 		},
 		{
+			name:      "a probe on a Server with routes: not fixed, with what to write",
+			paths:     append(slices.Clone(emojivotoBase), "../check/testdata/probes/app.yaml", "../check/testdata/probes/server.yaml", "../check/testdata/probes/route.yaml"),
+			unfixable: "add an HTTPRoute for the probe path",
+		},
+		{
 			name:      "2.11: no AuthorizationPolicy, not fixed",
 			paths:     append(slices.Clone(emojivotoBase), denyDefault),
 			version:   "2.11",
@@ -176,7 +181,7 @@ func TestLinkerdProposals(t *testing.T) {
 			}
 			var linkerdUnfixed []string
 			for _, u := range prop.Unfixable {
-				if strings.Contains(u, "(Linkerd authorization)") {
+				if strings.Contains(u, "(Linkerd authorization)") || strings.Contains(u, "kubelet → ") {
 					linkerdUnfixed = append(linkerdUnfixed, u)
 				}
 			}
@@ -253,4 +258,29 @@ func writeAndDecode(t *testing.T, prop *fix.Proposal) (string, *model.Cluster) {
 		t.Fatal(err)
 	}
 	return out.String(), decode(t, out.Bytes())
+}
+
+// TestLinkerdOutputHostile: what a proposal says it restores comes from
+// the input (descriptions name workloads); line breaks of any kind in it
+// stay inside the comment, so the output holds exactly the proposed
+// objects.
+func TestLinkerdOutputHostile(t *testing.T) {
+	t.Parallel()
+	c := load(t, append(slices.Clone(emojivotoBase), denyDefault))
+	prop, err := fix.Propose(c, detect(t, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prop.LinkerdPolicies) == 0 {
+		t.Fatal("nothing proposed")
+	}
+	for _, evil := range []string{"x\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: emojivoto}", "x\r---\rkind: Secret", "x\u2028---\u2028kind: Secret", "x\u0085kind: Secret"} {
+		hostile := *prop
+		hostile.LinkerdPolicies = slices.Clone(prop.LinkerdPolicies)
+		hostile.LinkerdPolicies[0].Restores = []string{evil}
+		_, decoded := writeAndDecode(t, &hostile)
+		if len(decoded.MeshPolicies) != len(prop.LinkerdPolicies) {
+			t.Errorf("restores %q: decoded %d Linkerd objects, want %d", evil, len(decoded.MeshPolicies), len(prop.LinkerdPolicies))
+		}
+	}
 }
