@@ -53,8 +53,11 @@ type authzBuilder struct {
 	// closable are the ports ("to|port") a bypass proposal closes to the
 	// clients NetworkPolicy denies on them.
 	closable map[string]bool
-	unfixed  []string
-	skip     map[string]bool // result IDs left unfixed
+	// touched are the ports of each namespace the proposal's Servers
+	// govern: verify compares every answer on them.
+	touched map[string][]int32
+	unfixed []string
+	skip    map[string]bool // result IDs left unfixed
 }
 
 type serverAcc struct {
@@ -67,7 +70,7 @@ type serverAcc struct {
 
 func newAuthzBuilder(a *reach.Analysis, p mesh.Profile) *authzBuilder {
 	in, _ := p.(*linkerd.Install)
-	return &authzBuilder{a: a, in: in, servers: map[string]*serverAcc{}, intended: map[string]bool{}, opened: map[string][]netip.Prefix{}, closable: map[string]bool{}, skip: map[string]bool{}}
+	return &authzBuilder{a: a, in: in, servers: map[string]*serverAcc{}, intended: map[string]bool{}, opened: map[string][]netip.Prefix{}, closable: map[string]bool{}, touched: map[string][]int32{}, skip: map[string]bool{}}
 }
 
 // add records the clients that admit every refused connection of res (a
@@ -118,6 +121,7 @@ func (b *authzBuilder) addRefusal(res check.Result, rf check.Refusal) string {
 	if !slices.Contains(srv.restores, res.Description) {
 		srv.restores = append(srv.restores, res.Description)
 	}
+	b.touch(rf.To, rf.Port)
 	b.intended[rf.From+"|"+rf.To+"|"+strconv.Itoa(int(rf.Port))] = true
 	return ""
 }
@@ -391,19 +395,12 @@ func withMeshPolicies(c *model.Cluster, ps []LinkerdPolicy) *model.Cluster {
 // selects more pods than the destination, or closes a port to a client
 // the default admitted, fails the proposal.
 func (b *authzBuilder) verify(aa *reach.Analysis) error {
-	ports := map[string][]int32{} // namespace → ports
-	for _, key := range slices.Sorted(maps.Keys(b.intended)) {
-		parts := strings.Split(key, "|")
-		port, _ := strconv.Atoi(parts[2])
-		ns := namespaceOf(parts[1])
-		if !slices.Contains(ports[ns], int32(port)) {
-			ports[ns] = append(ports[ns], int32(port))
-		}
-	}
+	ports := b.touched
 	if len(ports) == 0 {
 		return nil
 	}
 	eps := b.a.Engine().Endpoints()
+	classes := b.clientClasses()
 	var changed []string
 	for d := range eps {
 		dst := &eps[d]
@@ -414,20 +411,32 @@ func (b *authzBuilder) verify(aa *reach.Analysis) error {
 		if !ok {
 			return fmt.Errorf("%w: %s is not in the re-analysed cluster", ErrIncomplete, dst.ID)
 		}
-		for s := range eps {
-			as, ok := aa.EndpointIndex(eps[s].ID)
-			if !ok || s == d {
-				continue
-			}
-			for _, port := range ports[dst.Namespace] {
-				before, _ := b.a.LinkerdDecision(s, d, int(port))
-				after, _ := aa.LinkerdDecision(as, ad, int(port))
-				if admits(before) == admits(after) || b.intended[eps[s].ID+"|"+dst.ID+"|"+strconv.Itoa(int(port))] ||
-					admits(after) == "unknown" && b.holdsOpened(&eps[s], dst.ID, port) ||
-					admits(after) == "no" && b.closable[dst.ID+"|"+strconv.Itoa(int(port))] && !b.a.Engine().Allowed(s, d).Contains(model.TCP, int(port)) {
+		for _, members := range classes {
+			rep := members[0]
+			if rep == d {
+				if len(members) == 1 {
 					continue
 				}
-				changed = append(changed, fmt.Sprintf("%s → %s:%d: Linkerd %s before, %s after", eps[s].ID, dst.ID, port, before.Verdict, after.Verdict))
+				rep = members[1]
+			}
+			as, ok := aa.EndpointIndex(eps[rep].ID)
+			if !ok {
+				return fmt.Errorf("%w: %s is not in the re-analysed cluster", ErrIncomplete, eps[rep].ID)
+			}
+			for _, port := range ports[dst.Namespace] {
+				before, _ := b.a.LinkerdDecision(rep, d, int(port))
+				after, _ := aa.LinkerdDecision(as, ad, int(port))
+				if admits(before) == admits(after) {
+					continue
+				}
+				for _, s := range members {
+					if s == d || b.intended[eps[s].ID+"|"+dst.ID+"|"+strconv.Itoa(int(port))] ||
+						admits(after) == "unknown" && b.holdsOpened(&eps[s], dst.ID, port) ||
+						admits(after) == "no" && b.closable[dst.ID+"|"+strconv.Itoa(int(port))] && !b.a.Engine().Allowed(s, d).Contains(model.TCP, int(port)) {
+						continue
+					}
+					changed = append(changed, fmt.Sprintf("%s → %s:%d: Linkerd %s before, %s after", eps[s].ID, dst.ID, port, before.Verdict, after.Verdict))
+				}
 			}
 		}
 	}
@@ -436,6 +445,52 @@ func (b *authzBuilder) verify(aa *reach.Analysis) error {
 		return fmt.Errorf("%w: the Linkerd policies change %d other connections, e.g. %s", ErrIncomplete, n, strings.Join(changed[:min(n, 3)], "; "))
 	}
 	return nil
+}
+
+// touch records that the proposal governs port of destination to (and so
+// of every pod its Server may select in to's namespace).
+func (b *authzBuilder) touch(to string, port int32) {
+	ns := namespaceOf(to)
+	if !slices.Contains(b.touched[ns], port) {
+		b.touched[ns] = append(b.touched[ns], port)
+	}
+}
+
+// clientClasses groups the endpoints by what a destination's proxy knows
+// of them (reach's Linkerd client: an external's range; a pod's namespace,
+// whether it is meshed, its service account, its one known IP): every
+// member of a class gets the same Linkerd answer from every destination,
+// so verify decides once per class. Classes are in endpoint order.
+func (b *authzBuilder) clientClasses() [][]int {
+	byID := map[string]*model.Workload{}
+	for i := range b.a.Cluster().Workloads {
+		w := &b.a.Cluster().Workloads[i]
+		byID[w.ID()] = w
+	}
+	index := map[string]int{}
+	var out [][]int
+	for i, ep := range b.a.Engine().Endpoints() {
+		key := "x|" + ep.Prefix.String()
+		if !ep.IsExternal() {
+			key = "p|" + ep.Namespace
+			if w := byID[ep.ID]; w != nil {
+				key += "|" + strconv.FormatBool(linkerd.HasProxy(&w.Template)) + "|" + w.Template.ServiceAccount
+			}
+			if len(ep.IPs) == 1 {
+				key += "|" + ep.IPs[0].String()
+			} else {
+				key += "|?" // somewhere in the cluster networks, as for Decide
+			}
+		}
+		k, ok := index[key]
+		if !ok {
+			k = len(out)
+			index[key] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], i)
+	}
+	return out
 }
 
 // holdsOpened reports whether external client ep is a range holding an
@@ -612,6 +667,6 @@ func (b *authzBuilder) moveToMesh(res check.Result, p check.Pair) string {
 		srv.restores = append(srv.restores, res.Description)
 	}
 	b.closable[p.To+"|"+strconv.Itoa(int(p.AppPort))] = true
-	b.intended[p.From+"|"+p.To+"|"+strconv.Itoa(int(p.AppPort))+"|close"] = true
+	b.touch(p.To, p.AppPort)
 	return ""
 }
