@@ -23,7 +23,15 @@ var authzDocBlocks = []readmeBlock{
 	{name: "authz-matrix-after", cmd: "podreach matrix " + authzDocIn + " -f examples/emojivoto-authz/" + authzDocMatrix},
 	{name: "authz-matrix-after-netpol", cmd: "podreach matrix " + authzDocIn + " -f examples/emojivoto-authz/" + authzDocMatrix + " --layer netpol"},
 	{name: "authz-table", text: func(t *testing.T) string { return authzTable(t) }},
+	{name: "authz-fix", cmd: "podreach fix --mesh linkerd " + authzDocIn + authzDocDeny},
+	{name: "authz-fix-check", setup: "podreach fix --mesh linkerd " + authzDocIn + authzDocDeny + " > fix.yaml",
+		cmd: "podreach check --mesh linkerd " + authzDocIn + authzDocDeny + " -f fix.yaml -o short"},
+	{name: "authz-fix-4143", cmd: "podreach fix --mesh linkerd " + authzDocIn + " -f examples/emojivoto-4143/"},
 }
+
+// authzDocDeny is the example's authorization under a deny default in
+// emojivoto and linkerd-viz.
+const authzDocDeny = " -f examples/emojivoto-authz/ -f examples/emojivoto-authz-deny/"
 
 // TestLinkerdAuthzDoc keeps the evidence of docs/linkerd-authz.md true:
 // the explain and matrix consoles of the emojivoto authorization example

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
@@ -26,7 +27,7 @@ func (r *runner) authorized(f mesh.Flow) (Result, bool) {
 	if src.unresolved != "" || dst.unresolved != "" {
 		return Result{}, false
 	}
-	var refused, unknown []string
+	var refused, unknown []Refusal
 	for si, s := range src.eps {
 		for di, d := range dst.eps {
 			if s == d {
@@ -45,18 +46,20 @@ func (r *runner) authorized(f mesh.Flow) (Result, bool) {
 	if len(refused) > 0 {
 		res.Status = severityStatus(f.Severity)
 	}
-	res.Details = append(refused, unknown...)
+	res.Refused = append(refused, unknown...)
+	for _, rf := range res.Refused {
+		res.Details = append(res.Details, rf.Line)
+	}
 	return res, true
 }
 
 // pairAuthz is the Linkerd answer for the ports of flow f from the si-th
-// source to the di-th destination that NetworkPolicy admits: lines for the
-// refused and the unknown ones (none when a OneOf flow has one port
+// source to the di-th destination that NetworkPolicy admits: the refused
+// and the unknown connections (none when a OneOf flow has one port
 // authorized).
-func (r *runner) pairAuthz(f mesh.Flow, src, dst *peerSet, si, di int) (refused, unknown []string) {
+func (r *runner) pairAuthz(f mesh.Flow, src, dst *peerSet, si, di int) (refused, unknown []Refusal) {
 	s, d := src.eps[si], dst.eps[di]
 	allowed := r.judge(r.a, s, d)
-	eps := r.engine().Endpoints()
 	for _, port := range f.Ports {
 		if f.DeclaredOnly && !declares(r.workload(dst, di), port) || port.Protocol != model.TCP {
 			continue
@@ -68,12 +71,11 @@ func (r *runner) pairAuthz(f mesh.Flow, src, dst *peerSet, si, di int) (refused,
 		if !ok {
 			continue
 		}
-		line := fmt.Sprintf("%s → %s:%d: Linkerd %s (%s)%s", eps[s].ID, eps[d].ID, port.Port, ld.Verdict, ld.Code, authzWhy(ld))
 		switch ld.Verdict {
 		case linkerdauthz.Deny:
-			refused = append(refused, line)
+			refused = append(refused, r.refusal(s, d, port.Port, "", ld))
 		case linkerdauthz.VerdictUnknown:
-			unknown = append(unknown, line)
+			unknown = append(unknown, r.refusal(s, d, port.Port, "", ld))
 		default:
 			if f.OneOf {
 				return nil, nil
@@ -81,6 +83,16 @@ func (r *runner) pairAuthz(f mesh.Flow, src, dst *peerSet, si, di int) (refused,
 		}
 	}
 	return refused, unknown
+}
+
+// refusal describes Linkerd decision ld on a connection from endpoint s
+// to port (and path) of endpoint d.
+func (r *runner) refusal(s, d int, port int32, path string, ld linkerdauthz.Decision) Refusal {
+	eps := r.engine().Endpoints()
+	def, _, _ := strings.Cut(ld.Default, " ")
+	return Refusal{From: eps[s].ID, To: eps[d].ID, Port: port, Path: path, Unknown: ld.Verdict != linkerdauthz.Deny,
+		Server: ld.Server, Default: def, Code: ld.Code,
+		Line: fmt.Sprintf("%s → %s:%d%s: Linkerd %s (%s)%s", eps[s].ID, eps[d].ID, port, path, ld.Verdict, ld.Code, authzWhy(ld))}
 }
 
 // authzWhy is the Server or default policy that decided, and the first

@@ -8,6 +8,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/load/manifest"
 	"github.com/podreach/podreach/pkg/mesh/linkerd"
+	"github.com/podreach/podreach/pkg/model"
 )
 
 // TestLinkerdAuthorizationFlows: with the default inbound policy deny in
@@ -30,14 +31,7 @@ func TestLinkerdAuthorizationFlows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, _, err := manifest.Load(context.Background(), tt.inputs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in, _, err := linkerd.Detect(c, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, in := loadLinkerd(t, tt.inputs, "")
 			var got []string
 			for _, r := range mustRun(t, c, in).Results {
 				if strings.HasSuffix(r.ID, "-authorized") {
@@ -54,4 +48,19 @@ func TestLinkerdAuthorizationFlows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// loadLinkerd loads the manifests and detects Linkerd (release version
+// when not empty).
+func loadLinkerd(t *testing.T, inputs []string, version string) (*model.Cluster, *linkerd.Install) {
+	t.Helper()
+	c, _, err := manifest.Load(context.Background(), inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _, err := linkerd.Detect(c, version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, in
 }

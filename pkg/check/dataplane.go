@@ -9,6 +9,7 @@ import (
 
 	"github.com/podreach/podreach/pkg/mesh"
 	"github.com/podreach/podreach/pkg/model"
+	"github.com/podreach/podreach/pkg/policy/linkerdauthz"
 )
 
 // appPort is a Service port resolved on one backend workload (its index
@@ -24,7 +25,9 @@ type appPort struct {
 // also be admitted on the port the mesh actually uses (4143 from Linkerd
 // 2.18). The second result warns about the reverse: where the mesh port is
 // open but the application port is not, meshed clients bypass the
-// NetworkPolicy's port restriction.
+// NetworkPolicy's port restriction (unless the destination's Linkerd proxy
+// refuses them on that port). The third is about unmeshed clients
+// (unmeshed.go).
 func (r *runner) dataPlane(f mesh.Flow) []Result {
 	blocked, bypass := newResult(f), bypassResult(f)
 	var clients []int
@@ -35,7 +38,8 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 	}
 	var denied []blockedConn
 	var judged [][2]int // the pairs whose connections the mesh rewrites
-	for _, ap := range r.appPorts() {
+	appPorts := r.appPorts()
+	for _, ap := range appPorts {
 		backend := &r.c.Workloads[ap.backend]
 		d := r.endpointOf(ap.backend)
 		for _, ci := range clients {
@@ -54,7 +58,7 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 			switch {
 			case appOK && !wireOK:
 				denied = append(denied, blockedConn{s, d, wire, ap.port, model.TCP})
-			case wireOK && !appOK:
+			case wireOK && !appOK && !r.linkerdRefuses(s, d, ap.port):
 				bypass.Blocked = append(bypass.Blocked, Pair{From: cw.ID(), To: backend.ID(), Port: wire, AppPort: ap.port, Protocol: model.TCP})
 			}
 		}
@@ -75,18 +79,38 @@ func (r *runner) dataPlane(f mesh.Flow) []Result {
 	}
 	markUndecided(&blocked)
 	r.markUnknownPairs(&blocked, judged)
-	return []Result{blocked, bypass}
+	meshedClient := -1
+	if len(clients) > 0 {
+		meshedClient = clients[0]
+	}
+	return []Result{blocked, bypass, r.unmeshedResult(f, appPorts, meshedClient)}
+}
+
+// linkerdRefuses reports whether the Linkerd layer refuses the connection
+// from endpoint s to application port port of endpoint d: then the proxy
+// port does not let it bypass NetworkPolicy's port restriction (what fix
+// proposes for a bypass: per-port control in Linkerd).
+func (r *runner) linkerdRefuses(s, d int, port int32) bool {
+	ld, ok := r.a.LinkerdDecision(s, d, int(port))
+	return ok && ld.Verdict == linkerdauthz.Deny
 }
 
 // bypassResult is the empty result of dataPlane's reverse check.
 func bypassResult(f mesh.Flow) Result {
-	bypass := newResult(f)
-	bypass.ID = f.ID + "-port-bypass"
-	bypass.Description = "NetworkPolicy port restrictions still apply to meshed clients"
-	bypass.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + bypass.ID
-	bypass.Hint = "opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)"
-	bypass.Fixable = false
-	return bypass
+	return sideResult(f, "-port-bypass", "NetworkPolicy port restrictions still apply to meshed clients",
+		"opening the proxy port lets meshed clients reach every port the proxy fronts: express per-port rules as Linkerd policy (Server + AuthorizationPolicy)")
+}
+
+// sideResult is an empty, not fixable line the data-plane flow f adds
+// beside its own: its ID is f's plus suffix, and so is its anchor.
+func sideResult(f mesh.Flow, suffix, description, hint string) Result {
+	res := newResult(f)
+	res.ID = f.ID + suffix
+	res.Description = description
+	res.Anchor = strings.TrimSuffix(f.Anchor, f.ID) + res.ID
+	res.Hint = hint
+	res.Fixable = false
+	return res
 }
 
 // appPorts lists the TCP ports Services expose on meshed workloads,

@@ -57,7 +57,7 @@ func everyRelease() []string {
 // and every section is such an ID, so the page cannot keep stale ones.
 func TestDocsCoverEveryCheck(t *testing.T) {
 	t.Parallel()
-	ids := map[string]bool{"linkerd-mesh": true, "meshed-app-traffic-port-bypass": true}
+	ids := map[string]bool{"linkerd-mesh": true, "meshed-app-traffic-port-bypass": true, "meshed-app-traffic-unmeshed-clients": true}
 	for _, v := range everyRelease() {
 		for _, mode := range []linkerd.TransportMode{linkerd.TransportHeader, linkerd.Transparent} {
 			in := install(t, v, linkerd.WithComponents("proxy-injector"), linkerd.WithTransportMode(mode),

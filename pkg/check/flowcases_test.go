@@ -91,6 +91,18 @@ var flowCases = map[string][]flowCase{
 
 const allToInbound = "2.18+: the client's calls to the server's Service ports arrive on the same 4143"
 
+// heartbeatCase blocks the unmeshed heartbeat's 9090 to prometheus. From
+// 2.18 the blocker leaves 4143 open, where meshed clients of 9090 arrive:
+// the heartbeat is then admitted on the proxy port only, which the line
+// about unmeshed clients warns about.
+func heartbeatCase(b band) flowCase {
+	c := blocks("heartbeat-to-prometheus", warned, idList(heartbeat), idList(vizPrometheus), "9090/TCP")
+	if b.name == edgeBand.name {
+		c = c.coupledWith("2.18+: an unmeshed client admitted on 4143 but not on the application port", "meshed-app-traffic-unmeshed-clients")
+	}
+	return c
+}
+
 // currentCases are the rows 2.14 and edge share; cpAdmin are the wire
 // ports of prometheus-to-control-plane-admin.
 func currentCases(b band, cpAdmin ...string) []flowCase {
@@ -110,7 +122,7 @@ func currentCases(b band, cpAdmin ...string) []flowCase {
 		blocks("prometheus-to-proxy-admin", errored, idList(vizPrometheus), b.meshedExcept(vizPrometheus), "4191/TCP"),
 		blocks("prometheus-to-control-plane-admin", warned, idList(vizPrometheus), idList(destination, identity, injector), cpAdmin...),
 		blocks("tap-to-proxy-tap", warned, idList(vizTap), b.meshedExcept(vizTap), "4190/TCP"),
-		blocks("heartbeat-to-prometheus", warned, idList(heartbeat), idList(vizPrometheus), "9090/TCP"),
+		heartbeatCase(b),
 		blocks("viz-to-apiserver", errored, vizPods, idList(apiserver), "443/TCP", "6443/TCP").atSource(),
 		blocks("multicluster-gateway-ingress", errored, idList("anywhere"), idList(gateway), "4143/TCP", "4191/TCP"),
 		blocks("multicluster-to-apiserver", errored, idList(mirror), idList(apiserver), "443/TCP", "6443/TCP").atSource(),

@@ -40,6 +40,7 @@ type Rechecker struct {
 	r     *runner    // on the state's analysis
 	pre   []Result   // the preamble
 	lines [][]Result // per flow, its lines
+	post  []Result   // the probe lines: no NetworkPolicy decides them
 	peers [][]int    // per flow, the workloads (indexes in c) its peers resolve to
 }
 
@@ -73,6 +74,8 @@ func NewRechecker(c *model.Cluster, p mesh.Profile, opts ...Option) (*Rechecker,
 		x.peers = append(x.peers, peerWorkloads(r, f))
 		n += len(lines)
 	}
+	x.post = r.probes()
+	n += len(x.post)
 	if n != len(rep.Results) {
 		return nil, nil, nil, fmt.Errorf("the check's lines (%d) are not its flows' (%d)", len(rep.Results), n)
 	}
@@ -91,8 +94,19 @@ func flowLines(r *runner, f mesh.Flow) []Result {
 	return out
 }
 
-// peerWorkloads lists the workloads f's peers resolve to, sorted.
+// peerWorkloads lists the workloads f's peers resolve to, sorted. The
+// data-plane flow reads every workload: its line about unmeshed clients
+// (unmeshed.go) has them all as sources.
 func peerWorkloads(r *runner, f mesh.Flow) []int {
+	if len(f.Ports) == 0 {
+		out := make([]int, 0, len(r.c.Workloads))
+		for i := range r.c.Workloads {
+			if r.ep[i] >= 0 {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
 	var out []int
 	for _, p := range []mesh.Peer{f.From, f.To} {
 		ps := r.resolve(p)
@@ -167,6 +181,7 @@ func (x *Rechecker) rerun(after *model.Cluster, sel []bool, eng *policy.Engine) 
 	for _, ls := range lines {
 		rep.Results = append(rep.Results, ls...)
 	}
+	rep.Results = append(rep.Results, x.post...)
 	return rep, nil
 }
 

@@ -94,6 +94,25 @@ type Result struct {
 	// decide (Undecided pairs, or policies it does not evaluate could
 	// deny what is allowed).
 	CannotKnow bool
+	// Refused are the connections of a Linkerd authorization result (ID
+	// "<flow>-authorized", or a probe): NetworkPolicy admits them, the
+	// destination's proxy refuses them or cannot be known to admit them.
+	Refused []Refusal
+}
+
+// Refusal is one connection the destination's Linkerd proxy refuses (or
+// cannot be known to admit), on the application port.
+type Refusal struct {
+	From, To string // endpoint IDs, as in explain
+	Port     int32  // the application port
+	Path     string // a probe's path; "" for a connection
+	Unknown  bool   // the answer cannot be known (not a refusal)
+	// Server is the Server that governs the port ("ns/name"); empty when
+	// the default policy does, then named by Default ("deny", …).
+	Server  string
+	Default string
+	Code    string // the Linkerd decision's reason code
+	Line    string // the cause line shown for it
 }
 
 // Report is a whole check run.

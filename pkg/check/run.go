@@ -76,6 +76,7 @@ func Run(c *model.Cluster, p mesh.Profile, opts ...Option) (*Report, *reach.Anal
 			rep.Results = append(rep.Results, ar)
 		}
 	}
+	rep.Results = append(rep.Results, r.probes()...)
 	markGaps(rep, c, flows)
 	return rep, a, nil
 }

@@ -80,8 +80,12 @@ type Proposal struct {
 	// Placeholders are policies that would fix API-server flows once its
 	// address is known; their ipBlock CIDR is PlaceholderCIDR.
 	Placeholders []Policy
-	Before       *check.Report
-	After        *check.Report
+	// LinkerdPolicies authorize in Linkerd the flows the destinations'
+	// proxies refuse (linkerd.go): Servers, AuthorizationPolicies and
+	// their authentications.
+	LinkerdPolicies []LinkerdPolicy
+	Before          *check.Report
+	After           *check.Report
 }
 
 // Policy is one proposed NetworkPolicy and the checks it restores.
@@ -89,6 +93,10 @@ type Policy struct {
 	NetworkPolicy *networkingv1.NetworkPolicy
 	Restores      []string // check descriptions
 }
+
+// bypassSuffix ends the ID of check's line about meshed clients that
+// bypass NetworkPolicy's port restriction through the proxy port.
+const bypassSuffix = "-port-bypass"
 
 // ErrIncomplete is wrapped by Propose when the re-check still fails.
 var ErrIncomplete = fmt.Errorf("the proposed policies do not restore every blocked flow")
@@ -111,7 +119,7 @@ func Propose(c *model.Cluster, p mesh.Profile, opts ...Option) (*Proposal, error
 	if err != nil {
 		return nil, err
 	}
-	pr := &proposer{o: o, a: a, ref: ref, b: newBuilder(a, p, o.style), admin: newAdminBuilder(a, ref), skip: map[string]bool{},
+	pr := &proposer{o: o, a: a, ref: ref, b: newBuilder(a, p, o.style), admin: newAdminBuilder(a, ref), lb: newAuthzBuilder(a, p), skip: map[string]bool{},
 		prop: &Proposal{Style: o.style, Tier: o.tier, Before: before}}
 	for _, res := range before.Results {
 		pr.result(res)
@@ -125,13 +133,21 @@ func Propose(c *model.Cluster, p mesh.Profile, opts ...Option) (*Proposal, error
 	for _, id := range unfixed {
 		pr.skip[id] = true
 	}
-	fixed := withClusterPolicies(withPolicies(c, prop.Policies), prop.ClusterPolicies)
-	after, _, err := check.Run(fixed, p, ref.checkOptions(o.check)...)
+	prop.LinkerdPolicies = pr.lb.policies()
+	prop.Unfixable = append(prop.Unfixable, pr.lb.unfixed...)
+	for id := range pr.lb.skip {
+		pr.skip[id] = true
+	}
+	fixed := withMeshPolicies(withClusterPolicies(withPolicies(c, prop.Policies), prop.ClusterPolicies), prop.LinkerdPolicies)
+	after, aa, err := check.Run(fixed, p, ref.checkOptions(o.check)...)
 	if err != nil {
 		return nil, err
 	}
 	prop.After = after
 	if err := verify(before, after, pr.skip, ref); err != nil {
+		return prop, err
+	}
+	if err := pr.lb.verify(aa); err != nil {
 		return prop, err
 	}
 	return prop, nil
@@ -144,6 +160,7 @@ type proposer struct {
 	ref   *referee
 	b     *builder
 	admin *adminBuilder
+	lb    *authzBuilder
 	prop  *Proposal
 	skip  map[string]bool // checks left unfixed on purpose (reported in Unfixable)
 }
@@ -151,6 +168,10 @@ type proposer struct {
 func (pr *proposer) result(res check.Result) {
 	switch {
 	case pr.ref.passes(res):
+	case len(res.Refused) > 0:
+		pr.lb.add(res)
+	case strings.HasSuffix(res.ID, bypassSuffix) && len(res.Blocked) > 0:
+		pr.lb.addBypass(res)
 	case !res.Fixable || len(res.Blocked) == 0:
 		pr.prop.Unfixable = append(pr.prop.Unfixable, fmt.Sprintf("%s %s: %s", res.Status.Symbol(), res.Description, strings.Join(res.Details, "; ")))
 		if ph, ok := pr.b.placeholder(res); ok {
@@ -246,6 +267,11 @@ func verify(before, after *check.Report, skip map[string]bool, ref *referee) err
 	var still []string
 	for _, r := range before.Results {
 		if r.Status != check.StatusOK && r.Fixable && len(r.Blocked) > 0 && status[r.ID] != check.StatusOK && !skip[r.ID] {
+			still = append(still, r.Description)
+		}
+		// A Linkerd authorization result is written only while something
+		// is refused: fixed, it is gone. A bypass moved into Linkerd is ✔.
+		if st, ok := status[r.ID]; (len(r.Refused) > 0 || strings.HasSuffix(r.ID, bypassSuffix)) && r.Status != check.StatusOK && ok && st != check.StatusOK && !skip[r.ID] {
 			still = append(still, r.Description)
 		}
 	}

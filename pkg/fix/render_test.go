@@ -89,11 +89,7 @@ func TestOutputLoads(t *testing.T) {
 					if err != nil {
 						t.Fatalf("Propose: %v", err)
 					}
-					var out bytes.Buffer
-					if err := render.FixYAML(&out, prop, "podreach fix --mesh linkerd"); err != nil {
-						t.Fatal(err)
-					}
-					decoded := decode(t, out.Bytes())
+					out, decoded := writeAndDecode(t, prop)
 					if diff := cmp.Diff(proposed(prop.Policies), decoded.Policies, policyCmp...); diff != "" {
 						t.Errorf("decoded policies differ from the proposal (-proposal +decoded):\n%s", diff)
 					}
@@ -108,7 +104,7 @@ func TestOutputLoads(t *testing.T) {
 							t.Errorf("with the decoded policies still failing: %s", r.Description)
 						}
 					}
-					filled := uncomment(out.String(), "172.16.0.2/32")
+					filled := uncomment(out, "172.16.0.2/32")
 					if got, want := len(decode(t, []byte(filled)).Policies), len(prop.Policies)+len(prop.Placeholders); got != want {
 						t.Errorf("with the placeholders uncommented: %d policies, want %d", got, want)
 					}

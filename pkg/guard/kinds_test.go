@@ -106,9 +106,14 @@ func TestReviewPolicyKinds(t *testing.T) {
 		// proven before, and is refused after.
 		warn: []string{"‼→× viz prometheus can scrape the proxy metrics of meshed pods (4191/TCP) (Linkerd authorization): 1/1 sources refused", removes(33)},
 	}, {
-		name: "an HTTPRoute on an authorized Server changes no flow", mode: ModeEnforce,
-		extra: []string{"testdata/linkerd-admin-server.yaml"},
-		req:   create("HTTPRoute", groupLinkerd, "linkerd", "proxy-admin-ready", "testdata/linkerd-admin-route.yaml"),
+		// Prometheus stays authorized, but with a route attached Linkerd no
+		// longer authorizes the kubelet's probes on the admin port, and no
+		// authorization admits the kubelet (docs/linkerd-authz.md).
+		name: "an HTTPRoute on an authorized Server breaks the kubelet's probes", mode: ModeEnforce,
+		extra:  []string{"testdata/linkerd-admin-server.yaml"},
+		req:    create("HTTPRoute", groupLinkerd, "linkerd", "proxy-admin-ready", "testdata/linkerd-admin-route.yaml"),
+		broken: probesBroken("linkerd/linkerd-destination", "linkerd/linkerd-identity", "linkerd/linkerd-proxy-injector"),
+		warn:   probeWarnings("linkerd/linkerd-destination", "linkerd/linkerd-identity", "linkerd/linkerd-proxy-injector"),
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -123,6 +128,27 @@ func TestReviewPolicyKinds(t *testing.T) {
 			checkVerdict(t, tc, v)
 		})
 	}
+}
+
+// probesBroken are the probe lines of the proxies' /live and /ready on
+// 4191 of the workloads.
+func probesBroken(workloads ...string) []string {
+	var out []string
+	for _, w := range workloads {
+		out = append(out, "kubelet-probe "+w+" 4191/live", "kubelet-probe "+w+" 4191/ready")
+	}
+	return out
+}
+
+// probeWarnings are the warnings of probesBroken.
+func probeWarnings(workloads ...string) []string {
+	var out []string
+	for _, w := range workloads {
+		for _, path := range []string{"/live", "/ready"} {
+			out = append(out, "new × kubelet → "+w+" probe 4191"+path+": 1/1 sources refused; see: podreach explain -f FILE --from 0.0.0.0/0 --to "+w+" --port 4191")
+		}
+	}
+	return out
 }
 
 // TestApplyPolicyKind: the object replaces its record (one per identity;

@@ -204,7 +204,14 @@ func (g *Guard) brokenLine(r Request, res check.Result, was check.Status) string
 		first = res.Blocked[0]
 	}
 	verb := "blocked"
-	if authzLine(res) { // Linkerd refuses what NetworkPolicy admits
+	switch {
+	case len(res.Refused) > 0: // Linkerd refuses what NetworkPolicy admits
+		verb = "refused"
+		for _, rf := range res.Refused {
+			srcs[rf.From] = true
+		}
+		first = check.Pair{From: res.Refused[0].From, To: res.Refused[0].To, Port: res.Refused[0].Port, Protocol: model.TCP}
+	case authzLine(res):
 		verb = "refused"
 		for i, d := range res.Details {
 			if p, ok := refusedPair(d); ok {

@@ -139,12 +139,20 @@ func (a *Analysis) LinkerdDecision(s, d, port int) (linkerdauthz.Decision, bool)
 	if a.authz == nil || port == 0 {
 		return linkerdauthz.Decision{}, false
 	}
+	return a.LinkerdDecisionFor(a.linkerdClient(s), d, port)
+}
+
+// LinkerdDecisionFor is LinkerdDecision for client c, which need not be an
+// endpoint of the analysis (the kubelet probing d from its node).
+func (a *Analysis) LinkerdDecisionFor(c linkerdauthz.Client, d, port int) (linkerdauthz.Decision, bool) {
+	if a.authz == nil || port == 0 {
+		return linkerdauthz.Decision{}, false
+	}
 	to, ok := a.linkerdDestination(d)
 	if !ok {
 		return linkerdauthz.Decision{Verdict: linkerdauthz.NoDecision, Code: "not_meshed",
 			Reasons: []string{a.engine.Endpoints()[d].ID + " is not a pod: no Linkerd proxy decides"}}, true
 	}
-	c := a.linkerdClient(s)
 	return a.authz.pols.Decide(to, int32(port), &c), true
 }
 

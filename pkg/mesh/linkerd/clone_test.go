@@ -27,7 +27,7 @@ func TestCloneKnowsModelFields(t *testing.T) {
 		reflect.TypeFor[model.PodSpec]():       {"Labels", "Annotations", "Containers", "HostNetwork", "ServiceAccount", "Probes"},
 		reflect.TypeFor[model.Container]():     {"Name", "Image", "Init", "Ports"},
 		reflect.TypeFor[model.Pod]():           {"Name", "Spec", "IPs", "NodeName", "Source"},
-		reflect.TypeFor[model.Service]():       {"Namespace", "Name", "Type", "Selector", "Ports", "Source"},
+		reflect.TypeFor[model.Service]():       {"Namespace", "Name", "Type", "Headless", "Selector", "Ports", "Source"},
 		reflect.TypeFor[model.Policy]():        {"NetworkPolicy", "Source"},
 		reflect.TypeFor[model.Object]():        {"APIVersion", "Kind", "Namespace", "Name", "Labels", "Annotations", "Data", "Source"},
 		reflect.TypeFor[model.External]():      {"Name", "Prefix"},

@@ -60,6 +60,15 @@ type Decision struct {
 	Routes         []string
 	Authorizations []AuthzResult
 	Reasons        []string
+	// AttachedRoutes are the routes attached to Server ("HTTPRoute ns/name"):
+	// while there are any, probes are not authorized automatically.
+	AttachedRoutes []string
+	// ProbePaths, on a deny where Linkerd still authorizes probes (2.12+,
+	// no route attached), are the httpGet probe paths of the port, open
+	// for GET from the probe networks; ProbeClient says whether the client
+	// is in those networks.
+	ProbePaths  []string
+	ProbeClient Tri
 }
 
 // Decide answers whether dst's proxy admits a connection from c to its
@@ -136,7 +145,7 @@ func (p *Policies) byDefault(dst *Destination, port int32, c *Client) Decision {
 		d.Verdict, d.Code = VerdictUnknown, "unknown_network"
 	default:
 		d.Verdict, d.Code = Deny, "default_denies"
-		d.Reasons = append(d.Reasons, p.probeNote(dst, port, c)...)
+		p.probeNote(&d, dst, port, c)
 	}
 	return d
 }
@@ -163,20 +172,21 @@ func (p *Policies) admitAny(as []authz, c *Client, d *Decision) Tri {
 // probeNote says which probe paths stay open on a port a policy denies:
 // "Linkerd automatically authorizes probes to pods" when no route is
 // attached, from the probe networks, for GET on each probe's exact path.
-func (p *Policies) probeNote(dst *Destination, port int32, c *Client) []string {
+func (p *Policies) probeNote(d *Decision, dst *Destination, port int32, c *Client) {
 	if !p.cfg.at(minorRoutes) {
-		return nil
+		return
 	}
 	paths := probePaths(dst.Spec, port)
 	if len(paths) == 0 {
-		return nil
+		return
 	}
 	nets := netsOf(p.cfg.probeNetworks())
 	note := fmt.Sprintf("probe paths GET %s stay authorized from %s (Linkerd authorizes probes)", strings.Join(paths, ", "), networksText(nets))
-	if p.cfg.clientIn(nets, c) == Yes {
+	d.ProbePaths, d.ProbeClient = paths, p.cfg.clientIn(nets, c)
+	if d.ProbeClient == Yes {
 		note += "; " + c.ID + " can reach them too"
 	}
-	return []string{note}
+	d.Reasons = append(d.Reasons, note)
 }
 
 // UnknownWhy says in a few words why an unknown decision is unknown (its

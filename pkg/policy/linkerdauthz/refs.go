@@ -109,15 +109,25 @@ func probePaths(spec *model.PodSpec, port int32) []string {
 		if probePort(spec, pr) != port {
 			continue
 		}
-		path, _, _ := strings.Cut(pr.Path, "?")
-		if path == "" {
-			path = "/"
-		}
-		out = append(out, path)
+		out = append(out, ProbePath(pr))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// ProbePath is the path the policy controller authorizes for probe pr:
+// the query string dropped, "/" when empty.
+func ProbePath(pr model.HTTPProbe) string {
+	path, _, _ := strings.Cut(pr.Path, "?")
+	if path == "" {
+		return "/"
+	}
+	return path
+}
+
+// ProbePort is the port of probe pr of spec (0 when a named port does
+// not resolve among its own container's TCP ports).
+func ProbePort(spec *model.PodSpec, pr model.HTTPProbe) int32 { return probePort(spec, pr) }
 
 func probePort(spec *model.PodSpec, pr model.HTTPProbe) int32 {
 	if pr.Port.Type == intstr.Int {

@@ -1,6 +1,7 @@
 package linkerdauthz
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,10 +60,13 @@ func TestProbeAuthorization(t *testing.T) {
 		cfg  Config
 		objs []model.MeshPolicy
 		want string // "" when no probe note
+		// The structured answer: the open probe paths, the attached routes.
+		paths, routes []string
 	}{
-		{name: "default deny keeps probes", want: "probe paths GET /live, /ready stay authorized"},
-		{name: "server without routes keeps probes", objs: []model.MeshPolicy{votingSrv}, want: "probe paths GET /live, /ready"},
-		{name: "a route removes them", objs: []model.MeshPolicy{votingSrv, route("HTTPRoute", "policy.linkerd.io/v1beta3", "r", "voting-http")}, want: ""},
+		{name: "default deny keeps probes", want: "probe paths GET /live, /ready stay authorized", paths: []string{"/live", "/ready"}},
+		{name: "server without routes keeps probes", objs: []model.MeshPolicy{votingSrv}, want: "probe paths GET /live, /ready", paths: []string{"/live", "/ready"}},
+		{name: "a route removes them", objs: []model.MeshPolicy{votingSrv, route("HTTPRoute", "policy.linkerd.io/v1beta3", "r", "voting-http")}, want: "",
+			routes: []string{"HTTPRoute app/r"}},
 		{name: "not before 2.12", cfg: version("2.11"), want: ""},
 	}
 	for _, tc := range cases {
@@ -72,6 +76,9 @@ func TestProbeAuthorization(t *testing.T) {
 			got := strings.Join(d.Reasons, "\n")
 			if d.Verdict != Deny || (tc.want == "") == strings.Contains(got, "probe paths") || !strings.Contains(got, tc.want) {
 				t.Errorf("verdict %s reasons %q, want deny and %q", d.Verdict, got, tc.want)
+			}
+			if !slices.Equal(d.ProbePaths, tc.paths) || !slices.Equal(d.AttachedRoutes, tc.routes) || len(tc.paths) > 0 && d.ProbeClient != Yes {
+				t.Errorf("probe paths %q (client in the probe networks: %s), attached routes %q; want %q, yes, %q", d.ProbePaths, d.ProbeClient, d.AttachedRoutes, tc.paths, tc.routes)
 			}
 		})
 	}

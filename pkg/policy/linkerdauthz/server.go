@@ -84,6 +84,7 @@ func (p *Policies) byServer(srv *model.MeshPolicy, dst *Destination, port int32,
 	}
 	var yes, maybe []string
 	for _, r := range routes {
+		d.AttachedRoutes = append(d.AttachedRoutes, r.Kind+" "+r.ID())
 		ras := append(p.routeAuthzs(r), authzs...)
 		switch p.admitAny(ras, c, &d) {
 		case Yes:
@@ -138,7 +139,7 @@ func (p *Policies) accessPolicy(srv *model.MeshPolicy, d Decision, dst *Destinat
 		d.Reasons = append(d.Reasons, "no authorization targets Server "+srv.ID()+": a Server denies all traffic to its port unless authorized")
 	}
 	if probes {
-		d.Reasons = append(d.Reasons, p.probeNote(dst, port, c)...)
+		p.probeNote(&d, dst, port, c)
 	}
 	return d
 }
